@@ -1,0 +1,132 @@
+"""Composition root: settings -> storage -> Slack app + Teams app + scheduler -> one aiohttp server.
+
+`python app.py` serves /slack/events, /api/messages and /healthz on PORT (default 3978).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import warnings
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.clock import Clock
+from bot.directory import Directory
+from bot.lifecycle import InFlight
+from bot.notifier import Notifier
+from bot.orgconfig import ConfigError, OrgConfig, load_config
+from bot.scheduler import SweepRunner
+from bot.services import Services
+from bot.settings import Settings, load_settings
+from bot.web import build_routes, slack_off_message
+from handlers.registry import load_all
+from storage import migrate
+from storage.db import Database
+
+log = logging.getLogger("smpolicy")
+RUNTIME = web.AppKey("runtime", object)
+
+
+@dataclass
+class Runtime:
+    svc: Services
+    inflight: InFlight
+    runner: SweepRunner
+    slack_app: object | None = None
+    socket_mode: object | None = None
+    teams_adapter: object | None = None
+    teams_agent: object | None = None
+
+
+def build_services(settings: Settings, config: OrgConfig, clock: Clock | None = None,
+                   senders: dict | None = None) -> Services:
+    """Everything a handler, sweep or command-line tool needs, without a web server."""
+    db = Database(settings.database_url)
+    clock = clock or Clock()
+    senders = senders if senders is not None else {}
+    holder: dict = {}
+    notifier = Notifier(lambda: holder["svc"], senders)
+    directory = Directory(db, clock, senders)
+    svc = Services(settings=settings, config=config, db=db, clock=clock, notifier=notifier, directory=directory)
+    holder["svc"] = svc
+    return svc
+
+
+async def create_app(settings: Settings | None = None, config: OrgConfig | None = None,
+                     clock: Clock | None = None, start_scheduler: bool = True) -> web.Application:
+    settings = settings or load_settings()
+    config = config if config is not None else load_config(settings.config_path)
+    load_all()
+    senders: dict = {}
+    svc = build_services(settings, config, clock, senders)
+    await migrate.upgrade(svc.db)
+    inflight = InFlight()
+    runtime = Runtime(svc=svc, inflight=inflight, runner=SweepRunner(svc))
+
+    if settings.slack_mode != "off":
+        from bot.slack.app import build_slack_app
+        from bot.slack.sender import SlackSender
+
+        runtime.slack_app = build_slack_app(svc, inflight)
+        senders["slack"] = SlackSender(runtime.slack_app.client)
+    else:
+        log.warning(slack_off_message(settings))
+
+    from bot.teams.agent import SmpolicyAgent
+    from bot.teams.host import auth_configuration, build_adapter
+    from bot.teams.sender import TeamsSender
+
+    runtime.teams_adapter = build_adapter(settings)
+    runtime.teams_agent = SmpolicyAgent(svc, inflight)
+    senders["teams"] = TeamsSender(runtime.teams_adapter, svc.db, settings.teams_app_id, settings.teams_tenant_id)
+
+    app = web.Application(client_max_size=25 * 1024 * 1024)
+    app[RUNTIME] = runtime
+    with warnings.catch_warnings():  # the SDK's JWT check reads this plain string key
+        warnings.simplefilter("ignore")
+        app["agent_configuration"] = auth_configuration(settings)
+    build_routes(app, runtime=runtime)
+
+    async def on_startup(_app):
+        if settings.slack_mode == "socket":
+            from bot.socket_mode import SocketModeRunner
+
+            runtime.socket_mode = SocketModeRunner(runtime.slack_app, settings.slack_app_token)
+            await runtime.socket_mode.start()
+        if start_scheduler:
+            runtime.runner.start()
+            # Catch up on anything missed while the bot was down, after the server is listening.
+            inflight.spawn(runtime.runner.run_all())
+
+    async def on_shutdown(_app):
+        await inflight.drain()
+
+    async def on_cleanup(_app):
+        runtime.runner.stop()
+        if runtime.socket_mode is not None:
+            await runtime.socket_mode.stop()
+        await svc.db.close()
+
+    app.on_startup.append(on_startup)
+    app.on_shutdown.append(on_shutdown)
+    app.on_cleanup.append(on_cleanup)
+    log.info("smpolicy ready: Slack %s, Teams %s, database %s, organisation %s", settings.slack_mode,
+             settings.teams_mode, svc.db.dialect, config.source or "(none: set SMPOLICY_CONFIG)")
+    return app
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    try:
+        config = load_config(settings.config_path)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    web.run_app(create_app(settings, config), port=settings.port, shutdown_timeout=25, print=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

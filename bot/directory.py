@@ -1,0 +1,81 @@
+"""Who is who across platforms: platform user ids <-> email addresses, remembered in the identities table."""
+from __future__ import annotations
+
+import logging
+
+from storage.db import Database
+from storage.identity import identities_by_email, identity_by_user, remember_identity
+
+from .clock import Clock
+from .messages import PersonRef
+
+log = logging.getLogger(__name__)
+
+
+class Directory:
+    def __init__(self, db: Database, clock: Clock, senders: dict):
+        self.db = db
+        self.clock = clock
+        self.senders = senders  # platform -> PlatformSender
+
+    async def email_of(self, person: PersonRef | None) -> str | None:
+        """The person's email: given, remembered, or asked of the platform (then remembered)."""
+        if person is None:
+            return None
+        if person.email:
+            return person.email.lower()
+        if not person.platform or not person.user_id:
+            return None
+        async with self.db.sessions() as session:
+            row = await identity_by_user(session, person.platform, person.user_id)
+        if row and row.email:
+            return row.email
+        sender = self.senders.get(person.platform)
+        if sender is None:
+            return None
+        try:
+            email, name = await sender.user_email(person.user_id)
+        except Exception as exc:  # the platform is down or the scope is missing: carry on without an email
+            log.warning("could not look up %s user %s: %s", person.platform, person.user_id, exc)
+            return None
+        await remember_identity(self.db, person.platform, person.user_id, email, name, self.clock.now())
+        return email.lower() if email else None
+
+    async def resolve(self, person: PersonRef) -> PersonRef:
+        email = await self.email_of(person)
+        return PersonRef(person.platform, person.user_id, email, person.name)
+
+    async def user_ids(self, email: str) -> list[tuple[str, str]]:
+        """(platform, user id) pairs for an email, most recently seen first; asks Slack when nobody is known."""
+        async with self.db.sessions() as session:
+            rows = await identities_by_email(session, email)
+        found = [(r.platform, r.user_id) for r in rows if r.platform in self.senders]
+        if found:
+            return found
+        slack = self.senders.get("slack")
+        if slack is not None:
+            try:
+                user_id = await slack.user_by_email(email)
+            except Exception as exc:
+                log.warning("users.lookupByEmail failed: %s", exc)
+                user_id = None
+            if user_id:
+                await remember_identity(self.db, "slack", user_id, email, None, self.clock.now())
+                return [("slack", user_id)]
+        return []
+
+    async def user_id_on(self, email: str, platform: str) -> str | None:
+        for p, uid in await self.user_ids(email):
+            if p == platform:
+                return uid
+        return None
+
+    async def mention(self, email: str | None, platform: str) -> str:
+        """How to name someone in a message on `platform`: a Slack mention when we can, else the address."""
+        if not email:
+            return "someone"
+        if platform == "slack":
+            uid = await self.user_id_on(email, "slack")
+            if uid:
+                return f"<@{uid}>"
+        return email

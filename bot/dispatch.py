@@ -1,0 +1,103 @@
+"""The one door from a platform into the workflows: find the handler, call it, make replies safe to send."""
+from __future__ import annotations
+
+import logging
+
+from dialogs.errors import WorkflowError
+from handlers.registry import REGISTRY, load_all
+
+from .messages import (Ephemeral, FormErrors, InChannel, Invocation, Message, Text, UpdateOriginal, message)
+from .services import Services
+
+log = logging.getLogger(__name__)
+
+SORRY = ("Sorry, something went wrong on our side and nothing was changed. Please try again in a minute; "
+         "if it keeps happening, tell the Communications Team.")
+
+
+def slash(family: str, platform: str) -> str:
+    """How a person types a command family on a platform: `/smpolicy` in Slack, `smpolicy`-less in Teams."""
+    if platform == "slack":
+        return f"/{family}"
+    return "crisis" if family == "crisis" else ""
+
+
+def command_text(family: str, usage: str, platform: str) -> str:
+    prefix = slash(family, platform)
+    return f"{prefix} {usage}".strip()
+
+
+def help_message(platform: str, family: str | None = None, lead: str | None = None) -> Message:
+    load_all()
+    lines = []
+    for fam in ("smpolicy", "crisis"):
+        if family and fam != family:
+            continue
+        for cmd in REGISTRY.family_commands(fam):
+            lines.append(f"`{command_text(fam, cmd.usage, platform)}` – {cmd.summary}")
+    shortcuts = [f"*{s.title}* – {s.description}" for s in REGISTRY.shortcuts.values()]
+    blocks = []
+    if lead:
+        blocks.append(Text(lead))
+    blocks.append(Text("*What I can do*\n" + "\n".join(lines)))
+    if shortcuts:
+        where = "the message's ⋯ menu" if platform == "slack" else "the message's ⋯ menu, under Actions"
+        blocks.append(Text(f"*On any message* ({where})\n" + "\n".join(shortcuts)))
+    return message(*blocks, text=lead or "What I can do")
+
+
+async def dispatch(svc: Services, inv: Invocation) -> list:
+    load_all()
+    try:
+        result = await _route(svc, inv)
+    except WorkflowError as exc:
+        result = Ephemeral(message(Text(exc.message)))
+    except Exception:
+        log.exception("handler failed for %s %s/%s", inv.platform, inv.kind, inv.command)
+        result = Ephemeral(message(Text(SORRY)))
+    replies = [] if result is None else list(result) if isinstance(result, (list, tuple)) else [result]
+    banner = await svc.notifier.banner() if REGISTRY.banners else None
+    if banner:
+        replies = [_with_banner(r, banner) for r in replies]
+    return replies
+
+
+async def _route(svc: Services, inv: Invocation):
+    if inv.kind == "command":
+        name = inv.command.lower()
+        if name in ("", "help"):
+            return Ephemeral(help_message(inv.platform))
+        cmd = REGISTRY.find_command(inv.family, name)
+        if cmd is None:
+            guess = REGISTRY.suggest(inv.family, name)
+            typed = command_text(inv.family, name, inv.platform)
+            lead = f"I don't know `{typed}`."
+            if guess:
+                lead += f" Did you mean `{command_text(inv.family, guess, inv.platform)}`?"
+            return Ephemeral(help_message(inv.platform, lead=lead))
+        return await cmd.fn(svc, inv)
+    if inv.kind == "shortcut":
+        found = REGISTRY.shortcuts.get(inv.command)
+        if found is None:
+            return Ephemeral(message(Text("That shortcut is not one I know any more. Try `help`.")))
+        return await found.fn(svc, inv)
+    if inv.kind == "action":
+        fn = REGISTRY.find_action(inv.command)
+        if fn is None:
+            return Ephemeral(message(Text("That button no longer does anything. Try `help`.")))
+        return await fn(svc, inv)
+    if inv.kind == "form":
+        fn = REGISTRY.forms.get(inv.command)
+        if fn is None:
+            return Ephemeral(message(Text("That form has expired. Please start again.")))
+        return await fn(svc, inv)
+    raise ValueError(f"unknown invocation kind {inv.kind}")
+
+
+def _with_banner(reply, banner: str):
+    if isinstance(reply, (Ephemeral, InChannel, UpdateOriginal)):
+        return type(reply)(reply.message.with_banner(banner))
+    return reply
+
+
+__all__ = ["dispatch", "help_message", "FormErrors"]

@@ -1,0 +1,114 @@
+"""Sends DMs and channel posts on either platform, once.
+
+A send with a `claim=(kind, item, day)` inserts a unique claim row first; only the process whose insert
+succeeded sends, and a failed send releases the claim so the next sweep retries. This is what makes a daily
+reminder go out exactly once even with several bot instances on one PostgreSQL.
+"""
+from __future__ import annotations
+
+import logging
+
+from handlers.registry import REGISTRY
+from storage.claims import release_claim, try_claim
+
+from .messages import Message, MessageRef, PersonRef, UploadFile
+from .platforms import SendError
+
+log = logging.getLogger(__name__)
+
+
+class Notifier:
+    def __init__(self, services_ref, senders: dict):
+        self._services_ref = services_ref  # a callable returning Services (built after us)
+        self.senders = senders
+
+    @property
+    def svc(self):
+        return self._services_ref()
+
+    async def banner(self) -> str | None:
+        lines = []
+        for fn in REGISTRY.banners:
+            try:
+                line = await fn(self.svc)
+            except Exception:
+                log.exception("banner failed")
+                line = None
+            if line:
+                lines.append(line)
+        return " ".join(lines) or None
+
+    async def dm(self, to: str | PersonRef, message: Message, *, claim: tuple[str, str, str] | None = None,
+                 banner: bool = True) -> MessageRef | None:
+        """DM a person (by email or platform id). None when they cannot be reached or it was already sent."""
+        platform, user_id = await self._target(to)
+        if user_id is None:
+            log.warning("no way to reach %s on any connected platform", _safe(to))
+            return None
+        if banner:
+            message = message.with_banner(await self.banner())
+        return await self._send(claim, lambda: self.senders[platform].dm(user_id, message))
+
+    async def post(self, channel: str, message: Message, *, platform: str | None = None,
+                   claim: tuple[str, str, str] | None = None) -> list[MessageRef]:
+        """Post to a configured channel name (e.g. `comms_team`) on every platform it has, or to a raw id."""
+        targets = self._channel_targets(channel, platform)
+        message = message.with_banner(await self.banner())
+        sent = []
+        for p, cid in targets:
+            key = (claim[0], f"{claim[1]}@{p}", claim[2]) if claim else None
+            ref = await self._send(key, lambda p=p, cid=cid: self.senders[p].post(cid, message))
+            if ref:
+                sent.append(ref)
+        return sent
+
+    async def update(self, ref: MessageRef, message: Message) -> None:
+        sender = self.senders.get(ref.platform)
+        if sender is not None:
+            await sender.update(ref, message)
+
+    async def upload(self, platform: str, channel: str, file: UploadFile) -> None:
+        await self.senders[platform].upload(channel, file)
+
+    def channel_ids(self, channel: str, platform: str | None = None) -> list[tuple[str, str]]:
+        return self._channel_targets(channel, platform)
+
+    # --- internals ---------------------------------------------------------------------------------------
+
+    async def _target(self, to: str | PersonRef) -> tuple[str | None, str | None]:
+        if isinstance(to, PersonRef) and to.platform in self.senders and to.user_id:
+            return to.platform, to.user_id
+        email = to if isinstance(to, str) else to.email
+        if not email:
+            return None, None
+        ids = await self.svc.directory.user_ids(email)
+        return ids[0] if ids else (None, None)
+
+    def _channel_targets(self, channel: str, platform: str | None) -> list[tuple[str, str]]:
+        configured = self.svc.config.channels.get(channel)
+        if configured:
+            pairs = [(p, cid) for p, cid in configured.items() if p in self.senders]
+        elif platform:
+            pairs = [(platform, channel)] if platform in self.senders else []
+        else:
+            pairs = []
+        if platform:
+            pairs = [(p, c) for p, c in pairs if p == platform]
+        return pairs
+
+    async def _send(self, claim, send) -> MessageRef | None:
+        db = self.svc.db
+        if claim and not await try_claim(db, *claim, now=self.svc.now()):
+            return None
+        try:
+            return await send()
+        except Exception as exc:
+            if claim:
+                await release_claim(db, *claim)
+            if isinstance(exc, SendError):
+                raise
+            raise SendError(f"the message could not be sent ({type(exc).__name__})") from exc
+
+
+def _safe(to) -> str:
+    return to if isinstance(to, str) else f"{to.platform}:{to.user_id}"

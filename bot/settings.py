@@ -1,0 +1,92 @@
+"""Settings from the environment (and a `.env` file beside the app).
+
+Secrets live here only; nothing in this module logs them. `Settings.describe()` is what start-up logs and it
+names which variables are set, never their values.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./smpolicy.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    port: int = 3978
+    database_url: str = DEFAULT_DATABASE_URL
+    config_path: str | None = None
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    teams_app_id: str | None = None
+    teams_app_password: str | None = field(default=None, repr=False)
+    teams_tenant_id: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_from: str = "smpolicy-bot@localhost"
+
+    @property
+    def slack_mode(self) -> str:
+        """http, socket or off: Socket Mode when an app-level token is given (behind a firewall)."""
+        if not self.slack_bot_token:
+            return "off"
+        if self.slack_app_token:
+            return "socket"
+        return "http" if self.slack_signing_secret else "off"
+
+    @property
+    def teams_mode(self) -> str:
+        return "authenticated" if self.teams_app_id else "anonymous"
+
+    def missing_for_slack(self) -> list[str]:
+        missing = [] if self.slack_bot_token else ["SLACK_BOT_TOKEN"]
+        if not self.slack_app_token and not self.slack_signing_secret:
+            missing.append("SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)")
+        return missing
+
+
+def load_settings(env_file: str | Path | None = ".env") -> Settings:
+    """Read settings; a `.env` never overrides a variable already set in the environment."""
+    if env_file and Path(env_file).is_file():
+        load_dotenv(env_file, override=False)
+    e = os.environ.get
+    api_url = e("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    if not api_url.endswith("/"):
+        api_url += "/"
+    return Settings(
+        port=_int("PORT", 3978),
+        database_url=e("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        config_path=e("SMPOLICY_CONFIG") or None,
+        slack_bot_token=e("SLACK_BOT_TOKEN") or None,
+        slack_signing_secret=e("SLACK_SIGNING_SECRET") or None,
+        slack_app_token=e("SLACK_APP_TOKEN") or None,
+        slack_api_url=api_url,
+        teams_app_id=e("TEAMS_APP_ID") or None,
+        teams_app_password=e("TEAMS_APP_PASSWORD") or None,
+        teams_tenant_id=e("TEAMS_TENANT_ID") or None,
+        smtp_host=e("SMTP_HOST") or None,
+        smtp_port=_int("SMTP_PORT", 25),
+        smtp_starttls=(e("SMTP_STARTTLS") or "").lower() in ("1", "true", "yes"),
+        smtp_username=e("SMTP_USERNAME") or None,
+        smtp_password=e("SMTP_PASSWORD") or None,
+        smtp_from=e("SMTP_FROM") or "smpolicy-bot@localhost",
+    )

@@ -1,0 +1,1 @@
+"""The Slack edge: the Bolt app, Block Kit rendering and the Web API sender."""

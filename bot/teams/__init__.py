@@ -1,0 +1,1 @@
+"""The Microsoft Teams edge: the Agents SDK host, Adaptive Card rendering and proactive sending."""

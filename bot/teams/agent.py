@@ -1,0 +1,207 @@
+"""The Teams agent: activities in, neutral invocations to the dispatcher, neutral replies back as cards.
+
+Text commands work in a personal chat or when the bot is @mentioned (`help`, `check <text>`,
+`crisis start ...`); card buttons arrive as message activities with a `value`; the message-extension actions
+("Is this OK to post?" and friends) arrive as `composeExtension/*` invokes and answer in a dialog.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
+from microsoft_agents.hosting.core import Agent, TurnContext
+
+from bot.dispatch import dispatch
+from bot.messages import (Attachment, DirectMessage, Ephemeral, FormErrors, InChannel, Invocation, Message,
+                          MessageRef, OpenForm, PersonRef, Text, UpdateOriginal, UploadFile, message)
+from bot.services import Services
+from storage.identity import identity_by_user, remember_identity, save_conversation_ref
+
+from .render import attachment, card, form_card, form_values
+
+log = logging.getLogger(__name__)
+_AT_MENTION = re.compile(r"<at>[^<]*</at>", re.I)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def command_parts(text: str) -> tuple[str, str, str]:
+    """'crisis start x' -> ('crisis', 'start', 'x'); 'check foo' -> ('smpolicy', 'check', 'foo')."""
+    words = text.strip().split(None, 1)
+    if not words:
+        return "smpolicy", "", ""
+    first, rest = words[0].lower().lstrip("/"), (words[1] if len(words) > 1 else "")
+    if first in ("crisis", "smpolicy"):
+        sub, _, args = rest.strip().partition(" ")
+        return first, sub.lower(), args.strip()
+    return "smpolicy", first, rest.strip()
+
+
+def plain_text(html_or_text: str | None) -> str:
+    return _TAGS.sub("", html_or_text or "").replace("&nbsp;", " ").strip()
+
+
+class SmpolicyAgent(Agent):
+    def __init__(self, svc: Services, inflight):
+        self.svc = svc
+        self.inflight = inflight
+
+    async def on_turn(self, context: TurnContext):
+        async with self.inflight.track():
+            act = context.activity
+            await self._remember(context)
+            if act.type == ActivityTypes.message:
+                await self._on_message(context)
+            elif act.type == ActivityTypes.invoke:
+                await self._on_invoke(context)
+
+    # --- inbound ------------------------------------------------------------------------------------------
+
+    def _person(self, act) -> PersonRef:
+        who = act.from_property
+        return PersonRef("teams", who.id if who else None, name=who.name if who else None)
+
+    async def _on_message(self, context: TurnContext):
+        act = context.activity
+        base = dict(platform="teams", user=self._person(act), channel=act.conversation.id)
+        value = act.value if isinstance(act.value, dict) else None
+        if value and "form_id" in value:
+            inv = Invocation(kind="form", command=value["form_id"], private=value.get("private", ""),
+                             values=form_values(value), **base)
+        elif value and "action_id" in value:
+            source = MessageRef("teams", act.conversation.id, act.reply_to_id) if act.reply_to_id else None
+            inv = Invocation(kind="action", command=value["action_id"], value=str(value.get("value", "")),
+                             source=source, request_key=f"teams:{act.id}", **base)
+        else:
+            text = _AT_MENTION.sub("", act.text or "")
+            family, sub, args = command_parts(plain_text(text))
+            files = [Attachment(a.name or "file", a.content_type, a.content_url)
+                     for a in act.attachments or [] if a.content_url]
+            inv = Invocation(kind="command", family=family, command=sub, args=args, files=files, **base)
+        inv.user = await self.svc.directory.resolve(inv.user)
+        replies = await dispatch(self.svc, inv)
+        await self._deliver(context, replies)
+
+    async def _on_invoke(self, context: TurnContext):
+        act = context.activity
+        value = act.value if isinstance(act.value, dict) else {}
+        base = dict(platform="teams", user=self._person(act), channel=act.conversation.id)
+        if act.name in ("composeExtension/fetchTask", "task/fetch") and value.get("commandId"):
+            payload = value.get("messagePayload") or {}
+            author = ((payload.get("from") or {}).get("user") or {})
+            inv = Invocation(kind="shortcut", command=value["commandId"],
+                             text=plain_text((payload.get("body") or {}).get("content")),
+                             link=payload.get("linkToMessage"), message_time=payload.get("createdDateTime"),
+                             message_author=PersonRef("teams", author.get("id"), name=author.get("displayName"))
+                             if author else None,
+                             files=[Attachment(a.get("name") or "file", a.get("contentType"), a.get("contentUrl"))
+                                    for a in payload.get("attachments") or [] if a.get("contentUrl")],
+                             **base)
+        elif act.name in ("composeExtension/submitAction", "task/submit"):
+            data = value.get("data") or {}
+            if "form_id" not in data:
+                await self._invoke_response(context, {})
+                return
+            inv = Invocation(kind="form", command=data["form_id"], private=data.get("private", ""),
+                             values=form_values(data), **base)
+        else:
+            await self._invoke_response(context, {}, status=200)
+            return
+        inv.user = await self.svc.directory.resolve(inv.user)
+        replies = await dispatch(self.svc, inv)
+        # The dialog shows the form, its errors, or the private answer; everything else is delivered as usual.
+        dialog = None
+        rest = []
+        for r in replies:
+            if dialog is None and isinstance(r, OpenForm):
+                dialog = _task(r.form.title, form_card(r.form))
+            elif dialog is None and isinstance(r, FormErrors) and r.form is not None:
+                errored = type(r.form)(**{**r.form.__dict__, "errors": tuple(r.errors.items())})
+                dialog = _task(r.form.title, form_card(errored))
+            elif dialog is None and isinstance(r, (Ephemeral, UpdateOriginal)):
+                dialog = _task("smpolicy", card(r.message))
+            else:
+                rest.append(r)
+        await self._invoke_response(context, dialog or {})
+        await self._deliver(context, rest)
+
+    async def _invoke_response(self, context: TurnContext, body: dict, status: int = 200):
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response,
+                                             value=InvokeResponse(status=status, body=body)))
+
+    # --- outbound -----------------------------------------------------------------------------------------
+
+    async def _deliver(self, context: TurnContext, replies) -> None:
+        for reply in replies:
+            try:
+                await self._deliver_one(context, reply)
+            except Exception:
+                log.exception("could not deliver a %s reply in Teams", type(reply).__name__)
+
+    async def _deliver_one(self, context: TurnContext, reply) -> None:
+        act = context.activity
+        if isinstance(reply, (Ephemeral, InChannel)):
+            await context.send_activity(_card_activity(reply.message))
+        elif isinstance(reply, DirectMessage):
+            await self.svc.notifier.dm(reply.to, reply.message)
+        elif isinstance(reply, OpenForm):
+            await context.send_activity(Activity(type="message", attachments=[attachment(form_card(reply.form))]))
+        elif isinstance(reply, FormErrors):
+            if reply.form is not None:
+                errored = type(reply.form)(**{**reply.form.__dict__, "errors": tuple(reply.errors.items())})
+                await context.send_activity(Activity(type="message", attachments=[attachment(form_card(errored))]))
+            else:
+                lines = "\n".join(f"- {msg}" for msg in reply.errors.values())
+                await context.send_activity(_card_activity(message(Text(f"Please check the form:\n{lines}"))))
+        elif isinstance(reply, UpdateOriginal):
+            if act.reply_to_id:
+                updated = _card_activity(reply.message)
+                updated.id = act.reply_to_id
+                await context.update_activity(updated)
+            else:
+                await context.send_activity(_card_activity(reply.message))
+        elif isinstance(reply, UploadFile):
+            # Bots cannot drop a file into a Teams chat without Graph and a consent card; send it as text.
+            body = reply.content.decode("utf-8", "replace")
+            await context.send_activity(_card_activity(Message(reply.title, (
+                Text(f"*{reply.title}* ({reply.filename})" + (f"\n{reply.comment}" if reply.comment else "")),
+                Text(body[:20000])))))
+
+    async def _remember(self, context: TurnContext) -> None:
+        """Store what proactive messages need, and the person's email from the Teams roster."""
+        act = context.activity
+        now = self.svc.now()
+        ref = act.get_conversation_reference().model_dump(mode="json", by_alias=True, exclude_none=True)
+        who = act.from_property
+        conv = act.conversation
+        if conv is not None and conv.id:
+            await save_conversation_ref(self.svc.db, "teams", conv.id, ref, now)
+        if who is None or not who.id:
+            return
+        if (conv.conversation_type or "personal") == "personal":
+            await save_conversation_ref(self.svc.db, "teams", f"user:{who.id}", ref, now)
+        async with self.svc.db.sessions() as session:
+            known = await identity_by_user(session, "teams", who.id)
+        if known is not None and known.email:
+            return
+        email = await self._roster_email(context, who.id)
+        await remember_identity(self.svc.db, "teams", who.id, email, who.name, now)
+
+    async def _roster_email(self, context: TurnContext, user_id: str) -> str | None:
+        connector = context.turn_state.get("ConnectorClient")
+        if connector is None or not hasattr(connector, "get_conversation_member"):
+            return None
+        try:
+            member = await connector.get_conversation_member(context.activity.conversation.id, user_id)
+        except Exception as exc:
+            log.warning("Teams roster lookup failed: %s", type(exc).__name__)
+            return None
+        return getattr(member, "email", None) or getattr(member, "user_principal_name", None)
+
+
+def _card_activity(msg: Message) -> Activity:
+    return Activity(type="message", summary=msg.text[:200], attachments=[attachment(card(msg))])
+
+
+def _task(title: str, card_content: dict) -> dict:
+    return {"task": {"type": "continue", "value": {"title": title[:64], "card": attachment(card_content)}}}

@@ -1,0 +1,156 @@
+"""Neutral messages and forms -> Adaptive Cards; Teams card submissions -> neutral form values."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.messages import (Buttons, CopyText, Divider, Fields, Form, Header, Message, Note, PersonRef, Text)
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+
+_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
+_BARE_LINK = re.compile(r"<(https?://[^>|]+)>")
+_MENTION = re.compile(r"<@([A-Z0-9]+)>")
+_BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])")
+
+
+def markdown(text: str) -> str:
+    """Slack-style mrkdwn (our house style) -> the Markdown subset Adaptive Cards understand."""
+    text = _LINK.sub(r"[\2](\1)", text)
+    text = _BARE_LINK.sub(r"\1", text)
+    text = _MENTION.sub(r"\1", text)
+    return _BOLD.sub(r"**\1**", text)
+
+
+def card_body(msg: Message) -> tuple[list[dict], list[dict]]:
+    body: list[dict] = []
+    actions: list[dict] = []
+    separator = False
+    for b in msg.blocks:
+        el: dict | None = None
+        if isinstance(b, Header):
+            el = {"type": "TextBlock", "text": b.text, "size": "Large", "weight": "Bolder", "wrap": True}
+        elif isinstance(b, Text):
+            el = {"type": "TextBlock", "text": markdown(b.text), "wrap": True}
+        elif isinstance(b, Fields):
+            el = {"type": "FactSet", "facts": [{"title": k, "value": markdown(v or "–")} for k, v in b.pairs]}
+        elif isinstance(b, Buttons):
+            row = []
+            for btn in b.buttons:
+                if btn.url:
+                    row.append({"type": "Action.OpenUrl", "title": btn.label, "url": btn.url})
+                else:
+                    a = {"type": "Action.Submit", "title": btn.label,
+                         "data": {"action_id": btn.action_id, "value": btn.value}}
+                    if btn.style == "primary":
+                        a["style"] = "positive"
+                    elif btn.style == "danger":
+                        a["style"] = "destructive"
+                    row.append(a)
+            el = {"type": "ActionSet", "actions": row}
+        elif isinstance(b, CopyText):
+            items = []
+            if b.label:
+                items.append({"type": "TextBlock", "text": b.label, "weight": "Bolder", "wrap": True})
+            items.append({"type": "TextBlock", "text": b.text, "fontType": "Monospace", "wrap": True})
+            el = {"type": "Container", "style": "emphasis", "items": items}
+        elif isinstance(b, Note):
+            el = {"type": "TextBlock", "text": markdown(b.text), "isSubtle": True, "size": "Small", "wrap": True}
+        elif isinstance(b, Divider):
+            separator = True
+            continue
+        if el is not None:
+            if separator:
+                el["separator"] = True
+                separator = False
+            body.append(el)
+    return body, actions
+
+
+def card(msg: Message) -> dict:
+    body, actions = card_body(msg)
+    out = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body, "msteams": {"width": "Full"}}
+    if actions:
+        out["actions"] = actions
+    return out
+
+
+def attachment(content: dict) -> dict:
+    return {"contentType": CARD_CONTENT_TYPE, "content": content}
+
+
+def form_card(form: Form) -> dict:
+    body, _ = card_body(Message("", form.intro)) if form.intro else ([], [])
+    body.insert(0, {"type": "TextBlock", "text": form.title, "size": "Large", "weight": "Bolder", "wrap": True})
+    errors = dict(form.errors)
+    types: dict[str, str] = {}
+    for inp in form.inputs:
+        types[inp.id] = inp.kind
+        el: dict = {"id": inp.id, "label": inp.label, "isRequired": inp.required}
+        if inp.required:
+            el["errorMessage"] = f"{inp.label} is needed."
+        if inp.kind in ("short_text", "long_text"):
+            el.update(type="Input.Text", isMultiline=inp.kind == "long_text")
+            if inp.initial:
+                el["value"] = str(inp.initial)
+        elif inp.kind in ("choice", "multi_choice"):
+            el.update(type="Input.ChoiceSet", style="compact", isMultiSelect=inp.kind == "multi_choice",
+                      choices=[{"title": label, "value": value} for value, label in inp.options])
+            if inp.initial:
+                el["value"] = ",".join(inp.initial) if isinstance(inp.initial, (list, tuple)) else str(inp.initial)
+        elif inp.kind in ("person", "people"):
+            # Teams' people picker needs a search back end; an email address is exact and works everywhere.
+            el.update(type="Input.Text", style="Email",
+                      placeholder=inp.placeholder or ("name@example.gov.uk" if inp.kind == "person"
+                                                      else "emails, separated by commas"))
+            if isinstance(inp.initial, PersonRef) and inp.initial.email:
+                el["value"] = inp.initial.email
+        elif inp.kind == "date":
+            el["type"] = "Input.Date"
+            if isinstance(inp.initial, date):
+                el["value"] = inp.initial.isoformat()
+        elif inp.kind == "checkbox":
+            el.update(type="Input.Toggle", title=inp.label, valueOn="true", valueOff="false",
+                      value="true" if inp.initial else "false")
+        if inp.placeholder and "placeholder" not in el and inp.kind != "checkbox":
+            el["placeholder"] = inp.placeholder
+        body.append(el)
+        if inp.hint:
+            body.append({"type": "TextBlock", "text": inp.hint, "isSubtle": True, "size": "Small", "wrap": True,
+                         "spacing": "None"})
+        if inp.id in errors:
+            body.append({"type": "TextBlock", "text": errors[inp.id], "color": "Attention", "wrap": True,
+                         "spacing": "None"})
+    return {
+        "type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body,
+        "actions": [{"type": "Action.Submit", "title": form.submit,
+                     "data": {"form_id": form.form_id, "private": form.private, "types": types}}],
+    }
+
+
+def form_values(data: dict) -> dict[str, object]:
+    """The submitted card's data -> {input id: value}, typed by the `types` the form card carried."""
+    types: dict[str, str] = data.get("types") or {}
+    values: dict[str, object] = {}
+    for input_id, kind in types.items():
+        raw = data.get(input_id)
+        raw = raw.strip() if isinstance(raw, str) else raw
+        if kind in ("short_text", "long_text", "choice"):
+            values[input_id] = raw or None
+        elif kind == "multi_choice":
+            values[input_id] = [v for v in (raw or "").split(",") if v]
+        elif kind == "person":
+            values[input_id] = PersonRef("teams", email=raw.lower()) if raw else None
+        elif kind == "people":
+            values[input_id] = [PersonRef("teams", email=e.strip().lower())
+                                for e in re.split(r"[,;\s]+", raw or "") if e.strip()]
+        elif kind == "date":
+            try:
+                values[input_id] = date.fromisoformat(raw) if raw else None
+            except ValueError:
+                values[input_id] = None
+        elif kind == "checkbox":
+            values[input_id] = str(raw).lower() == "true"
+    return values

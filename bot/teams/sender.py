@@ -1,0 +1,113 @@
+"""Proactive Teams messages through the Agents SDK, using conversation references stored on first contact."""
+from __future__ import annotations
+
+import logging
+
+from microsoft_agents.activity import (Activity, ChannelAccount, ConversationParameters, ConversationReference)
+from sqlalchemy import select
+
+from bot.messages import Message, MessageRef, Text, UploadFile
+from bot.platforms import SendError
+from storage.identity import conversation_ref
+from storage.models import ConversationRef
+
+from .render import attachment, card
+
+log = logging.getLogger(__name__)
+
+
+class TeamsSender:
+    platform = "teams"
+
+    def __init__(self, adapter, db, app_id: str | None, tenant_id: str | None):
+        self.adapter = adapter
+        self.db = db
+        self.app_id = app_id or ""
+        self.tenant_id = tenant_id
+
+    async def _reference(self, key: str) -> ConversationReference | None:
+        async with self.db.sessions() as session:
+            raw = await conversation_ref(session, "teams", key)
+        return ConversationReference.model_validate(raw) if raw else None
+
+    async def _any_reference(self) -> ConversationReference | None:
+        async with self.db.sessions() as session:
+            row = await session.scalar(select(ConversationRef).where(ConversationRef.platform == "teams")
+                                       .order_by(ConversationRef.updated_at.desc()).limit(1))
+        return ConversationReference.model_validate(row.reference) if row else None
+
+    async def _send_to(self, reference: ConversationReference, activity: Activity) -> str:
+        sent: dict = {}
+
+        async def callback(context):
+            resp = await context.send_activity(activity)
+            sent["id"] = resp.id if resp else ""
+
+        await self.adapter.continue_conversation(self.app_id, reference.get_continuation_activity(), callback)
+        return sent.get("id", "")
+
+    async def _create(self, params: ConversationParameters, activity: Activity, service_url: str) -> MessageRef:
+        created: dict = {}
+
+        async def callback(context):
+            created["conversation"] = context.activity.conversation.id
+            resp = await context.send_activity(activity)
+            created["id"] = resp.id if resp else ""
+
+        await self.adapter.create_conversation(self.app_id, "msteams", service_url,
+                                               "https://api.botframework.com", params, callback)
+        return MessageRef("teams", created["conversation"], created.get("id", ""))
+
+    async def dm(self, user_id: str, message: Message) -> MessageRef:
+        activity = _activity(message)
+        reference = await self._reference(f"user:{user_id}")
+        if reference is not None:
+            return MessageRef("teams", reference.conversation.id, await self._send_to(reference, activity))
+        # Never talked to us one to one: open a personal chat, as Teams allows for members of our tenant.
+        any_ref = await self._any_reference()
+        if any_ref is None:
+            raise SendError("nobody in Teams has talked to the bot yet, so it cannot start a chat")
+        tenant = self.tenant_id or (any_ref.conversation.tenant_id if any_ref.conversation else None)
+        params = ConversationParameters(is_group=False, bot=any_ref.agent, members=[ChannelAccount(id=user_id)],
+                                        tenant_id=tenant)
+        return await self._create(params, activity, any_ref.service_url)
+
+    async def post(self, channel: str, message: Message) -> MessageRef:
+        activity = _activity(message)
+        reference = await self._reference(channel)
+        if reference is not None:
+            return MessageRef("teams", channel, await self._send_to(reference, activity))
+        any_ref = await self._any_reference()
+        if any_ref is None:
+            raise SendError("the bot has not been added to that Teams channel yet")
+        params = ConversationParameters(is_group=True, bot=any_ref.agent, activity=activity,
+                                        channel_data={"channel": {"id": channel}},
+                                        tenant_id=self.tenant_id or any_ref.conversation.tenant_id)
+        return await self._create(params, activity, any_ref.service_url)
+
+    async def update(self, ref: MessageRef, message: Message) -> None:
+        reference = await self._reference(ref.channel)
+        if reference is None:
+            raise SendError("that Teams conversation is not known to the bot")
+        activity = _activity(message)
+        activity.id = ref.message_id
+
+        async def callback(context):
+            await context.update_activity(activity)
+
+        await self.adapter.continue_conversation(self.app_id, reference.get_continuation_activity(), callback)
+
+    async def upload(self, channel: str, file: UploadFile) -> None:
+        # Bots cannot drop a file into a Teams chat without Graph and a consent card; send it as text.
+        body = file.content.decode("utf-8", "replace")[:20000]
+        await self.post(channel, Message(file.title, (Text(f"*{file.title}* ({file.filename})"), Text(body))))
+
+    async def user_email(self, user_id: str) -> tuple[str | None, str | None]:
+        return None, None  # filled from the roster when the person first talks to the bot (agent._remember)
+
+    async def user_by_email(self, email: str) -> str | None:
+        return None
+
+
+def _activity(message: Message) -> Activity:
+    return Activity(type="message", summary=message.text[:200], attachments=[attachment(card(message))])

@@ -1,0 +1,21 @@
+"""The statutory working-day calendar with the administrator's proclaimed holidays from the database."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from storage.models import ProclaimedHoliday
+
+
+async def proclaimed_holidays(db) -> list[date]:
+    async with db.sessions() as session:
+        rows = await session.scalars(select(ProclaimedHoliday.day))
+        return [date.fromisoformat(d) for d in rows]
+
+
+async def working_calendar(svc):
+    """A WorkingCalendar (policy/calendar.py) that also knows the proclaimed one-off holidays."""
+    from policy.calendar import WorkingCalendar
+
+    return WorkingCalendar(extra_holidays=await proclaimed_holidays(svc.db))

@@ -1,0 +1,1 @@
+"""Platform-neutral entry points: one module per command family (see registry.py)."""

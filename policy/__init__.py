@@ -1,0 +1,1 @@
+"""The policy pack and the engines that read it."""

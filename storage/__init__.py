@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 models, repositories, engine setup and Alembic migrations."""

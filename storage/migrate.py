@@ -1,0 +1,82 @@
+"""Apply Alembic migrations at start-up, under a lock so instances starting together don't race.
+
+Each workflow ships its own revision branching from `0001_core` (one head per workflow); we upgrade to all
+heads, so helpers adding tables never have to edit each other's revisions.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from alembic import command
+
+from .db import Database
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).parent / "migrations"
+PG_LOCK_KEY = 7_318_442_001  # any constant shared by every instance of this app
+
+
+def _alembic_config(connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def script_heads() -> set[str]:
+    return set(ScriptDirectory.from_config(_alembic_config()).get_heads())
+
+
+def _upgrade(sync_connection) -> None:
+    command.upgrade(_alembic_config(sync_connection), "heads")
+
+
+def _current(sync_connection) -> set[str]:
+    return set(MigrationContext.configure(sync_connection).get_current_heads())
+
+
+async def upgrade(db: Database) -> None:
+    if db.is_sqlite:
+        lock_path = _sqlite_lock_path(db)
+        with open(lock_path, "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                async with db.engine.connect() as conn:
+                    await conn.run_sync(_upgrade)
+                    await conn.commit()
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        return
+    async with db.engine.connect() as conn:
+        # A session-level advisory lock: the second instance waits here until the first has finished.
+        await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_LOCK_KEY})
+        await conn.commit()
+        try:
+            await conn.run_sync(_upgrade)
+            await conn.commit()
+        finally:
+            await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_LOCK_KEY})
+            await conn.commit()
+
+
+async def is_current(db: Database) -> bool:
+    try:
+        async with db.engine.connect() as conn:
+            return await conn.run_sync(_current) == script_heads()
+    except Exception:
+        return False
+
+
+def _sqlite_lock_path(db: Database) -> str:
+    database = db.engine.url.database
+    if not database or database == ":memory:":
+        return "/tmp/smpolicy-memory-migrate.lock"
+    return str(Path(database).resolve()) + ".migrate-lock"

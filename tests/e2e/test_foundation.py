@@ -1,0 +1,98 @@
+"""The foundation over real HTTP: help in Slack and Teams, signatures, health, restart."""
+from __future__ import annotations
+
+import time
+
+from tests.conftest import london
+
+
+async def test_slack_help_lists_every_command(bot):
+    resp = await bot.slack_command("/smpolicy", "help")
+    assert resp.status == 200
+    reply = bot.slack.responses()[-1]
+    assert reply.args["response_type"] == "ephemeral"
+    assert "/smpolicy help" in reply.text()
+    assert "/crisis help" in reply.text()
+
+
+async def test_unknown_subcommand_gets_did_you_mean_and_help(bot):
+    await bot.slack_command("/smpolicy", "hlep")
+    text = bot.slack.responses()[-1].text()
+    assert "I don't know `/smpolicy hlep`" in text
+    assert "Did you mean `/smpolicy help`?" in text
+    assert "What I can do" in text
+
+
+async def test_bad_signature_is_refused_and_nothing_happens(bot):
+    resp = await bot.slack_command("/smpolicy", "help", signature="v0=" + "0" * 64)
+    assert resp.status == 401
+    assert bot.slack.responses() == []
+
+
+async def test_stale_signature_is_refused(bot):
+    resp = await bot.slack_command("/smpolicy", "help", timestamp=int(time.time()) - 60 * 10)
+    assert resp.status == 401
+    assert bot.slack.responses() == []
+
+
+async def test_teams_help_in_personal_chat(bot):
+    status, _ = await bot.teams_say("help")
+    assert status in (200, 202)
+    said = bot.teams_to("29:staff")
+    assert "What I can do" in said
+    assert "crisis help" in said
+
+
+async def test_teams_unknown_command_suggests(bot):
+    await bot.teams_say("hepl")
+    said = bot.teams_to("29:staff")
+    assert "Did you mean `help`?" in said
+
+
+async def test_teams_learns_email_from_roster(bot):
+    await bot.teams_say("help", user="29:im")
+    from storage.identity import identities_by_email
+
+    async with bot.svc.db.sessions() as session:
+        rows = await identities_by_email(session, "im@example.gov.uk")
+    assert [(r.platform, r.user_id) for r in rows] == [("teams", "29:im")]
+
+
+async def test_healthz_reports_each_part(bot):
+    resp = await bot.http.get(bot.url + "/healthz")
+    body = await resp.json()
+    assert resp.status == 200
+    assert body["database"] == "reachable"
+    assert body["migrations"] == "current"
+    assert body["scheduler"] == "running"
+    assert body["slack"] == {"mode": "http"}
+    assert body["teams"] == {"mode": "anonymous"}
+
+
+async def test_notifier_sends_a_claimed_reminder_once(bot):
+    from bot.messages import Message
+
+    svc = bot.svc
+    first = await svc.notifier.dm("staff@example.gov.uk", Message("hello"), claim=("test", "item-1", "2026-12-01"))
+    second = await svc.notifier.dm("staff@example.gov.uk", Message("hello"), claim=("test", "item-1", "2026-12-01"))
+    assert first is not None and second is None
+    assert len(bot.slack.to("USTAFF")) == 1
+
+
+async def test_rate_limited_send_is_retried_after_retry_after(bot):
+    from bot.messages import Message
+
+    bot.slack.rate_limit_once.add("chat.postMessage")
+    await bot.svc.notifier.dm("staff@example.gov.uk", Message("after the wait"))
+    assert bot.slack.of("chat.postMessage:429")
+    assert "after the wait" in bot.slack.said_to("USTAFF")
+
+
+async def test_restart_keeps_identities(bot):
+    await bot.slack_command("/smpolicy", "help", user="UIM")
+    await bot.restart()
+    from storage.identity import identities_by_email
+
+    async with bot.svc.db.sessions() as session:
+        rows = await identities_by_email(session, "im@example.gov.uk")
+    assert rows and rows[0].user_id == "UIM"

@@ -1,0 +1,298 @@
+"""Drives the real bot over real HTTP: signed Slack requests and Teams activities, shaped as the platforms send.
+
+    bot = await BotHarness.start(tmp_path)          # Slack + Teams stand-ins on loopback, bot on a free port
+    await bot.slack_command("/smpolicy", "help", user="USTAFF")
+    await bot.settle()                               # wait for work done after ack()
+    assert "What I can do" in bot.slack.responses()[-1].text()
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+from .people import SLACK_USERS, TEAMS_USERS
+from .slack_api import SlackStandIn
+from .teams_connector import TeamsStandIn
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+ORG_FILE = Path(__file__).with_name("org.toml")
+TENANT = "tenant-1"
+
+
+async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, shutdown_timeout=5)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    return runner, f"http://127.0.0.1:{port}"
+
+
+class BotHarness:
+    def __init__(self, database_url: str, clock, org_file: Path, env: dict):
+        self.database_url = database_url
+        self.clock = clock
+        self.org_file = org_file
+        self.env = env
+        self.slack = SlackStandIn(users=dict(SLACK_USERS))
+        self.teams = TeamsStandIn(members=dict(TEAMS_USERS))
+        self._runners: list[web.AppRunner] = []
+        self.bot_runner: web.AppRunner | None = None
+        self.url = ""
+        self.http: aiohttp.ClientSession | None = None
+        self._ids = 0
+
+    # --- lifecycle ----------------------------------------------------------------------------------------
+    @classmethod
+    async def start(cls, database_url: str, clock, org_file: Path = ORG_FILE, env: dict | None = None,
+                    slack: bool = True):
+        self = cls(database_url, clock, org_file, env or {})
+        runner, self.slack.base_url = await _serve(self.slack.app())
+        self._runners.append(runner)
+        runner, self.teams_url = await _serve(self.teams.app())
+        self._runners.append(runner)
+        self.slack_enabled = slack
+        self.http = aiohttp.ClientSession()
+        await self._start_bot()
+        return self
+
+    def settings(self):
+        from bot.settings import Settings
+
+        return Settings(
+            port=0, database_url=self.database_url, config_path=str(self.org_file),
+            slack_bot_token=BOT_TOKEN if self.slack_enabled else None,
+            slack_signing_secret=SIGNING_SECRET if self.slack_enabled else None,
+            slack_api_url=self.slack.base_url + "/api/",
+            smtp_host=self.env.get("SMTP_HOST"), smtp_port=int(self.env.get("SMTP_PORT", 25)),
+        )
+
+    async def _start_bot(self) -> None:
+        from app import RUNTIME, create_app
+
+        app = await create_app(self.settings(), clock=self.clock)
+        self.app = app
+        self.runtime = app[RUNTIME]
+        self.svc = self.runtime.svc
+        self.bot_runner, self.url = await _serve(app)
+        await self.settle()
+
+    async def restart(self) -> None:
+        """Stop the bot as a SIGTERM would (finish work, close the database) and start a new one."""
+        await self.bot_runner.cleanup()
+        await self._start_bot()
+
+    async def stop(self) -> None:
+        if self.bot_runner is not None:
+            await self.bot_runner.cleanup()
+        for runner in self._runners:
+            await runner.cleanup()
+        if self.http is not None:
+            await self.http.close()
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has finished the work it does after answering (after ack)."""
+        deadline = time.monotonic() + timeout
+        await asyncio.sleep(0)
+        quiet = 0
+        while time.monotonic() < deadline:
+            if len(self.runtime.inflight) == 0:
+                quiet += 1
+                if quiet >= 3:
+                    return
+            else:
+                quiet = 0
+            await asyncio.sleep(0.01)
+        raise AssertionError("the bot was still busy after %.0fs" % timeout)
+
+    async def run_sweeps(self, at: datetime | None = None) -> list:
+        """Run every due sweep as at `at` (what `python -m bot remind --now` does)."""
+        if at is not None:
+            self.clock.set(at)
+        return await self.runtime.runner.run_all()
+
+    # --- Slack ----------------------------------------------------------------------------------------------
+    def _next(self, prefix: str) -> str:
+        self._ids += 1
+        return f"{prefix}{self._ids}"
+
+    async def slack_post(self, body: str, content_type: str, *, signature: str | None = None,
+                         timestamp: int | None = None) -> aiohttp.ClientResponse:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        sig = signature or SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=ts, body=body)
+        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig}
+        resp = await self.http.post(self.url + "/slack/events", data=body.encode(), headers=headers)
+        await resp.read()
+        return resp
+
+    def response_url(self) -> str:
+        return f"{self.slack.base_url}/response/{self._next('R')}"
+
+    async def slack_command(self, command: str, text: str, user: str = "USTAFF", channel: str = "CGENERAL",
+                            settle: bool = True, **sign) -> aiohttp.ClientResponse:
+        form = {
+            "token": "legacy", "team_id": "T1", "team_domain": "council", "channel_id": channel,
+            "channel_name": "general", "user_id": user, "user_name": SLACK_USERS.get(user, {}).get("name", user),
+            "command": command, "text": text, "api_app_id": "A1", "is_enterprise_install": "false",
+            "response_url": self.response_url(), "trigger_id": self._next("trigger-"),
+        }
+        resp = await self.slack_post(urlencode(form), "application/x-www-form-urlencoded", **sign)
+        if settle:
+            await self.settle()
+        return resp
+
+    async def _interactive(self, payload: dict, settle: bool = True) -> aiohttp.ClientResponse:
+        body = urlencode({"payload": json.dumps(payload)})
+        resp = await self.slack_post(body, "application/x-www-form-urlencoded")
+        self.last_body = await resp.text()
+        if settle:
+            await self.settle()
+        return resp
+
+    def _user(self, user: str) -> dict:
+        name = SLACK_USERS.get(user, {}).get("name", user)
+        return {"id": user, "username": name.lower().replace(" ", "."), "name": name, "team_id": "T1"}
+
+    async def slack_shortcut(self, callback_id: str, text: str, user: str = "USTAFF", channel: str = "CGENERAL",
+                             author: str = "USTAFF", files: list | None = None, settle: bool = True):
+        ts = f"{int(time.time())}.{self._ids:06d}"
+        message = {"type": "message", "user": author, "ts": ts, "text": text, "team": "T1"}
+        if files:
+            message["files"] = files
+        payload = {
+            "type": "message_action", "token": "legacy", "action_ts": ts, "callback_id": callback_id,
+            "team": {"id": "T1", "domain": "council"}, "user": self._user(user),
+            "channel": {"id": channel, "name": "general"}, "is_enterprise_install": False, "enterprise": None,
+            "trigger_id": self._next("trigger-"), "response_url": self.response_url(), "message_ts": ts,
+            "message": message,
+        }
+        return await self._interactive(payload, settle)
+
+    async def slack_click(self, action_id: str, value: str = "", user: str = "USTAFF", channel: str = "CGENERAL",
+                          message_ts: str | None = None, ephemeral: bool = False, settle: bool = True):
+        """Click a button. Pass the message's ts (from the stand-in's record) to click a posted card."""
+        ts = message_ts or f"{int(time.time())}.000001"
+        payload = {
+            "type": "block_actions", "user": self._user(user), "api_app_id": "A1", "token": "legacy",
+            "container": {"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": ephemeral},
+            "trigger_id": self._next("trigger-"), "team": {"id": "T1", "domain": "council"},
+            "enterprise": None, "is_enterprise_install": False, "channel": {"id": channel, "name": "general"},
+            "message": {"type": "message", "ts": ts, "text": "", "blocks": []}, "state": {"values": {}},
+            "response_url": self.response_url(),
+            "actions": [{"action_id": action_id, "block_id": "b1", "type": "button", "value": value,
+                         "text": {"type": "plain_text", "text": "button"}, "action_ts": ts}],
+        }
+        return await self._interactive(payload, settle)
+
+    def last_view(self) -> dict:
+        opened = self.slack.of("views.open")
+        assert opened, "no form was opened"
+        return opened[-1].args["view"]
+
+    async def slack_submit(self, values: dict, user: str = "USTAFF", view: dict | None = None,
+                           settle: bool = True) -> dict:
+        """Submit a modal as Slack would, filling `values` by input id. Returns the ack body (errors, if any)."""
+        view = view or self.last_view()
+        state: dict = {}
+        for block in view.get("blocks", []):
+            if block.get("type") != "input":
+                continue
+            el = block["element"]
+            iid, kind = el["action_id"], el["type"]
+            v = values.get(iid)
+            if kind == "plain_text_input":
+                entry = {"type": kind, "value": v}
+            elif kind == "static_select":
+                entry = {"type": kind, "selected_option": {"value": v, "text": {"type": "plain_text", "text": str(v)}}
+                         if v else None}
+            elif kind == "multi_static_select":
+                entry = {"type": kind, "selected_options": [{"value": x} for x in (v or [])]}
+            elif kind == "users_select":
+                entry = {"type": kind, "selected_user": v}
+            elif kind == "multi_users_select":
+                entry = {"type": kind, "selected_users": list(v or [])}
+            elif kind == "datepicker":
+                entry = {"type": kind, "selected_date": v.isoformat() if hasattr(v, "isoformat") else v}
+            elif kind == "checkboxes":
+                entry = {"type": kind, "selected_options": [{"value": "yes"}] if v else []}
+            else:
+                entry = {"type": kind, "value": v}
+            state[block["block_id"]] = {iid: entry}
+        payload = {
+            "type": "view_submission", "team": {"id": "T1", "domain": "council"}, "user": self._user(user),
+            "api_app_id": "A1", "token": "legacy", "trigger_id": self._next("trigger-"),
+            "view": {"id": "V1", "team_id": "T1", "type": "modal", "blocks": view.get("blocks", []),
+                     "private_metadata": view.get("private_metadata", ""), "callback_id": view["callback_id"],
+                     "state": {"values": state}, "hash": "h", "title": view.get("title"), "app_id": "A1",
+                     "bot_id": "BBOT"},
+            "response_urls": [], "is_enterprise_install": False, "enterprise": None,
+        }
+        resp = await self._interactive(payload, settle)
+        return json.loads(self.last_body) if self.last_body.strip().startswith("{") else {}
+
+    # --- Teams ------------------------------------------------------------------------------------------------
+    def teams_activity(self, user: str, conversation: str | None = None, conversation_type: str = "personal",
+                       **fields) -> dict:
+        member = TEAMS_USERS.get(user, {"name": user, "aad": user})
+        activity = {
+            "type": "message", "id": self._next("act-in-"), "timestamp": datetime.utcnow().isoformat() + "Z",
+            "serviceUrl": self.teams_url + "/", "channelId": "msteams",
+            "from": {"id": user, "name": member["name"], "aadObjectId": member.get("aad")},
+            "conversation": {"conversationType": conversation_type, "tenantId": TENANT,
+                             "id": conversation or f"a:personal-{user}"},
+            "recipient": {"id": "28:smpolicy-bot", "name": "smpolicy"}, "locale": "en-GB",
+            "channelData": {"tenant": {"id": TENANT}},
+        }
+        activity.update(fields)
+        return activity
+
+    async def teams_post(self, activity: dict, headers: dict | None = None, settle: bool = True):
+        resp = await self.http.post(self.url + "/api/messages", json=activity, headers=headers or {})
+        body = await resp.read()
+        if settle:
+            await self.settle()
+        self.last_teams_status = resp.status
+        return resp.status, (json.loads(body) if body.strip().startswith(b"{") else None)
+
+    async def teams_say(self, text: str, user: str = "29:staff", **kw):
+        return await self.teams_post(self.teams_activity(user, text=text, textFormat="plain", **kw))
+
+    async def teams_click(self, data: dict, user: str = "29:staff", reply_to: str | None = None, **kw):
+        """An Action.Submit on a card: a message activity whose value is the button's data (plus inputs)."""
+        fields = {"value": data}
+        if reply_to:
+            fields["replyToId"] = reply_to
+        return await self.teams_post(self.teams_activity(user, **fields, **kw))
+
+    async def teams_invoke(self, name: str, value: dict, user: str = "29:staff", **kw):
+        return await self.teams_post(self.teams_activity(user, type="invoke", name=name, value=value, **kw))
+
+    async def teams_message_action(self, command_id: str, text: str, user: str = "29:staff", **kw):
+        """A message-extension action on a message (Teams' equivalent of a Slack message shortcut)."""
+        value = {"commandId": command_id, "commandContext": "message", "context": {"theme": "default"},
+                 "messagePayload": {"id": "msg-1", "body": {"contentType": "html", "content": f"<p>{text}</p>"},
+                                    "from": {"user": {"id": "29:staff", "displayName": "Sam Staff"}},
+                                    "linkToMessage": "https://teams.microsoft.com/l/message/19:x/1",
+                                    "createdDateTime": "2026-11-20T10:00:00Z", "attachments": []}}
+        return await self.teams_invoke("composeExtension/fetchTask", value, user, **kw)
+
+    def teams_to(self, user: str) -> str:
+        return "\n".join(s.text() for s in self.teams.in_conversation(f"a:personal-{user}"))
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+__all__ = ["BotHarness", "SIGNING_SECRET", "BOT_TOKEN", "ORG_FILE", "os"]

@@ -1,0 +1,182 @@
+"""A loopback stand-in for Slack's Web API: records every call and answers as Slack does.
+
+Also receives `response_url` posts (at /response/<id>) and file uploads, so tests can read exactly what a
+person would have seen.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict
+
+    def text(self) -> str:
+        """Everything a person would read in the call: fallback text plus block text, flattened."""
+        parts = [str(self.args.get("text") or "")]
+        parts.extend(_block_texts(self.args.get("blocks")))
+        view = self.args.get("view")
+        if view:
+            parts.extend(_block_texts(view.get("blocks")))
+        return "\n".join(p for p in parts if p)
+
+
+def _block_texts(blocks) -> list[str]:
+    out: list[str] = []
+    if isinstance(blocks, str):
+        try:
+            blocks = json.loads(blocks)
+        except ValueError:
+            return [blocks]
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    out.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(blocks or [])
+    return out
+
+
+@dataclass
+class SlackStandIn:
+    users: dict[str, dict] = field(default_factory=dict)        # user id -> {"email", "name"}
+    uninvitable: dict[str, str] = field(default_factory=dict)   # user id -> Slack error on invite
+    fail_methods: dict[str, str] = field(default_factory=dict)  # method -> error to answer with
+    rate_limit_once: set[str] = field(default_factory=set)      # methods answering 429 once
+    calls: list[Call] = field(default_factory=list)
+    base_url: str = ""
+
+    def __post_init__(self):
+        self._ts = itertools.count(1)
+        self._channels = itertools.count(1)
+        self.created_channels: dict[str, dict] = {}
+
+    # --- reading what happened ------------------------------------------------------------------------
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def to(self, channel: str, method: str = "chat.postMessage") -> list[Call]:
+        return [c for c in self.of(method) if c.args.get("channel") == channel]
+
+    def responses(self) -> list[Call]:
+        return self.of("response_url")
+
+    def said_to(self, user_or_channel: str) -> str:
+        """All text posted to a channel or user (DM), ephemeral or not, joined."""
+        texts = [c.text() for c in self.calls if c.args.get("channel") == user_or_channel
+                 or c.args.get("user") == user_or_channel and c.method == "chat.postEphemeral"]
+        return "\n".join(texts)
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    # --- serving ----------------------------------------------------------------------------------------
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/response/{rid}", self._response)
+        app.router.add_post("/upload/{fid}", self._upload)
+        return app
+
+    async def _args(self, request: web.Request) -> dict:
+        raw = await request.read()
+        ctype = request.headers.get("Content-Type", "")
+        if "json" in ctype:
+            args = json.loads(raw or b"{}")
+        else:
+            args = dict(parse_qsl(raw.decode()))
+        for key in ("blocks", "view", "attachments"):
+            if isinstance(args.get(key), str):
+                try:
+                    args[key] = json.loads(args[key])
+                except ValueError:
+                    pass
+        args.update({k: v for k, v in request.query.items() if k not in args})
+        return args
+
+    async def _response(self, request: web.Request) -> web.Response:
+        args = await self._args(request)
+        self.calls.append(Call("response_url", {**args, "rid": request.match_info["rid"]}))
+        return web.json_response({"ok": True})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        self.calls.append(Call("upload", {"file_id": request.match_info["fid"], "content": body}))
+        return web.Response(text="OK - 1")
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._args(request)
+        if method in self.rate_limit_once:
+            self.rate_limit_once.discard(method)
+            self.calls.append(Call(method + ":429", args))
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers={"Retry-After": "1"})
+        self.calls.append(Call(method, args))
+        if method in self.fail_methods:
+            return web.json_response({"ok": False, "error": self.fail_methods[method]})
+        return web.json_response(self._answer(method, args))
+
+    def _answer(self, method: str, a: dict) -> dict:
+        ok = {"ok": True}
+        if method == "auth.test":
+            return {**ok, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "team": "Council",
+                    "url": "https://council.slack.com/"}
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            channel = a.get("channel", "")
+            if channel.startswith("U"):
+                channel = "D" + channel[1:]
+            ts = a.get("ts") or f"{1700000000 + next(self._ts)}.000100"
+            return {**ok, "channel": channel, "ts": ts, "message_ts": ts}
+        if method == "chat.getPermalink":
+            return {**ok, "permalink": f"https://council.slack.com/archives/{a.get('channel')}/p{a.get('message_ts')}"}
+        if method == "users.info":
+            user = self.users.get(a.get("user", ""))
+            if not user:
+                return {"ok": False, "error": "user_not_found"}
+            return {**ok, "user": {"id": a["user"], "name": user["name"], "real_name": user["name"],
+                                   "profile": {"email": user["email"], "real_name": user["name"]}}}
+        if method == "users.lookupByEmail":
+            for uid, user in self.users.items():
+                if user["email"].lower() == str(a.get("email", "")).lower():
+                    return {**ok, "user": {"id": uid, "name": user["name"], "profile": {"email": user["email"]}}}
+            return {"ok": False, "error": "users_not_found"}
+        if method == "conversations.create":
+            cid = f"CNEW{next(self._channels)}"
+            self.created_channels[cid] = {"name": a.get("name"), "is_private": a.get("is_private")}
+            return {**ok, "channel": {"id": cid, "name": a.get("name"), "is_private": True}}
+        if method == "conversations.invite":
+            users = [u for u in str(a.get("users", "")).split(",") if u]
+            bad = [u for u in users if u in self.uninvitable]
+            if bad:
+                return {"ok": False, "error": self.uninvitable[bad[0]],
+                        "errors": [{"user": u, "ok": False, "error": self.uninvitable[u]} for u in bad]}
+            return {**ok, "channel": {"id": a.get("channel")}}
+        if method == "conversations.open":
+            return {**ok, "channel": {"id": "D" + str(a.get("users", "X")).split(",")[0][1:]}}
+        if method == "views.open" or method == "views.update" or method == "views.push":
+            return {**ok, "view": {"id": "V1", **(a.get("view") or {})}}
+        if method == "files.getUploadURLExternal":
+            fid = f"F{next(self._ts)}"
+            return {**ok, "upload_url": f"{self.base_url}/upload/{fid}", "file_id": fid}
+        if method == "files.completeUploadExternal":
+            files = a.get("files")
+            if isinstance(files, str):
+                files = json.loads(files)
+            return {**ok, "files": [{"id": f["id"], "title": f.get("title")} for f in files or []]}
+        return ok
