@@ -1,0 +1,578 @@
+"""Answer policy questions: which sections say something about this, and what to do next.
+
+Okapi BM25 over the pack's sections with fields (BM25F: the title counts for more than the
+body, the parent headings a little), a light stemmer so "boosting" finds "boost", and
+query expansion from policy/pack/synonyms.toml so "kids" finds "children". Each synonym
+group a question uses becomes one concept scored by its best-matching member (dismax), so
+a big group cannot drown the rest of the question. Long sections (8.3, 4.3) compete by
+their best passage. No numpy: the pack has about 80 sections with text.
+
+The answer says when it does not know (policy 3.3: no dead ends), so the caller can point
+the person at the Communications Team rather than show a poor match.
+"""
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from policy.sections import PACK_DIR, PackError, Section, load_pack
+
+SYNONYMS_FILE = "synonyms.toml"
+COMMANDS_FILE = "commands.toml"
+
+# ---------------------------------------------------------------- tuning
+# Calibrated on tests/policy/test_search.py (staff questions and off-topic ones).
+K1 = 1.2
+FIELDS = {               # field: (weight, length normalisation b)
+    "title": (3.0, 0.3),
+    "body": (1.0, 0.75),
+    "context": (0.5, 0.0),   # the parent headings and the document's name
+}
+SYNONYM_WEIGHT = 0.8     # a group word or phrase the person did not type
+ALSO_WEIGHT = 0.8        # the policy's own phrase for the idea: added, never a trigger
+WEAK_WEIGHT = 0.4        # an everyday word (WEAK_WORDS) the person typed
+TIE_BREAKER = 0.3        # share of a concept's other matching words added to its best one
+PARENT_FACTOR = 0.85     # prefer "2.7" to "2" when both match
+PASSAGE_WORDS = 120      # long sections are scored by their best passage of about this size
+TAIL_RATIO = 0.5         # drop hits scoring under this share of the top hit
+# "known" needs both: the top section matches enough of the question (coverage) and
+# matches it well (strength = score / the question's total concept value). Staff
+# questions in the tests reach coverage >= 0.45 and strength >= 0.63; the off-topic ones
+# ("how do I book annual leave") stay at or below 0.42 coverage.
+MIN_COVERAGE = 0.43
+MIN_STRENGTH = 0.5
+UNSEEN_FACTOR = 0.5      # weight of a word the policy never uses, in coverage
+SNIPPET_CHARS = 300
+RULE_BONUS = 1.25        # snippets prefer a sentence that states a rule ("must", "never")
+DUPLICATE_SHARE = 0.8    # drop a hit whose words are mostly in a better hit (8.2/3.1 repeats 2.10)
+
+
+# ---------------------------------------------------------------- words
+
+STOP_WORDS = frozenset("""
+a about above after again against all am an and any are aren't as at be because been before
+being below between both but by can can't cannot could couldn't did didn't do does doesn't
+doing don't down during each few for from further get gets got had hadn't has hasn't have
+haven't having he her here hers herself him himself his how i i'd i'll i'm i've if in into is
+isn't it it's its itself just let's me might more most must mustn't my myself no nor not now
+of off on once only or other ought our ours ourselves out over own please shall she
+should shouldn't so some such than that that's the their theirs them themselves then there
+there's these they they'd they'll they're they've this those through to too under until up
+very via was wasn't we we'd we'll we're we've were weren't what what's when when's where
+where's which while who who's whom why why's will with won't would wouldn't you you'd you'll
+you're you've your yours yourself yourselves
+ok okay allowed anyone someone somebody something anything thing things really actually
+also still want wants wanted need needs needed think thought know knows use using used
+many much keep keeps going go goes went come comes came make makes made
+""".split())
+
+# Everyday words that can be rare in a policy yet say little about what is asked
+# ("what time does the canteen open"). They count at WEAK_WEIGHT; phrases that contain them
+# ("day off", "time off in lieu") are unaffected.
+WEAK_WORDS = frozenset("""
+time times day days week weeks month year years today tomorrow yesterday morning afternoon
+night turn turns open close start stop way people person new old good bad big small lot
+little long first last next see look find put take give tell say ask let able sure right
+best better try place
+""".split())
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+Key = tuple[str, ...]     # a stemmed word ("boost",) or phrase ("pay", "to")
+
+
+def stem(word: str) -> str:
+    """A deliberately light stemmer: plurals, -ing, -ed, -ment, -ly and a final e.
+
+    It only has to make the question and the policy agree with each other, so it is
+    applied to both and its odd stems ("shar" for share/sharing/shared) never show.
+    """
+    w = word
+    if w[:-1].isdigit() and w.endswith("s"):
+        return w[:-1]                  # under-18s -> 18
+    if len(w) <= 3 or w.isdigit():
+        return w
+    if w.endswith(("ies", "ied")) and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ing", "ed", "ment"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]             # stopped -> stop, but harassed -> harass
+            break
+    if w.endswith("ly") and len(w) > 5:
+        w = w[:-2]
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+_WEAK_STEMS = frozenset(stem(w) for w in WEAK_WORDS)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words with apostrophes normalised and possessive 's dropped."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    return [w[:-2] if w.endswith("'s") else w for w in _WORD.findall(text)]
+
+
+def tokens(text: str) -> list[tuple[str, bool]]:
+    """(stem, carries meaning) for every word; stop words are kept for phrases like "pay to"."""
+    out = []
+    for w in words(text):
+        if w in STOP_WORDS:
+            out.append((w, False))
+        else:
+            out.append((stem(w), len(w) > 1 or w.isdigit()))
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """The stemmed words that carry meaning (stop words and single letters removed)."""
+    return [t for t, content in tokens(text) if content]
+
+
+def phrase_key(text: str) -> Key:
+    return tuple(t for t, _ in tokens(text))
+
+
+def _keys(toks: list[tuple[str, bool]], phrases: frozenset[Key], longest: int) -> Counter:
+    """Counts of the meaningful words and of the known phrases in a token list."""
+    counts: Counter = Counter()
+    stems_ = [t for t, _ in toks]
+    for i, (t, content) in enumerate(toks):
+        if content:
+            counts[(t,)] += 1
+        for n in range(2, longest + 1):
+            k = tuple(stems_[i:i + n])
+            if len(k) < n:
+                break
+            if k in phrases:
+                counts[k] += 1
+    return counts
+
+
+# ---------------------------------------------------------------- results
+
+@dataclass(frozen=True)
+class Hit:
+    section: Section
+    score: float
+    snippet: str          # the most relevant one or two sentences, about 300 characters at most
+
+
+@dataclass(frozen=True)
+class Answer:
+    hits: list[Hit]            # empty when known is False
+    command_hint: str | None   # what to do next (the command, or who to tell) for the top hit
+    known: bool                # False: say "I don't know, ask the Communications Team"
+
+
+# ---------------------------------------------------------------- the pack's word lists
+
+@dataclass(frozen=True)
+class _Group:
+    terms: tuple[Key, ...]     # interchangeable words and phrases; any one triggers the group
+    also: tuple[Key, ...]      # the policy's own phrases for the idea; added, never triggers
+
+
+@dataclass(frozen=True)
+class _Audience:
+    prefixes: tuple[str, ...]  # section ids: "8.2" covers 8.2 and 8.2/...; "MG" covers MG n
+    words: frozenset[Key]
+    factor: float              # for its sections when the question does not name it
+    others_factor: float       # for sections of no audience when the question names it
+
+    def covers(self, section_id: str) -> bool:
+        return any(section_id == p or section_id.startswith((p + "/", p + " ")) for p in self.prefixes)
+
+
+@dataclass(frozen=True)
+class _Concept:
+    weights: dict[Key, float]  # word or phrase -> weight within the concept
+    value: float               # what matching it is worth, for coverage
+    known: bool                # False: no word of it is in the policy
+
+
+def _toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise PackError(f"{path}: file not found") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PackError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _strings(path: Path, where: str, value, required: bool = True) -> list[str]:
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise PackError(f"{path}: {where} must be a non-empty list of strings")
+    return value
+
+
+def _load_synonyms(path: Path) -> tuple[list[_Group], list[_Audience]]:
+    data = _toml(path)
+    groups = []
+    for n, g in enumerate(data.get("group", []), 1):
+        if not isinstance(g, dict):
+            raise PackError(f"{path}: group #{n} must be a table")
+        found = [phrase_key(s) for s in _strings(path, f"group #{n} 'terms'", g.get("terms"))]
+        also = [phrase_key(s) for s in _strings(path, f"group #{n} 'also'", g.get("also"), required=False)]
+        if not all(found) or not all(also):
+            raise PackError(f"{path}: group #{n} has an entry with no words")
+        groups.append(_Group(tuple(dict.fromkeys(found)), tuple(dict.fromkeys(also))))
+    audiences = []
+    for n, a in enumerate(data.get("audience", []), 1):
+        where = f"audience #{n}"
+        if not isinstance(a, dict):
+            raise PackError(f"{path}: {where} must be a table")
+        prefixes = _strings(path, f"{where} 'sections'", a.get("sections"))
+        said = _strings(path, f"{where} 'words'", a.get("words"))
+        factors = []
+        for name, default in (("factor", None), ("others_factor", 1.0)):
+            value = a.get(name, default)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+                raise PackError(f"{path}: {where} '{name}' must be a number above 0 and at most 1")
+            factors.append(float(value))
+        audiences.append(_Audience(tuple(prefixes), frozenset(phrase_key(w) for w in said), *factors))
+    return groups, audiences
+
+
+def load_commands(pack_dir: Path | None = None) -> dict[str, dict[str, str]]:
+    """commands.toml as {section id: {"hint": ..., "command": ...}}; "command" may be absent."""
+    pack_dir = Path(pack_dir or PACK_DIR)
+    path = pack_dir / COMMANDS_FILE
+    table = _toml(path).get("sections", {})
+    if not isinstance(table, dict):
+        raise PackError(f"{path}: 'sections' must be a table")
+    ids = load_pack(pack_dir).sections
+    out = {}
+    for sid, entry in table.items():
+        if sid not in ids:
+            raise PackError(f"{path}: section {sid!r} is not in the pack")
+        if not isinstance(entry, dict) or not isinstance(entry.get("hint"), str) or not entry["hint"].strip():
+            raise PackError(f"{path}: section {sid!r} needs a 'hint' string")
+        command = entry.get("command")
+        if command is not None and (not isinstance(command, str) or not command.startswith("/")):
+            raise PackError(f"{path}: section {sid!r} 'command' must start with '/'")
+        out[sid] = {"hint": entry["hint"].strip(), **({"command": command} if command else {})}
+    return out
+
+
+# ---------------------------------------------------------------- snippets
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\u201d]?\s+(?=[A-Z\"'(\u201c])")
+
+
+_RULE = re.compile(r"\b(must|should|never|not|required?|only|permission|approval)\b", re.I)
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """(paragraph or list item number, sentence) for every sentence of a section."""
+    out = []
+    for n, line in enumerate(text.split("\n")):
+        line = line.strip()
+        if line.startswith("- "):
+            line = line[2:]
+        out += [(n, s.strip()) for s in _SENTENCE_END.split(line) if s.strip()]
+    return out
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:–- ") + "…"
+
+
+# ---------------------------------------------------------------- the engine
+
+class PolicySearch:
+    """A BM25F index over one policy pack, with its synonyms and command hints."""
+
+    def __init__(self, pack_dir: Path | None = None):
+        pack_dir = Path(pack_dir or PACK_DIR).resolve()
+        self.sections = load_pack(pack_dir).sections
+        self.groups, self.audiences = _load_synonyms(pack_dir / SYNONYMS_FILE)
+        self.commands = load_commands(pack_dir)
+        # Phrases are matched whole on both sides, so "reach more people" never counts
+        # as "people" on its own.
+        every = [k for g in self.groups for k in g.terms + g.also]
+        every += [k for a in self.audiences for k in a.words]
+        self._phrases = frozenset(k for k in every if len(k) > 1)
+        self._longest = max((len(k) for k in self._phrases), default=1)
+        self._audience_phrases = sorted({k for a in self.audiences for k in a.words if len(k) > 1},
+                                        key=len, reverse=True)
+        self._triggers: dict[str, list[tuple[Key, int]]] = {}
+        for gi, group in enumerate(self.groups):
+            for k in group.terms:
+                self._triggers.setdefault(k[0], []).append((k, gi))
+        for entries in self._triggers.values():
+            entries.sort(key=lambda e: -len(e[0]))      # longest phrase first
+        self._build_index()
+
+    def _keys(self, text: str) -> Counter:
+        return _keys(tokens(text), self._phrases, self._longest)
+
+    def _context(self, s: Section) -> str:
+        parts, parent = [], s.parent
+        while parent:
+            parts.append(self.sections[parent].title)
+            parent = self.sections[parent].parent
+        if s.document == "members_guidance":
+            parts.append("Social Media guidance for Members")
+        return " ".join(parts)
+
+    def _passages(self, text: str) -> list[str]:
+        """A long section's text in runs of whole lines of about PASSAGE_WORDS words.
+
+        8.3 is twelve pages: as one document its length normalisation would bury the one
+        bullet about befriending staff, so long sections compete by their best passage.
+        """
+        if len(terms(text)) <= 2 * PASSAGE_WORDS:
+            return [text]
+        out, current, size = [], [], 0
+        for line in text.split("\n"):
+            n = len(terms(line))
+            if current and size + n > PASSAGE_WORDS:
+                out.append("\n".join(current))
+                current, size = [], 0
+            current.append(line)
+            size += n
+        if current:
+            out.append("\n".join(current))
+        return out
+
+    def _build_index(self) -> None:
+        has_children = {s.parent for s in self.sections.values() if s.parent}
+        self._docs: list[Section] = []            # sections that have text
+        self._present: list[frozenset] = []       # every key each section contains
+        self._units: list[tuple[int, dict[str, Counter], dict[str, int]]] = []   # scored passages
+        self._prior: list[float] = []
+        self._body_words: list[frozenset[str]] = []
+        for s in self.sections.values():
+            if not s.text.strip():
+                continue     # a bare heading: its sub-sections carry the text
+            d = len(self._docs)
+            self._docs.append(s)
+            self._prior.append(PARENT_FACTOR if s.id in has_children else 1.0)
+            title, context = self._keys(s.title), self._keys(self._context(s))
+            present: set = set(title) | set(context)
+            self._body_words.append(frozenset(terms(s.text)))
+            for passage in self._passages(s.text):
+                fields = {"title": title, "body": self._keys(passage), "context": context}
+                present |= set(fields["body"])
+                self._units.append((d, fields, {f: sum(v for k, v in c.items() if len(k) == 1)
+                                                for f, c in fields.items()}))
+            self._present.append(frozenset(present))
+        self._doc_index = {s.id: d for d, s in enumerate(self._docs)}
+        self._avg = {f: max(1.0, sum(u[2][f] for u in self._units) / len(self._units)) for f in FIELDS}
+        # idf is over sections, not passages: a word repeated across 8.3 is not rarer for it.
+        df: Counter = Counter()
+        for present in self._present:
+            df.update(present)
+        self._idf = {k: self._idf_of(n) for k, n in df.items()}
+        self._idf_unseen = self._idf_of(0)
+
+    def _idf_of(self, df: int) -> float:
+        n = len(self._docs)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    # ------------------------------------------------------------ querying
+
+    def concepts(self, question: str) -> list[_Concept]:
+        return self._parse(question)[0]
+
+    def _parse(self, question: str) -> tuple[list[_Concept], set[Key]]:
+        """The question as concepts: each synonym group it uses, and each other word.
+
+        A concept scores by its best-matching member (a dismax, as Lucene does for
+        synonyms), each member with its own idf: a big group cannot outweigh the rest of
+        the question, and a precise word in it ("surveillance") is not diluted by a loose
+        one ("monitor").
+        """
+        toks = tokens(question)
+        raw = [t for t, _ in toks]
+        groups: dict[int, set[Key]] = {}        # group -> the words the person typed for it
+        said: set[Key] = set()                  # what was said, phrases kept whole
+        loose: list[str] = []                   # meaningful words outside any group phrase
+        i = 0
+        while i < len(raw):
+            for k, gi in self._triggers.get(raw[i], ()):
+                if tuple(raw[i:i + len(k)]) == k:
+                    groups.setdefault(gi, set()).add(k)
+                    said.add(k)
+                    i += len(k)
+                    break
+            else:
+                # Audience phrases outside the groups ("watch manager") are whole too.
+                k = next((k for k in self._audience_phrases if tuple(raw[i:i + len(k)]) == k), None)
+                if k:
+                    said.add(k)
+                    i += len(k)
+                    continue
+                if toks[i][1]:
+                    loose.append(raw[i])
+                    said.add((raw[i],))
+                i += 1
+        found = []
+        for gi, typed in groups.items():
+            g = self.groups[gi]
+            weights = {k: ALSO_WEIGHT for k in g.also}
+            weights.update({k: SYNONYM_WEIGHT for k in g.terms})
+            weights.update({k: 1.0 for k in typed})
+            found.append(weights)
+        for t in dict.fromkeys(loose):
+            found.append({(t,): WEAK_WEIGHT if t in _WEAK_STEMS else 1.0})
+        out = []
+        for weights in found:
+            values = [w * self._idf[k] for k, w in weights.items() if k in self._idf]
+            unseen = self._idf_unseen * UNSEEN_FACTOR * max(weights.values())
+            out.append(_Concept(weights, max(values, default=unseen), bool(values)))
+        return out, said
+
+    def _audience_factor(self, s: Section, said: set[Key]) -> float:
+        factor = 1.0
+        mine = [a for a in self.audiences if a.covers(s.id)]
+        for a in self.audiences:
+            named = bool(a.words.intersection(said))
+            if a in mine and not named:
+                factor *= a.factor
+            elif not mine and named:
+                factor *= a.others_factor
+        return factor
+
+    def _score(self, unit: int, concepts: list[_Concept]) -> float:
+        d, fields, lens = self._units[unit]
+        norm = {f: w / (1 - b + b * lens[f] / self._avg[f]) for f, (w, b) in FIELDS.items()}
+        score = 0.0
+        for c in concepts:
+            best = total = 0.0
+            for k, cw in c.weights.items():
+                tf = sum(norm[f] * fields[f][k] for f in FIELDS if k in fields[f])
+                if tf:
+                    part = cw * self._idf[k] * tf * (K1 + 1) / (K1 + tf)
+                    best, total = max(best, part), total + part
+            score += best + TIE_BREAKER * (total - best)
+        return score * self._prior[d]
+
+    def _rank(self, concepts: list[_Concept], said: set[Key]) -> list[tuple[int, float]]:
+        best: dict[int, float] = {}
+        for u in range(len(self._units)):
+            score = self._score(u, concepts)
+            d = self._units[u][0]
+            if score > best.get(d, 0.0):
+                best[d] = score             # a long section scores by its best passage
+        scored = [(d, sc * self._audience_factor(self._docs[d], said)) for d, sc in best.items()]
+        scored.sort(key=lambda x: (-x[1], x[0]))
+        return scored
+
+    def _coverage(self, d: int, concepts: list[_Concept]) -> float:
+        present = self._present[d]
+        total = sum(c.value for c in concepts)
+        got = sum(c.value for c in concepts if present.intersection(c.weights))
+        return got / total if total else 0.0
+
+    @staticmethod
+    def _strength(score: float, concepts: list[_Concept]) -> float:
+        total = sum(c.value for c in concepts)
+        return score / total if total else 0.0
+
+    def _snippet(self, s: Section, concepts: list[_Concept]) -> str:
+        sents = _sentences(s.text)
+        if not sents:
+            return s.title
+        scores = []
+        for _, sent in sents:
+            keys = self._keys(sent)
+            score = sum(max((w * self._idf.get(k, 0.0) for k, w in c.weights.items() if k in keys),
+                            default=0.0) for c in concepts)
+            scores.append(score * (RULE_BONUS if _RULE.search(sent) else 1.0))
+        best = max(range(len(sents)), key=lambda i: (scores[i], -i))
+        chosen = [best]
+        # Add the better neighbour in the same paragraph when it helps and fits: a reason
+        # often follows a rule.
+        neighbours = [i for i in (best + 1, best - 1)
+                      if 0 <= i < len(sents) and scores[i] > 0 and sents[i][0] == sents[best][0]]
+        if neighbours:
+            nb = max(neighbours, key=lambda i: scores[i])
+            if len(sents[best][1]) + len(sents[nb][1]) + 1 <= SNIPPET_CHARS:
+                chosen = sorted([best, nb])
+        return _clip(" ".join(sents[i][1] for i in chosen), SNIPPET_CHARS)
+
+    def _repeats(self, d: int, better: list[int]) -> bool:
+        mine = self._body_words[d]
+        return bool(mine) and any(len(mine & self._body_words[b]) / len(mine) >= DUPLICATE_SHARE
+                                  for b in better)
+
+    # ------------------------------------------------------------ the public face
+
+    def rank(self, question: str) -> list[tuple[Section, float]]:
+        """Every section that matches at all, best first (for tuning and benchmarks)."""
+        return [(self._docs[d], sc) for d, sc in self._rank(*self._parse(question))]
+
+    def coverage(self, s: Section, question: str) -> float:
+        """Share of the question's concepts, each worth its best member's idf, that a section has.
+
+        A word the policy never uses counts at UNSEEN_FACTOR of the rarest word's weight:
+        questions are full of ordinary words ("consultation", "Messenger") that do not make
+        them off-topic on their own.
+        """
+        return self._coverage(self._doc_index[s.id], self.concepts(question))
+
+    def strength(self, score: float, question: str) -> float:
+        """A score relative to what the question could earn, so long questions don't win."""
+        return self._strength(score, self.concepts(question))
+
+    def snippet(self, s: Section, question: str) -> str:
+        """The one or two sentences of a section that best match the question."""
+        return self._snippet(s, self.concepts(question))
+
+    def ask(self, question: str, k: int = 3) -> Answer:
+        """The best sections for a question (weak tails and repeats dropped), or "don't know"."""
+        if not question or not question.strip():
+            return Answer([], None, False)
+        concepts, said = self._parse(question)
+        ranked = self._rank(concepts, said)
+        if not ranked:
+            return Answer([], None, False)
+        top, top_score = ranked[0]
+        if (self._strength(top_score, concepts) < MIN_STRENGTH
+                or self._coverage(top, concepts) < MIN_COVERAGE):
+            return Answer([], None, False)
+        kept: list[tuple[int, float]] = []
+        for d, sc in ranked:
+            if len(kept) >= max(1, k) or sc < TAIL_RATIO * top_score:
+                break
+            if not self._repeats(d, [b for b, _ in kept]):
+                kept.append((d, sc))
+        hits = [Hit(self._docs[d], round(sc, 3), self._snippet(self._docs[d], concepts)) for d, sc in kept]
+        # Only the best answer's next step: a lower hit's command can be wrong for the
+        # question (a councillor's election advert is not a council boost).
+        hint = self.commands.get(hits[0].section.id, {}).get("hint")
+        return Answer(hits, hint, True)
+
+
+@lru_cache(maxsize=4)
+def _engine(pack_dir: Path) -> PolicySearch:
+    return PolicySearch(pack_dir)
+
+
+def engine(pack_dir: Path | None = None) -> PolicySearch:
+    """The cached search engine for a pack (built on first use, ~tens of milliseconds)."""
+    return _engine(Path(pack_dir or PACK_DIR).resolve())
+
+
+def ask(question: str, k: int = 3, pack_dir: Path | None = None) -> Answer:
+    """The two or three sections that best answer a staff question, and what to do next."""
+    return engine(pack_dir).ask(question, k)
