@@ -289,10 +289,25 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _clip(text: str, limit: int) -> str:
+def _clip(text: str, limit: int, weights: dict[Key, float]) -> str:
+    """Text cut to the limit around the words that matter most, marked with "…" where cut."""
     if len(text) <= limit:
         return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:–- ") + "…"
+    # Where each matching word is, and what it is worth.
+    marks = [(m.start(), m.end(), weights.get((stem(m.group().lower()),), 0.0))
+             for m in re.finditer(r"[A-Za-z0-9]+", text)]
+    width = limit - 2                                  # room for an ellipsis at each end
+    best_start, best = 0, -1.0
+    for start, _, _ in marks:
+        if start > 0 and start + width > len(text) + width // 2:
+            break
+        value = sum(w for s, e, w in marks if s >= start and e <= start + width)
+        if value > best + 1e-9:
+            best_start, best = start, value
+    cut = text[best_start:best_start + width]
+    if best_start + width < len(text):
+        cut = cut.rsplit(" ", 1)[0].rstrip(",;:–- ") + "…"
+    return ("…" + cut) if best_start > 0 else cut
 
 
 # ---------------------------------------------------------------- the engine
@@ -376,6 +391,7 @@ class PolicySearch:
                                                 for f, c in fields.items()}))
             self._present.append(frozenset(present))
         self._doc_index = {s.id: d for d, s in enumerate(self._docs)}
+        self._sentence_cache: dict[str, list[tuple[int, str, Counter]]] = {}
         self._avg = {f: max(1.0, sum(u[2][f] for u in self._units) / len(self._units)) for f in FIELDS}
         # idf is over sections, not passages: a word repeated across 8.3 is not rarer for it.
         df: Counter = Counter()
@@ -488,13 +504,23 @@ class PolicySearch:
         total = sum(c.value for c in concepts)
         return score / total if total else 0.0
 
+    def _sentence_keys(self, s: Section) -> list[tuple[int, str, Counter]]:
+        cached = self._sentence_cache.get(s.id)
+        if cached is None:      # built on first use; a dict write is atomic enough to race
+            cached = [(n, sent, self._keys(sent)) for n, sent in _sentences(s.text)]
+            self._sentence_cache[s.id] = cached
+        return cached
+
     def _snippet(self, s: Section, concepts: list[_Concept]) -> str:
-        sents = _sentences(s.text)
+        sents = self._sentence_keys(s)
         if not sents:
             return s.title
+        weights: dict[Key, float] = {}
+        for c in concepts:
+            for k, w in c.weights.items():
+                weights[k] = max(weights.get(k, 0.0), w * self._idf.get(k, 0.0))
         scores = []
-        for _, sent in sents:
-            keys = self._keys(sent)
+        for _, sent, keys in sents:
             score = sum(max((w * self._idf.get(k, 0.0) for k, w in c.weights.items() if k in keys),
                             default=0.0) for c in concepts)
             scores.append(score * (RULE_BONUS if _RULE.search(sent) else 1.0))
@@ -508,7 +534,7 @@ class PolicySearch:
             nb = max(neighbours, key=lambda i: scores[i])
             if len(sents[best][1]) + len(sents[nb][1]) + 1 <= SNIPPET_CHARS:
                 chosen = sorted([best, nb])
-        return _clip(" ".join(sents[i][1] for i in chosen), SNIPPET_CHARS)
+        return _clip(" ".join(sents[i][1] for i in chosen), SNIPPET_CHARS, weights)
 
     def _repeats(self, d: int, better: list[int]) -> bool:
         mine = self._body_words[d]
