@@ -1,6 +1,7 @@
 """Who is who across platforms: platform user ids <-> email addresses, remembered in the identities table."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from storage.db import Database
@@ -17,6 +18,10 @@ class Directory:
         self.db = db
         self.clock = clock
         self.senders = senders  # platform -> PlatformSender
+        # (platform, user id) -> email. Emails rarely change; this saves a query on every request.
+        self._emails: dict[tuple[str, str], str] = {}
+        # Concurrent first requests from one person share one lookup instead of racing to write it.
+        self._pending: dict[tuple[str, str], asyncio.Future] = {}
 
     async def email_of(self, person: PersonRef | None) -> str | None:
         """The person's email: given, remembered, or asked of the platform (then remembered)."""
@@ -26,9 +31,30 @@ class Directory:
             return person.email.lower()
         if not person.platform or not person.user_id:
             return None
+        key = (person.platform, person.user_id)
+        if key in self._emails:
+            return self._emails[key]
+        pending = self._pending.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        try:
+            email = await self._lookup(person, key)
+            future.set_result(email)
+            return email
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: waiters (if any) re-raise it themselves
+            raise
+        finally:
+            del self._pending[key]
+
+    async def _lookup(self, person: PersonRef, key: tuple[str, str]) -> str | None:
         async with self.db.sessions() as session:
             row = await identity_by_user(session, person.platform, person.user_id)
         if row and row.email:
+            self._remember(key, row.email)
             return row.email
         sender = self.senders.get(person.platform)
         if sender is None:
@@ -39,7 +65,14 @@ class Directory:
             log.warning("could not look up %s user %s: %s", person.platform, person.user_id, exc)
             return None
         await remember_identity(self.db, person.platform, person.user_id, email, name, self.clock.now())
+        if email:
+            self._remember(key, email.lower())
         return email.lower() if email else None
+
+    def _remember(self, key: tuple[str, str], email: str) -> None:
+        if len(self._emails) > 50_000:  # bounded: a large tenant must not grow memory without limit
+            self._emails.clear()
+        self._emails[key] = email
 
     async def resolve(self, person: PersonRef) -> PersonRef:
         email = await self.email_of(person)

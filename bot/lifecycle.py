@@ -9,9 +9,38 @@ log = logging.getLogger(__name__)
 
 
 class InFlight:
-    def __init__(self) -> None:
+    """Tracks running handlers, and runs work deferred until after ack() on a few worker tasks.
+
+    Deferring keeps acknowledgements fast under a burst: new requests are acknowledged while earlier
+    ones' replies wait their turn, instead of every request's work competing on the event loop at once.
+    """
+
+    def __init__(self, workers: int = 8) -> None:
         self._tasks: set[asyncio.Task] = set()
         self.accepting = True
+        self._workers_wanted = workers
+        self._queue: asyncio.Queue | None = None
+        self._workers: list[asyncio.Task] = []
+        self._queued = 0
+
+    def defer(self, job) -> None:
+        """Queue `job` (a no-argument coroutine function) to run after the HTTP response has gone."""
+        if self._queue is None:
+            self._queue = asyncio.Queue()
+            self._workers = [asyncio.create_task(self._work()) for _ in range(self._workers_wanted)]
+        self._queued += 1
+        self._queue.put_nowait(job)
+
+    async def _work(self) -> None:
+        while True:
+            job = await self._queue.get()
+            try:
+                async with self.track():
+                    await job()
+            except Exception:
+                log.exception("deferred work failed")
+            finally:
+                self._queued -= 1
 
     @asynccontextmanager
     async def track(self):
@@ -33,13 +62,19 @@ class InFlight:
 
     async def drain(self, timeout: float = 20.0) -> None:
         self.accepting = False
-        pending = [t for t in self._tasks if t is not asyncio.current_task()]
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._queued and loop.time() < deadline:  # queued replies are sent before we stop
+            await asyncio.sleep(0.05)
+        for worker in self._workers:
+            worker.cancel()
+        pending = [t for t in self._tasks if t is not asyncio.current_task() and t not in self._workers]
         if not pending:
             return
         log.info("waiting for %d running handler(s) to finish", len(pending))
-        done, still = await asyncio.wait(pending, timeout=timeout)
+        done, still = await asyncio.wait(pending, timeout=max(0.1, deadline - loop.time()))
         if still:
             log.warning("%d handler(s) still running after %.0fs; stopping anyway", len(still), timeout)
 
     def __len__(self) -> int:
-        return len(self._tasks)
+        return len(self._tasks) + self._queued

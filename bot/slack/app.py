@@ -19,7 +19,7 @@ from bot.messages import (Attachment, DirectMessage, Ephemeral, FormErrors, InCh
 from bot.services import Services
 
 from .render import blocks, form_values, modal, plain_action_id
-from .sender import make_client
+from .sender import SlackSender
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +48,9 @@ def _unwrap_private(raw: str) -> tuple[str, str | None]:
         return raw or "", None
 
 
-def build_slack_app(svc: Services, inflight) -> AsyncApp:
+def build_slack_app(svc: Services, inflight, sender: SlackSender) -> AsyncApp:
     settings = svc.settings
-    client = make_client(settings.slack_bot_token, settings.slack_api_url)
+    client = sender.client
     app = AsyncApp(
         token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
@@ -59,23 +59,24 @@ def build_slack_app(svc: Services, inflight) -> AsyncApp:
         raise_error_for_unhandled_request=False,
     )
 
-    async def run(inv: Invocation, rc: ReplyContext, respond) -> None:
+    async def run(inv: Invocation, rc: ReplyContext) -> None:
         inv.user = await svc.directory.resolve(inv.user)
         replies = await dispatch(svc, inv)
-        await deliver(replies, rc, respond)
+        await deliver(replies, rc)
 
-    async def deliver(replies, rc: ReplyContext, respond) -> None:
+    async def deliver(replies, rc: ReplyContext) -> None:
         for reply in replies:
             try:
-                await deliver_one(reply, rc, respond)
+                await deliver_one(reply, rc)
             except Exception:
                 log.exception("could not deliver a %s reply", type(reply).__name__)
 
-    async def deliver_one(reply, rc: ReplyContext, respond) -> None:
+    async def deliver_one(reply, rc: ReplyContext) -> None:
         if isinstance(reply, Ephemeral):
             msg = reply.message
             if rc.response_url:
-                await respond(text=msg.text, blocks=blocks(msg), response_type="ephemeral", replace_original=False)
+                await sender.respond(rc.response_url, {"text": msg.text, "blocks": blocks(msg),
+                                                       "response_type": "ephemeral", "replace_original": False})
                 return
             if rc.channel:
                 try:
@@ -97,7 +98,8 @@ def build_slack_app(svc: Services, inflight) -> AsyncApp:
         elif isinstance(reply, UpdateOriginal):
             msg = reply.message
             if rc.response_url and (rc.is_ephemeral or not rc.message_ts):
-                await respond(text=msg.text, blocks=blocks(msg), replace_original=True)
+                await sender.respond(rc.response_url, {"text": msg.text, "blocks": blocks(msg),
+                                                       "replace_original": True})
             elif rc.channel and rc.message_ts:
                 await client.chat_update(channel=rc.channel, ts=rc.message_ts, text=msg.text, blocks=blocks(msg))
         elif isinstance(reply, UploadFile):
@@ -108,12 +110,12 @@ def build_slack_app(svc: Services, inflight) -> AsyncApp:
             log.warning("FormErrors outside a form submission ignored")
 
     @app.command(re.compile(r"^/(smpolicy|crisis)$"))
-    async def on_command(ack, body, respond):
+    async def on_command(ack, body):
         async with inflight.track():
             await ack()
-            await _on_command(body, respond)
+            inflight.defer(lambda: _on_command(body))
 
-    async def _on_command(body, respond):
+    async def _on_command(body):
         family = body["command"].lstrip("/")
         sub, _, rest = (body.get("text") or "").strip().partition(" ")
         inv = Invocation(
@@ -121,15 +123,15 @@ def build_slack_app(svc: Services, inflight) -> AsyncApp:
             user=PersonRef("slack", body["user_id"], name=body.get("user_name")), channel=body.get("channel_id"),
         )
         rc = ReplyContext(body["user_id"], body.get("channel_id"), body.get("trigger_id"), body.get("response_url"))
-        await run(inv, rc, respond)
+        await run(inv, rc)
 
     @app.shortcut(re.compile(".*"))
-    async def on_shortcut(ack, body, respond):
+    async def on_shortcut(ack, body):
         async with inflight.track():
             await ack()
-            await _on_shortcut(body, respond)
+            inflight.defer(lambda: _on_shortcut(body))
 
-    async def _on_shortcut(body, respond):
+    async def _on_shortcut(body):
         msg = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id")
         link = None
@@ -148,15 +150,15 @@ def build_slack_app(svc: Services, inflight) -> AsyncApp:
             message_author=PersonRef("slack", author) if author else None,
         )
         rc = ReplyContext(body["user"]["id"], channel, body.get("trigger_id"), body.get("response_url"))
-        await run(inv, rc, respond)
+        await run(inv, rc)
 
     @app.action(re.compile(".*"))
-    async def on_action(ack, body, respond):
+    async def on_action(ack, body):
         async with inflight.track():
             await ack()
-            await _on_action(body, respond)
+            inflight.defer(lambda: _on_action(body))
 
-    async def _on_action(body, respond):
+    async def _on_action(body):
         act = body["actions"][0]
         container = body.get("container") or {}
         channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
@@ -169,10 +171,10 @@ def build_slack_app(svc: Services, inflight) -> AsyncApp:
         )
         rc = ReplyContext(body["user"]["id"], channel, body.get("trigger_id"), body.get("response_url"), ts,
                           bool(container.get("is_ephemeral")))
-        await run(inv, rc, respond)
+        await run(inv, rc)
 
     @app.view_submission(re.compile(".*"))
-    async def on_view(ack, body, respond):
+    async def on_view(ack, body):
         view = body["view"]
         private, channel = _unwrap_private(view.get("private_metadata", ""))
         inv = Invocation(
@@ -196,7 +198,7 @@ def build_slack_app(svc: Services, inflight) -> AsyncApp:
             else:
                 await ack()
             rest = [r for r in replies if not isinstance(r, (FormErrors, OpenForm))]
-            await deliver(rest, rc, respond)
+            await deliver(rest, rc)
 
     @app.event(re.compile(".*"))
     async def on_event(ack):

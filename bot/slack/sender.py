@@ -1,6 +1,7 @@
 """Sends through Slack's Web API with slack_sdk's retry handlers (rate limits honour Retry-After)."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from slack_sdk.errors import SlackApiError
@@ -10,11 +11,28 @@ from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRet
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.messages import Message, MessageRef, UploadFile
-from bot.platforms import SendError
+from bot.platforms import Room, SendError
 
 from .render import blocks
 
 log = logging.getLogger(__name__)
+
+# Slack's conversations.invite errors, in words a person can act on.
+INVITE_REASONS = {
+    "user_is_restricted": "they have a guest account, and Slack does not let guests into this private channel",
+    "user_is_ultra_restricted": "they have a single-channel guest account, so Slack cannot add them to another "
+                                "channel",
+    "user_not_found": "Slack does not know that user",
+    "user_disabled": "their Slack account has been deactivated",
+    "user_is_bot": "that is a bot, not a person",
+    "ura_max_channels": "their guest account is already in as many channels as Slack allows",
+    "cant_invite": "Slack would not let the bot invite them",
+    "missing_scope": "the bot lacks Slack's permission to invite people (groups:write)",
+}
+
+
+def invite_reason(code: str | None) -> str:
+    return f"{INVITE_REASONS.get(code or '', 'Slack refused the invitation')} ({code or 'unknown error'})"
 
 
 def make_client(token: str | None, base_url: str) -> AsyncWebClient:
@@ -32,6 +50,29 @@ class SlackSender:
 
     def __init__(self, client: AsyncWebClient):
         self.client = client
+        self._http = None  # one pooled session for response_url posts (Bolt's respond opens one per call)
+
+    async def respond(self, response_url: str, payload: dict) -> None:
+        """Post to a response_url (ephemeral replies to commands, shortcuts and buttons)."""
+        import aiohttp
+
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        for attempt in range(3):
+            try:
+                async with self._http.post(response_url, json=payload) as resp:
+                    if resp.status < 500:
+                        if resp.status >= 400:
+                            raise SendError(f"Slack refused the reply ({resp.status})")
+                        return
+            except aiohttp.ClientConnectionError:
+                if attempt == 2:
+                    raise
+            await asyncio.sleep(0.2 * (attempt + 1))
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
 
     async def dm(self, user_id: str, message: Message) -> MessageRef:
         # Posting to a user id delivers to the bot's DM with that person (Slack opens it if needed).
@@ -57,6 +98,67 @@ class SlackSender:
                                               title=file.title, initial_comment=file.comment or None)
         except SlackApiError as exc:
             raise SendError(f"Slack refused the file: {exc.response.get('error', 'unknown error')}") from exc
+
+    # --- rooms (bot/platforms.py RoomSender) ----------------------------------------------------------------
+
+    async def create_room(self, name: str, private: bool = True, *, parent: str | None = None,
+                          intro: Message | None = None) -> Room:
+        for attempt in range(1, 10):
+            candidate = name if attempt == 1 else f"{name[:76]}-{attempt}"
+            try:
+                resp = await self.client.conversations_create(name=candidate, is_private=private)
+            except SlackApiError as exc:
+                error = exc.response.get("error", "unknown error")
+                if error == "name_taken":
+                    continue  # a second room for the same account on the same day
+                raise SendError(f"Slack would not create the channel #{candidate}: {error}") from exc
+            channel = resp["channel"]
+            intro_id = (await self.post(channel["id"], intro)).message_id if intro else None
+            return Room("slack", channel["id"], channel.get("name") or candidate, intro_id)
+        raise SendError(f"Slack says every channel name like #{name} is taken")
+
+    async def invite(self, channel: str, user_ids: list[str], note: str | None = None) -> dict[str, str]:
+        failed: dict[str, str] = {}
+        pending = list(dict.fromkeys(u for u in user_ids if u))
+        while pending:
+            try:
+                await self.client.conversations_invite(channel=channel, users=",".join(pending))
+                return failed
+            except SlackApiError as exc:
+                per_user = {e.get("user"): e.get("error") for e in exc.response.get("errors") or [] if e.get("user")}
+                error = exc.response.get("error")
+                if not per_user:
+                    if error == "already_in_channel":
+                        return failed
+                    if len(pending) == 1:
+                        failed[pending[0]] = invite_reason(error)
+                        return failed
+                    for user in pending:  # Slack did not say who: ask one at a time
+                        failed.update(await self.invite(channel, [user]))
+                    return failed
+                for user, code in per_user.items():
+                    if code != "already_in_channel":
+                        failed[user] = invite_reason(code)
+                # Slack invites nobody when one fails: invite the rest again without them.
+                pending = [u for u in pending if u not in per_user]
+        return failed
+
+    async def pin(self, ref: MessageRef) -> None:
+        try:
+            await self.client.pins_add(channel=ref.channel, timestamp=ref.message_id)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "already_pinned":
+                raise SendError(f"Slack would not pin the message: {exc.response.get('error')}") from exc
+
+    async def remove(self, channel: str, user_id: str) -> str | None:
+        try:
+            await self.client.conversations_kick(channel=channel, user=user_id)
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            if error == "not_in_channel":
+                return None
+            return f"Slack would not remove them from the channel ({error})"
+        return None
 
     async def download(self, url: str, limit: int = 20_000_000) -> bytes:
         """Fetch a private Slack file (an attached photo) with the bot token; used for EXIF location only."""
