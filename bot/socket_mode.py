@@ -16,10 +16,9 @@ class SocketModeRunner:
         self._watchdog: asyncio.Task | None = None
         self.reconnects = 0
 
-    @property
-    def state(self) -> str:
+    async def state(self) -> str:
         try:
-            return "connected" if self.handler.client.is_connected() else "disconnected"
+            return "connected" if await self.handler.client.is_connected() else "disconnected"
         except Exception:
             return "disconnected"
 
@@ -33,7 +32,7 @@ class SocketModeRunner:
     async def _watch(self) -> None:
         while True:
             await asyncio.sleep(self.check_every)
-            if self.state != "connected":
+            if await self.state() != "connected":
                 log.warning("Slack Socket Mode is disconnected; reconnecting")
                 try:
                     await self.handler.connect_async()

@@ -45,7 +45,7 @@ def build_routes(app: web.Application, *, runtime) -> None:
         scheduler_ok = runtime.runner.running
         slack = {"mode": settings.slack_mode}
         if runtime.socket_mode is not None:
-            slack["socket"] = runtime.socket_mode.state
+            slack["socket"] = await runtime.socket_mode.state()
         healthy = db_ok and migrations_ok and scheduler_ok and slack.get("socket", "connected") == "connected"
         body = {
             "status": "ok" if healthy else "unhealthy",

@@ -73,6 +73,7 @@ class BotHarness:
         return Settings(
             port=0, database_url=self.database_url, config_path=str(self.org_file),
             slack_bot_token=BOT_TOKEN if self.slack_enabled else None,
+            slack_app_token=self.env.get("SLACK_APP_TOKEN"),
             slack_signing_secret=SIGNING_SECRET if self.slack_enabled else None,
             slack_api_url=self.slack.base_url + "/api/",
             smtp_host=self.env.get("SMTP_HOST"), smtp_port=int(self.env.get("SMTP_PORT", 25)),

@@ -64,6 +64,10 @@ class SlackStandIn:
         self._ts = itertools.count(1)
         self._channels = itertools.count(1)
         self.created_channels: dict[str, dict] = {}
+        # Socket Mode: open websockets, envelopes acknowledged by the bot, connections made so far
+        self.sockets: list[web.WebSocketResponse] = []
+        self.socket_acks: list[dict] = []
+        self.socket_connections = 0
 
     # --- reading what happened ------------------------------------------------------------------------
     def of(self, method: str) -> list[Call]:
@@ -91,7 +95,31 @@ class SlackStandIn:
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{rid}", self._response)
         app.router.add_post("/upload/{fid}", self._upload)
+        app.router.add_get("/socket", self._socket)
         return app
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.socket_connections += 1
+        self.sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1,
+                            "debug_info": {"host": "stand-in", "approximate_connection_time": 3600}})
+        async for msg in ws:
+            if msg.type == 1:  # text
+                self.socket_acks.append(json.loads(msg.data))
+        if ws in self.sockets:
+            self.sockets.remove(ws)
+        return ws
+
+    async def socket_send(self, envelope: dict) -> None:
+        """Deliver an envelope to the bot over its open Socket Mode connection."""
+        await self.sockets[-1].send_json(envelope)
+
+    async def drop_sockets(self) -> None:
+        """Close every Socket Mode connection from Slack's side (the bot should reconnect)."""
+        for ws in list(self.sockets):
+            await ws.close()
 
     async def _args(self, request: web.Request) -> dict:
         raw = await request.read()
@@ -134,6 +162,8 @@ class SlackStandIn:
 
     def _answer(self, method: str, a: dict) -> dict:
         ok = {"ok": True}
+        if method == "apps.connections.open":
+            return {**ok, "url": self.base_url.replace("http://", "ws://") + "/socket"}
         if method == "auth.test":
             return {**ok, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "team": "Council",
                     "url": "https://council.slack.com/"}

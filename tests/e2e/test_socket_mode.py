@@ -1,0 +1,49 @@
+"""Socket Mode (councils behind a firewall): commands arrive over the websocket; a dropped socket comes back."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tests.support.server import BotHarness
+
+
+async def _until(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+async def test_slash_command_over_socket_mode_and_reconnect(database_url, clock):
+    harness = await BotHarness.start(database_url, clock, env={"SLACK_APP_TOKEN": "xapp-test"})
+    try:
+        slack = harness.slack
+        await _until(lambda: slack.sockets)
+        health = await (await harness.http.get(harness.url + "/healthz")).json()
+        assert health["slack"] == {"mode": "socket", "socket": "connected"}
+        # The HTTP route is not used in Socket Mode.
+        resp = await harness.http.post(harness.url + "/slack/events", data=b"{}")
+        assert resp.status == 404
+
+        envelope = {
+            "envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
+            "payload": {"token": "legacy", "team_id": "T1", "team_domain": "council", "channel_id": "CGENERAL",
+                        "channel_name": "general", "user_id": "USTAFF", "user_name": "sam", "command": "/smpolicy",
+                        "text": "help", "api_app_id": "A1", "response_url": harness.response_url(),
+                        "trigger_id": "trig-1"},
+        }
+        await slack.socket_send(envelope)
+        await _until(lambda: any(a.get("envelope_id") == "env-1" for a in slack.socket_acks))
+        await _until(lambda: slack.responses())
+        await harness.settle()
+        assert "What I can do" in slack.responses()[-1].text()
+
+        await slack.drop_sockets()
+        await _until(lambda: slack.socket_connections >= 2 and slack.sockets, timeout=20)
+        envelope["envelope_id"] = "env-2"
+        await slack.socket_send(envelope)
+        await _until(lambda: any(a.get("envelope_id") == "env-2" for a in slack.socket_acks))
+    finally:
+        await harness.stop()
