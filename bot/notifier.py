@@ -12,7 +12,7 @@ from handlers.registry import REGISTRY
 from storage.claims import release_claim, try_claim
 
 from .messages import Message, MessageRef, PersonRef, UploadFile
-from .platforms import SendError
+from .platforms import Room, SendError
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,28 @@ class Notifier:
     async def upload(self, platform: str, channel: str, file: UploadFile) -> None:
         await self.senders[platform].upload(channel, file)
 
+    # --- rooms: pass-throughs to the platform's RoomSender methods (a crisis room) ---------------------------
+
+    def _room_sender(self, platform: str, method: str):
+        sender = self.senders.get(platform)
+        if sender is None or not hasattr(sender, method):
+            raise SendError(f"{platform.capitalize() if platform else 'That platform'} is not connected")
+        return getattr(sender, method)
+
+    async def create_room(self, platform: str, name: str, *, private: bool = True, parent: str | None = None,
+                          intro: Message | None = None) -> Room:
+        return await _guard(self._room_sender(platform, "create_room")(name, private, parent=parent, intro=intro))
+
+    async def invite(self, platform: str, channel: str, user_ids: list[str], note: str | None = None) -> dict:
+        """{user id: reason} for each person who could not be added."""
+        return await _guard(self._room_sender(platform, "invite")(channel, user_ids, note))
+
+    async def pin(self, ref: MessageRef) -> None:
+        await _guard(self._room_sender(ref.platform, "pin")(ref))
+
+    async def remove_from_room(self, platform: str, channel: str, user_id: str) -> str | None:
+        return await _guard(self._room_sender(platform, "remove")(channel, user_id))
+
     def channel_ids(self, channel: str, platform: str | None = None) -> list[tuple[str, str]]:
         return self._channel_targets(channel, platform)
 
@@ -108,6 +130,17 @@ class Notifier:
             if isinstance(exc, SendError):
                 raise
             raise SendError(f"the message could not be sent ({type(exc).__name__})") from exc
+
+
+async def _guard(awaitable):
+    """Platform failures become SendError, whose reason is safe to show to a person."""
+    try:
+        return await awaitable
+    except SendError:
+        raise
+    except Exception as exc:
+        log.exception("room operation failed")
+        raise SendError(f"the platform call failed ({type(exc).__name__})") from exc
 
 
 def _safe(to) -> str:

@@ -1,6 +1,7 @@
 """What the notifier needs from a chat platform. bot/slack/sender.py and bot/teams/sender.py implement it."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from .messages import Message, MessageRef, UploadFile
@@ -12,6 +13,16 @@ class SendError(RuntimeError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class Room:
+    """A conversation the bot made for a group of people (a crisis room): a private Slack channel, or a new
+    thread in a configured Teams channel (Teams bots cannot make group chats without Graph)."""
+    platform: str
+    id: str
+    name: str
+    intro_id: str | None = None   # the message the room was opened with, when an intro was given
 
 
 class PlatformSender(Protocol):
@@ -30,3 +41,24 @@ class PlatformSender(Protocol):
         ...
 
     async def user_by_email(self, email: str) -> str | None: ...
+
+
+class RoomSender(Protocol):
+    """Optional extras a sender offers for rooms (Slack and Teams both do). Each raises SendError when refused."""
+
+    async def create_room(self, name: str, private: bool = True, *, parent: str | None = None,
+                          intro: Message | None = None) -> Room:
+        """A new room called `name` (Slack picks `name-2`... when taken), opened with `intro` when given.
+        Teams needs `parent`: the channel the new thread is started in."""
+        ...
+
+    async def invite(self, channel: str, user_ids: list[str], note: str | None = None) -> dict[str, str]:
+        """Add people; returns {user id: reason, safe to show} for each one who could not be added.
+        In Teams people are @mentioned in the thread with `note` instead."""
+        ...
+
+    async def pin(self, ref: MessageRef) -> None: ...
+
+    async def remove(self, channel: str, user_id: str) -> str | None:
+        """Take someone out of a room; a reason (safe to show) when the platform cannot."""
+        ...

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from microsoft_agents.activity import (Activity, ChannelAccount, ConversationParameters, ConversationReference)
+from microsoft_agents.activity import (Activity, ChannelAccount, ConversationAccount, ConversationParameters,
+                                      ConversationReference, Entity)
 from sqlalchemy import select
 
 from bot.messages import Message, MessageRef, Text, UploadFile
-from bot.platforms import SendError
-from storage.identity import conversation_ref
-from storage.models import ConversationRef
+from bot.platforms import Room, SendError
+from storage.identity import conversation_ref, save_conversation_ref
+from storage.models import ConversationRef, Identity, utcnow
 
 from .render import attachment, card
 
@@ -101,6 +102,68 @@ class TeamsSender:
         # Bots cannot drop a file into a Teams chat without Graph and a consent card; send it as text.
         body = file.content.decode("utf-8", "replace")[:20000]
         await self.post(channel, Message(file.title, (Text(f"*{file.title}* ({file.filename})"), Text(body))))
+
+    # --- rooms (bot/platforms.py RoomSender) ----------------------------------------------------------------
+
+    async def create_room(self, name: str, private: bool = True, *, parent: str | None = None,
+                          intro: Message | None = None) -> Room:
+        """A new thread in the `parent` channel, opened with `intro`; its reference is stored so later posts,
+        updates and replies in the thread reach it."""
+        if not parent:
+            raise SendError("no Teams channel is set for crisis rooms (add crisis_team under [channels] in the "
+                            "organisation file)")
+        any_ref = await self._any_reference()
+        if any_ref is None:
+            raise SendError("nobody in Teams has talked to the bot yet, so it cannot start a thread")
+        tenant = self.tenant_id or (any_ref.conversation.tenant_id if any_ref.conversation else None)
+        activity = _activity(intro or Message(name))
+        params = ConversationParameters(is_group=True, bot=any_ref.agent, activity=activity, tenant_id=tenant,
+                                        channel_data={"channel": {"id": parent}, "tenant": {"id": tenant}})
+        created: dict = {}
+
+        async def callback(context):
+            # The activity in the parameters is the thread's first message: sending it again would repeat it.
+            created["conversation"] = context.activity.conversation.id
+            created["id"] = context.activity.id
+
+        try:
+            await self.adapter.create_conversation(self.app_id, "msteams", any_ref.service_url,
+                                                   "https://api.botframework.com", params, callback)
+        except Exception as exc:
+            raise SendError(f"Teams would not start a thread in the crisis channel ({type(exc).__name__})") from exc
+        reference = ConversationReference(
+            agent=any_ref.agent, channel_id="msteams", service_url=any_ref.service_url,
+            conversation=ConversationAccount(id=created["conversation"], is_group=True, conversation_type="channel",
+                                             tenant_id=tenant))
+        await save_conversation_ref(self.db, "teams", created["conversation"],
+                                    reference.model_dump(mode="json", by_alias=True, exclude_none=True), utcnow())
+        return Room("teams", created["conversation"], name, created.get("id") if intro else None)
+
+    async def invite(self, channel: str, user_ids: list[str], note: str | None = None) -> dict[str, str]:
+        """Teams threads have no members of their own: @mention people so Teams notifies them."""
+        user_ids = list(dict.fromkeys(u for u in user_ids if u))
+        if not user_ids:
+            return {}
+        async with self.db.sessions() as session:
+            rows = await session.scalars(select(Identity).where(Identity.platform == "teams",
+                                                                Identity.user_id.in_(user_ids)))
+            names = {r.user_id: r.name or r.email or r.user_id for r in rows}
+        tags = [f"<at>{names.get(u, u)}</at>" for u in user_ids]
+        entities = [Entity(type="mention", mentioned=ChannelAccount(id=u, name=names.get(u, u)), text=tag)
+                    for u, tag in zip(user_ids, tags)]
+        text = ", ".join(tags) + (f": {note}" if note else "")
+        reference = await self._reference(channel)
+        if reference is None:
+            raise SendError("that Teams conversation is not known to the bot")
+        await self._send_to(reference, Activity(type="message", text=text, text_format="xml", entities=entities))
+        return {}
+
+    async def pin(self, ref: MessageRef) -> None:
+        return None  # bots cannot pin in Teams; a room's card is the thread's first message instead
+
+    async def remove(self, channel: str, user_id: str) -> str | None:
+        return ("Teams channel membership is managed in Teams itself; they will no longer be @mentioned, but a team "
+                "owner must remove them from the channel if needed")
 
     async def user_email(self, user_id: str) -> tuple[str | None, str | None]:
         return None, None  # filled from the roster when the person first talks to the bot (agent._remember)

@@ -1,0 +1,282 @@
+"""Convening the Crisis Management Group (§4.3): room, group, card, listening response, STOP, checklists.
+
+Order matters for speed and for safety: the room, its card and its members come first (the group can start
+talking), then the room's other posts and the STOP messages go out side by side, and the starter gets one
+summary at the end naming anyone who could not be brought in and why.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.messages import DirectMessage, Ephemeral, Header, Message, MessageRef, PersonRef, Text, message
+from bot.platforms import SendError
+
+from . import cards, repo, texts
+from .people import Wanted, account_administrators, comms_candidates, group_for, is_comms, name_of, unique
+from .texts import SECTION
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHECKIN_MINUTES = 120
+PLATFORM_NAMES = {"slack": "Slack", "teams": "Teams"}
+
+
+@dataclass
+class StartRequest:
+    accounts: list[dict]                      # [{"key": str | None, "name": str}]
+    summary: str
+    indicators: list[str] | None = None       # None when started straight from the command
+    link: str | None = None
+    administrators: list[str] = field(default_factory=list)   # emails from the form
+
+
+@dataclass
+class Outcome:
+    """What convening did, for the starter's summary."""
+    room_note: str = ""
+    added: list[str] = field(default_factory=list)
+    not_added: list[str] = field(default_factory=list)
+    stopped: list[str] = field(default_factory=list)
+    not_stopped: list[str] = field(default_factory=list)
+    posted: list[str] = field(default_factory=list)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:40] or "account"
+
+
+def first_evening(svc, now: datetime) -> datetime:
+    """When to ask "does the group work on tonight?": today at the end of working hours, or now if later."""
+    local = now.astimezone(svc.config.tz)
+    end_of_day = datetime.combine(local.date(), svc.config.work_end, svc.config.tz)
+    return max(now, end_of_day)
+
+
+async def already_active(svc, accounts: list[dict]):
+    wanted = {(a.get("key") or a["name"]).lower() for a in accounts}
+    for crisis in await repo.active(svc.db):
+        if wanted & {(a.get("key") or a["name"]).lower() for a in crisis.accounts}:
+            return crisis
+    return None
+
+
+async def convene(svc, user: PersonRef, req: StartRequest) -> list:
+    """Start a crisis for `user` on their platform. Returns the replies for the starter."""
+    platform = user.platform if user.platform in svc.notifier.senders else None
+    if platform is None:
+        return [Ephemeral(message(Text("Crisis rooms can only be started from Slack or Teams.")))]
+    existing = await already_active(svc, req.accounts)
+    if existing is not None:
+        return [Ephemeral(message(Text(
+            f"There is already an active crisis on {cards.account_names(existing)} (crisis {existing.id}, started "
+            f"{cards.when(existing.started_at, svc.config.tz)}): {cards.room_label(existing)}. Rather than start "
+            f"another, add what you have seen there with `{cards.cmd(platform, 'note <text>')}`, or ask the group "
+            f"to add you.")))]
+    now = svc.now()
+    starter = user.email or f"{platform}:{user.user_id}"
+    keys = [a["key"] for a in req.accounts if a.get("key")]
+    admins = list(req.administrators)
+    for account in req.accounts:
+        admins.extend(await account_administrators(svc, account.get("key") or account["name"]))
+    admins = unique([a.lower() for a in admins if a])
+    room_name = f"crisis-{now.astimezone(svc.config.tz):%Y%m%d}-{slug(keys[0] if keys else req.accounts[0]['name'])}"
+    crisis = await repo.create(
+        svc.db, now, platform=platform, room_name=room_name, accounts=req.accounts, summary=req.summary,
+        indicators=req.indicators, link=req.link, started_by=starter, starter_user=user.user_id,
+        administrators=admins, checkin_minutes=DEFAULT_CHECKIN_MINUTES,
+        next_checkin_at=now + timedelta(minutes=DEFAULT_CHECKIN_MINUTES), evening_prompt_at=first_evening(svc, now))
+    outcome = Outcome()
+    starter_name = await name_of(svc, user.email) if user.email else (user.name or "someone")
+    card = cards.crisis_card(crisis, svc.config.tz, starter=starter_name, approver=None)
+
+    room = await _open_room(svc, crisis, card, outcome)
+    if room is not None:
+        await _bring_in_group(svc, crisis, user, starter, outcome)
+        await _room_posts_and_stop(svc, crisis, outcome)
+    else:
+        await _fallback_to_starter(svc, crisis, user, card, outcome)
+    return [DirectMessage(user, _summary(crisis, outcome))]
+
+
+async def _open_room(svc, crisis, card: Message, outcome: Outcome):
+    parent = svc.config.channel("crisis_team", crisis.platform) if crisis.platform == "teams" else None
+    try:
+        room = await svc.notifier.create_room(crisis.platform, crisis.room_name, private=True, parent=parent,
+                                              intro=card)
+    except SendError as exc:
+        outcome.room_note = f"I could not create the crisis room: {exc.reason}."
+        await repo.record(svc.db, svc.now(), "system", crisis.id, "room_failed", reason=exc.reason)
+        return None
+    crisis.room_id, crisis.room_name, crisis.card_id = room.id, room.name, room.intro_id
+    await repo.set_fields(svc.db, crisis.id, room_id=room.id, room_name=room.name, card_id=room.intro_id)
+    await repo.record(svc.db, svc.now(), "system", crisis.id, "room_created", room=room.name)
+    if room.intro_id:
+        try:
+            await svc.notifier.pin(MessageRef(crisis.platform, room.id, room.intro_id))
+        except SendError as exc:
+            log.warning("could not pin the crisis card: %s", exc.reason)
+    outcome.room_note = (f"Created the private channel {cards.room_label(crisis)} and pinned the crisis card."
+                         if crisis.platform == "slack" else
+                         f"Started the crisis thread *{crisis.room_name}* in the crisis team's channel, opening "
+                         "with the crisis card.")
+    return room
+
+
+async def _user_id(svc, email: str, platform: str) -> str | None:
+    try:
+        return await svc.directory.user_id_on(email, platform)
+    except Exception:
+        log.exception("looking up %s failed", platform)
+        return None
+
+
+def _no_account_reason(platform: str) -> str:
+    if platform == "teams":
+        return ("the bot doesn't know them in Teams yet (they have never messaged it), so it could not @mention "
+                "them; share the thread with them")
+    return f"the bot could not find a {PLATFORM_NAMES.get(platform, platform)} account for their email address"
+
+
+async def _bring_in_group(svc, crisis, user: PersonRef, starter: str, outcome: Outcome) -> None:
+    """Invite the starter, their manager, the service lead and councillor, and one Communications Team member."""
+    platform, now = crisis.platform, svc.now()
+    wanted = group_for(svc.config, user.email, [a["key"] for a in crisis.accounts if a.get("key")])
+    if not user.email:
+        wanted.insert(0, Wanted(starter, "starter"))
+    # Someone already in the group may be the Communications Team member (a Comms officer raising it).
+    has_comms = any(is_comms(svc.config, w.email) for w in wanted)
+    roster = [] if has_comms else [e for e in comms_candidates(svc.config) if e not in {w.email for w in wanted}]
+    emails = [w.email for w in wanted] + roster
+    found = await asyncio.gather(*(_user_id(svc, e, platform) for e in emails))
+    ids = dict(zip(emails, found))
+    if user.user_id and user.platform == platform:
+        ids[starter] = user.user_id
+
+    # One Communications Team member: the first on the roster the platform can reach.
+    comms_pick = next((e for e in roster if ids.get(e)), None)
+    members = wanted + ([Wanted(comms_pick, "comms")] if comms_pick else [])
+    note = (f"you're in the Crisis Management Group for crisis {crisis.id} ({cards.account_names(crisis)}, "
+            f"{SECTION}). Please read the card at the top of this thread.")
+    failed = await _invite(svc, crisis, [ids[m.email] for m in members if ids.get(m.email)], note)
+    tried = {comms_pick} if comms_pick else set()
+    # If the roster's first choice could not be added, try the next one so the group still has Comms in it.
+    while comms_pick and ids[comms_pick] in failed:
+        comms_pick = next((e for e in roster if ids.get(e) and e not in tried), None)
+        if comms_pick is None:
+            break
+        tried.add(comms_pick)
+        members.append(Wanted(comms_pick, "comms"))
+        failed.update(await _invite(svc, crisis, [ids[comms_pick]], note))
+    if not has_comms and not any(m.role == "comms" and ids.get(m.email) not in failed for m in members):
+        reason = "; ".join(f"{e}: {failed.get(ids.get(e), _no_account_reason(platform))}" for e in roster) \
+            or "nobody is on the crisis roster in the organisation file"
+        outcome.not_added.append(f"No one from the Communications Team ({reason}). Please phone them.")
+    for m in members:
+        name = await name_of(svc, m.email) if "@" in m.email else (user.name or m.email)
+        uid = ids.get(m.email)
+        reason = _no_account_reason(platform) if not uid else failed.get(uid)
+        label = f"{name} ({texts.ROLE_LABELS.get(m.role, m.role)})"
+        await repo.put_member(svc.db, crisis.id, now, "system", person=m.email, name=name, role=m.role,
+                              status="failed" if reason else "in_room", user_id=uid, reason=reason)
+        if reason:
+            outcome.not_added.append(f"{label}: {reason}")
+        else:
+            outcome.added.append(label)
+
+
+async def _invite(svc, crisis, user_ids: list[str], note: str) -> dict[str, str]:
+    if not user_ids:
+        return {}
+    try:
+        return await svc.notifier.invite(crisis.platform, crisis.room_id, user_ids, note)
+    except SendError as exc:
+        return {u: exc.reason for u in user_ids}
+
+
+async def _post(svc, crisis, msg: Message) -> str | None:
+    refs = await svc.notifier.post(crisis.room_id, msg, platform=crisis.platform)
+    return refs[0].message_id if refs else None
+
+
+async def _room_posts_and_stop(svc, crisis, outcome: Outcome) -> None:
+    async def room_posts():
+        try:
+            await _post(svc, crisis, cards.listening_message(crisis))
+            await _post(svc, crisis, cards.information_message(crisis))
+            checklist_id = await _post(svc, crisis, cards.checklist_card(crisis, {}, svc.config.tz))
+            await repo.set_fields(svc.db, crisis.id, checklist_id=checklist_id)
+            outcome.posted.append("the listening response (ready to copy), what to gather while listening, and "
+                                  "the response checklist for the group to tick")
+        except SendError as exc:
+            outcome.posted.append(f"not everything could be posted in the room: {exc.reason}")
+
+    await asyncio.gather(room_posts(), send_stop(svc, crisis, outcome))
+
+
+async def send_stop(svc, crisis, outcome: Outcome) -> None:
+    """DM everyone who administers an affected account to STOP posting, once each (a retry sends no second)."""
+    starter = await name_of(svc, crisis.started_by)
+    text = texts.STOP_POSTING.format(accounts=cards.account_names(crisis), s=SECTION, starter=starter,
+                                     summary=crisis.summary, room=cards.room_label(crisis))
+    msg = message(Header("STOP posting: crisis declared"), Text(text),
+                  text=f"STOP posting on {cards.account_names(crisis)}: a crisis has been declared")
+
+    async def one(email: str):
+        try:
+            ref = await svc.notifier.dm(email, msg, claim=("crisis_stop", f"{crisis.id}:{email}", "start"))
+        except SendError as exc:
+            return email, exc.reason
+        return email, None if ref else "the bot could not reach them on Slack or Teams"
+
+    for email, problem in await asyncio.gather(*(one(e) for e in crisis.administrators)):
+        name = await name_of(svc, email)
+        if problem:
+            outcome.not_stopped.append(f"{name}: {problem}")
+        else:
+            outcome.stopped.append(name)
+            await repo.record(svc.db, svc.now(), "system", crisis.id, "stop_sent", person=email)
+
+
+async def _fallback_to_starter(svc, crisis, user: PersonRef, card: Message, outcome: Outcome) -> None:
+    """No room: the starter's own chat becomes the crisis's conversation, so nothing of §4.3 is lost."""
+    try:
+        ref = await svc.notifier.dm(user, card)
+    except SendError:
+        ref = None
+    if ref is not None:
+        crisis.room_id, crisis.card_id = ref.channel, ref.message_id
+        await repo.set_fields(svc.db, crisis.id, room_id=ref.channel, card_id=ref.message_id)
+        outcome.room_note += " I've put the crisis card and checklists in this chat instead."
+        await _room_posts_and_stop(svc, crisis, outcome)
+    else:
+        await send_stop(svc, crisis, outcome)
+    outcome.not_added.append("Everyone in the group: there is no room to add them to. Please contact your manager "
+                             "and the Communications Team directly.")
+
+
+def _summary(crisis, outcome: Outcome) -> Message:
+    lines = [outcome.room_note]
+    if outcome.added:
+        lines.append(f"*In the group:* {', '.join(outcome.added)}.")
+    if outcome.not_added:
+        lines.append("*Could not be added* (please bring them in another way):\n"
+                     + "\n".join(f"• {x}" for x in outcome.not_added))
+    if outcome.stopped:
+        lines.append(f"*Told to STOP posting:* {', '.join(outcome.stopped)}.")
+    if outcome.not_stopped:
+        lines.append("*Could not be told to stop* (please phone them):\n"
+                     + "\n".join(f"• {x}" for x in outcome.not_stopped))
+    if not crisis.administrators:
+        lines.append("*Nobody is listed as administering the account*, so nobody was told to stop. Make sure "
+                     "whoever posts on it knows.")
+    lines.extend(f"Posted {p}." for p in outcome.posted)
+    return message(
+        Header(f"Crisis {crisis.id} started: {cards.account_names(crisis)}"),
+        Text("\n".join(lines)),
+        Text(f"*Next* ({SECTION}): post the listening response once and then stop posting; the group should appoint "
+             f"one approver for every post with `{cards.cmd(crisis.platform, 'approver @person')}`."),
+        text=f"Crisis {crisis.id} started: {cards.account_names(crisis)}")

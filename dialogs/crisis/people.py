@@ -1,0 +1,156 @@
+"""Who the Crisis Management Group is (§4.3), who administers an account, and naming people in commands.
+
+"The group should be made up of a member of the Communications Team, your manager, maybe the service lead in
+some cases the cabinet member or local councillor." Everyone is configured by email (the organisation file)
+and resolved to a platform id only when a room is convened.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+from bot.messages import PersonRef
+from dialogs.errors import BadInput
+from storage.identity import identities_by_email, remember_identity
+
+log = logging.getLogger(__name__)
+
+COMMS_ROLES = ("comms_team", "head_of_comms", "crisis_roster")
+
+_SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+_EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@dataclass(frozen=True)
+class Wanted:
+    email: str
+    role: str
+
+
+# --- account administrators: a hook other workflows extend ------------------------------------------------------
+
+AdministratorSource = Callable[..., Awaitable[list[str]]]
+ADMINISTRATOR_SOURCES: list[AdministratorSource] = []
+
+
+def administrator_source(fn: AdministratorSource) -> AdministratorSource:
+    """Register `async fn(svc, account: str) -> list[email]`; the accounts register (issue 4) can add one here
+    so that everyone it lists for an account is told to STOP posting, without editing this module."""
+    ADMINISTRATOR_SOURCES.append(fn)
+    return fn
+
+
+async def account_administrators(svc, account: str) -> list[str]:
+    """Emails of everyone who administers `account` (a key in the organisation file, or free text).
+
+    The organisation file names a service lead per account; registered sources add the rest. The form's
+    "administrators" field is added by the caller."""
+    found: list[str] = []
+    contacts = svc.config.accounts.get(account)
+    if contacts and contacts.service_lead:
+        found.append(contacts.service_lead)
+    for source in ADMINISTRATOR_SOURCES:
+        try:
+            found.extend(await source(svc, account) or [])
+        except Exception:  # another workflow's bug must not stop a STOP message going out
+            log.exception("administrator source %s failed", getattr(source, "__name__", source))
+    return unique([e.lower() for e in found if e])
+
+
+# --- the group ---------------------------------------------------------------------------------------------------
+
+def comms_candidates(config) -> list[str]:
+    """The crisis roster in order (the first reachable one joins); the Communications Team if none is set."""
+    return list(config.members("crisis_roster")) or list(config.members("comms_team"))
+
+
+def group_for(config, starter: str | None, account_keys: list[str]) -> list[Wanted]:
+    """Everyone but the Communications Team member, in the order the policy lists them (duplicates dropped)."""
+    wanted: list[Wanted] = []
+    if starter:
+        wanted.append(Wanted(starter, "starter"))
+    manager = config.manager_of(starter)
+    if manager:
+        wanted.append(Wanted(manager, "manager"))
+    for key in account_keys:
+        contacts = config.accounts.get(key)
+        if contacts is None:
+            continue
+        for role in ("service_lead", "cabinet_member", "local_councillor"):
+            email = getattr(contacts, role)
+            if email:
+                wanted.append(Wanted(email, role))
+    seen: set[str] = set()
+    out = []
+    for w in wanted:
+        if w.email.lower() not in seen:
+            seen.add(w.email.lower())
+            out.append(Wanted(w.email.lower(), w.role))
+    return out
+
+
+def is_comms(config, email: str | None) -> bool:
+    return config.has_role(email, *COMMS_ROLES)
+
+
+async def name_of(svc, email: str | None) -> str:
+    """A person's name for messages: the organisation file, then the platform's directory, then the address."""
+    if not email:
+        return "someone"
+    if ":" in email and "@" not in email:
+        return email.split(":", 1)[1]
+    person = svc.config.people.get(email.lower())
+    if person and person.name:
+        return person.name
+    async with svc.db.sessions() as session:
+        rows = await identities_by_email(session, email)
+    for row in rows:
+        if row.name:
+            return row.name
+    for row in rows:  # known only by email lookup: ask the platform once for the name, and remember it
+        sender = svc.notifier.senders.get(row.platform)
+        if sender is None:
+            continue
+        try:
+            _, name = await sender.user_email(row.user_id)
+        except Exception:
+            continue
+        if name:
+            await remember_identity(svc.db, row.platform, row.user_id, None, name, svc.now())
+            return name
+    return email
+
+
+def person_key(ref: PersonRef, email: str | None) -> str:
+    return email or f"{ref.platform}:{ref.user_id}"
+
+
+# --- people named in commands ----------------------------------------------------------------------------------
+
+async def person_in(svc, platform: str, text: str) -> tuple[str, PersonRef]:
+    """(email, person) for the first person named in `text`: a Slack mention (<@U123|name>) or an email."""
+    mention = _SLACK_MENTION.search(text or "")
+    if mention and platform == "slack":
+        ref = await svc.directory.resolve(PersonRef("slack", mention.group(1), name=mention.group(2)))
+        if not ref.email:
+            raise BadInput("I couldn't find an email address for that person in Slack, so I can't include them. "
+                           "Try their email address instead.")
+        return ref.email, ref
+    found = _EMAIL.search(text or "")
+    if found:
+        email = found.group(0).lower()
+        return email, PersonRef(None, None, email)
+    if platform == "slack":
+        raise BadInput("Please name the person with an @mention (for example `@Sam Staff`) or their email address.")
+    raise BadInput("Please give the person's email address, for example `name@example.gov.uk`.")
+
+
+def unique(items):
+    seen, out = set(), []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out

@@ -1,0 +1,28 @@
+"""What an active crisis means for "Is this OK to post?" (§4.3): every post on an affected account needs the
+one approver's sign-off. Registered with dialogs.posting_state, so the checker never reads crisis tables."""
+from __future__ import annotations
+
+from dialogs.posting_state import provider
+
+from . import repo
+from .convene import slug
+from .people import name_of
+
+
+def _names_for(account: dict) -> set[str]:
+    return {slug(account.get("key") or ""), slug(account.get("name") or "")} - {"", "account"}
+
+
+@provider
+async def crisis_posting_state(svc, account: str | None) -> dict:
+    """{crisis_approver, crisis_account} when `account` (a key or a name) is in an active crisis."""
+    if not account:
+        return {}  # without an account we cannot tell which crisis a draft belongs to
+    wanted = slug(account)
+    for crisis in await repo.active(svc.db):
+        for affected in crisis.accounts or []:
+            if wanted in _names_for(affected):
+                approver = (await name_of(svc, crisis.approver) if crisis.approver else
+                            "the Crisis Management Group (no approver appointed yet)")
+                return {"crisis_approver": approver, "crisis_account": affected["name"]}
+    return {}
