@@ -1,0 +1,77 @@
+"""`python -m bot calendar add-holiday 2026-09-21 "State funeral"` and `calendar list [--year 2026]`.
+
+Adding a proclaimed one-off bank holiday recomputes the due dates of open FOI cases and tells their owners
+(by Slack or Teams, when the bot's credentials are set).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from ._common import ConfigError, fail, open_services
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("calendar", help="the working-day calendar used for statutory time limits")
+    sub = p.add_subparsers(dest="calendar_command", metavar="<calendar command>", parser_class=type(p))
+    add = sub.add_parser("add-holiday", help="add a proclaimed one-off bank holiday")
+    add.add_argument("date", help="YYYY-MM-DD")
+    add.add_argument("name", nargs="+", help="what it is, e.g. State funeral")
+    add.set_defaults(func=run_add)
+    lst = sub.add_parser("list", help="list the bank holidays in a year (all four UK nations, and proclaimed days)")
+    lst.add_argument("--year", type=int, help="default: this year")
+    lst.set_defaults(func=run_list)
+    p.set_defaults(func=lambda args: _usage(p))
+
+
+def _usage(parser) -> int:
+    parser.print_help()
+    return 2
+
+
+async def run_add(args) -> int:
+    from dialogs.errors import WorkflowError
+    from dialogs.foi.holidays import add_holiday, check_holiday
+
+    try:
+        day = date.fromisoformat(args.date)
+        name = check_holiday(day, " ".join(args.name))
+    except ValueError:
+        return fail(f"python -m bot calendar add-holiday: expected a date like 2026-09-21, got {args.date!r}")
+    except WorkflowError as exc:
+        return fail(f"python -m bot calendar add-holiday: {exc.message}")
+    try:
+        svc = await open_services(with_senders=True)
+    except ConfigError as exc:
+        return fail(str(exc))
+    try:
+        result = await add_holiday(svc, day, name, "command line")
+    except WorkflowError as exc:
+        return fail(f"python -m bot calendar add-holiday: {exc.message}")
+    finally:
+        await svc.db.close()
+    print(f"added {result.day.isoformat()} {result.name}")
+    for owner, ref, old, new in result.changed:
+        print(f"{ref}\t{old.isoformat()} -> {new.isoformat()}\t{owner}")
+    print(f"{len(result.changed)} open case(s) have a new due date; {result.owners_told} owner(s) told")
+    return 0
+
+
+async def run_list(args) -> int:
+    from bot.workdays import working_calendar
+
+    try:
+        svc = await open_services()
+    except ConfigError as exc:
+        return fail(str(exc))
+    try:
+        year = args.year or svc.today().year
+        cal = await working_calendar(svc)
+        try:
+            days = cal.holidays_between(date(year, 1, 1), date(year, 12, 31))
+        except ValueError as exc:
+            return fail(f"python -m bot calendar list: {exc}")
+    finally:
+        await svc.db.close()
+    for day, name in days:
+        print(f"{day.isoformat()}\t{day:%a}\t{name}")
+    return 0

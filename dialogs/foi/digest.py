@@ -1,0 +1,175 @@
+"""The 09:00 working-day reminders: one DM per owner with open cases, one summary for Information Management.
+
+Planning is two queries (the cases to list, and counts per owner), so 100,000 open cases plan in well under a
+second. Each DM is claimed (kind, owner, local date) before it is sent, so a restart, the start-up catch-up and
+a second process on the same database never send an owner two in a day. Sends are paced per platform.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import func, select
+
+from bot.messages import PersonRef
+from storage.claims import release_claim, try_claim
+from storage.models.foi import FoiCase
+
+from .pacing import Pacer, retry_after
+from .reports import MAX_LINES, digest_message, summary_message
+from .rules import OPEN_STATES, SOON_WORKING_DAYS
+
+log = logging.getLogger(__name__)
+DIGEST = "foi_digest"
+SUMMARY = "foi_summary"
+
+
+@dataclass(frozen=True)
+class Line:
+    reference: str
+    kind: str
+    extended: bool
+    due: date
+    state: str
+    owner_email: str
+
+
+@dataclass
+class Digest:
+    owner: str
+    overdue: list[Line] = field(default_factory=list)
+    soon: list[Line] = field(default_factory=list)
+    later: int = 0
+    paused: int = 0
+
+
+def start_of_day(day: date, tz) -> datetime:
+    return datetime.combine(day, time(0), tz).astimezone(timezone.utc)
+
+
+_LINE_COLUMNS = (FoiCase.reference, FoiCase.kind, FoiCase.extended, FoiCase.due, FoiCase.state,
+                 FoiCase.owner_email)
+
+
+async def plan_digests(svc, today: date, cal) -> list[Digest]:
+    """Who gets a DM today and what it lists. Cases forwarded today wait until tomorrow (the forwarder has
+    just seen the due date)."""
+    soon_limit = cal.add_working_days(today, SOON_WORKING_DAYS)
+    base = (FoiCase.state.in_(OPEN_STATES), FoiCase.created_at < start_of_day(today, svc.config.tz))
+    async with svc.db.sessions() as s:
+        listed = (await s.execute(select(*_LINE_COLUMNS).where(*base, FoiCase.state == "open",
+                                                               FoiCase.due <= soon_limit)
+                                  .order_by(FoiCase.owner_email, FoiCase.due, FoiCase.id))).all()
+        counts = (await s.execute(select(FoiCase.owner_email, FoiCase.state, func.count())
+                                  .where(*base).group_by(FoiCase.owner_email, FoiCase.state))).all()
+    digests: dict[str, Digest] = {}
+    for owner, state, n in counts:
+        d = digests.setdefault(owner, Digest(owner))
+        if state == "clarifying":
+            d.paused += n
+        else:
+            d.later += n
+    for row in listed:
+        line = Line(*row)
+        d = digests[line.owner_email]
+        (d.overdue if line.due < today else d.soon).append(line)
+        d.later -= 1
+    return [digests[k] for k in sorted(digests)]
+
+
+async def _target(svc, email: str) -> PersonRef | None:
+    ids = await svc.directory.user_ids(email)
+    return PersonRef(ids[0][0], ids[0][1], email) if ids else None
+
+
+async def _send_once(svc, pacer: Pacer, kind: str, item: str, day: str, to: PersonRef, msg) -> str:
+    """Claim, pace, send; 'sent', 'already' (claimed by someone else) or 'failed' (claim released)."""
+    if not await try_claim(svc.db, kind, item, day, now=svc.now()):
+        return "already"
+    for attempt in (1, 2):
+        await pacer.wait(to.platform)
+        try:
+            await svc.notifier.dm(to, msg)
+            return "sent"
+        except Exception as exc:
+            wait = retry_after(exc)
+            if wait is not None and attempt == 1:
+                pacer.hold(to.platform, wait)
+                continue
+            log.warning("FOI %s to %s not sent: %s", kind, to.platform, exc)
+            break
+    await release_claim(svc.db, kind, item, day)
+    return "failed"
+
+
+def pacer_for(svc) -> Pacer:
+    return svc.extras.setdefault("foi_pacer", Pacer())
+
+
+async def send_digests(svc, now: datetime, cal, digests: list[Digest] | None = None,
+                       only: set[str] | None = None) -> dict[str, int]:
+    today = now.astimezone(svc.config.tz).date()
+    digests = digests if digests is not None else await plan_digests(svc, today, cal)
+    tally = defaultdict(int)
+    retry = svc.extras.setdefault("foi_digest_retry", {})
+    failed = retry.setdefault(today.isoformat(), set())
+    pacer = pacer_for(svc)
+    for d in digests:
+        if only is not None and d.owner not in only:
+            continue
+        to = await _target(svc, d.owner)
+        if to is None:
+            tally["unreachable"] += 1
+            log.warning("FOI digest: an owner cannot be reached on any connected platform")
+            continue
+        msg = digest_message(today, d.overdue, d.soon, d.later, d.paused, cal)
+        outcome = await _send_once(svc, pacer, DIGEST, d.owner, today.isoformat(), to, msg)
+        tally[outcome] += 1
+        (failed.add if outcome == "failed" else failed.discard)(d.owner)
+    return dict(tally)
+
+
+async def retry_failed_digests(svc, now: datetime, cal) -> dict[str, int]:
+    """Owners whose DM failed earlier today in this process get another go (their claim was released)."""
+    today = now.astimezone(svc.config.tz).date()
+    failed = svc.extras.get("foi_digest_retry", {}).get(today.isoformat())
+    if not failed:
+        return {}
+    return await send_digests(svc, now, cal, only=set(failed))
+
+
+async def summary_counts(svc, today: date, cal) -> tuple[dict, list[Line]]:
+    soon_limit = cal.add_working_days(today, SOON_WORKING_DAYS)
+    is_open = FoiCase.state == "open"
+    async with svc.db.sessions() as s:
+        row = (await s.execute(select(
+            func.count(),
+            func.count().filter(is_open & (FoiCase.due < today)),
+            func.count().filter(is_open & (FoiCase.due >= today) & (FoiCase.due <= soon_limit)),
+            func.count().filter(FoiCase.state == "clarifying"),
+            func.count().filter(FoiCase.email_state != "sent"),
+        ).where(FoiCase.state.in_(OPEN_STATES)))).one()
+        worst = (await s.execute(select(*_LINE_COLUMNS).where(is_open, FoiCase.due <= soon_limit)
+                                 .order_by(FoiCase.due, FoiCase.id).limit(MAX_LINES))).all()
+    counts = dict(zip(("total", "overdue", "soon", "paused", "unsent"), row))
+    return counts, [Line(*r) for r in worst]
+
+
+async def send_summary(svc, now: datetime, cal) -> str:
+    """To the Information Management channel when there is one, else to each of the team by DM."""
+    today = now.astimezone(svc.config.tz).date()
+    counts, worst = await summary_counts(svc, today, cal)
+    if not counts["total"]:
+        return "nothing open"
+    msg = summary_message(today, counts, worst, cal, svc.config.display_name)
+    if svc.notifier.channel_ids("information_management"):
+        sent = await svc.notifier.post("information_management", msg, claim=(SUMMARY, "channel", today.isoformat()))
+        return "posted" if sent else "already"
+    outcomes = []
+    for email in svc.config.members("information_management"):
+        to = await _target(svc, email)
+        if to is not None:
+            outcomes.append(await _send_once(svc, pacer_for(svc), SUMMARY, email, today.isoformat(), to, msg))
+    return ",".join(outcomes) or "nobody to tell"

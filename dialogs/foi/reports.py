@@ -1,0 +1,82 @@
+"""The daily DM to an owner, the daily summary for Information Management, and `foi list`."""
+from __future__ import annotations
+
+from datetime import date
+
+from bot.messages import Divider, Header, Message, Note, Text, message
+
+from .rules import day_text, standing
+from .texts import case_buttons, case_line
+
+MAX_LISTED = 12        # cases with buttons in one DM (Slack allows 50 blocks a message)
+MAX_LINES = 40         # lines in a list or summary
+
+
+def digest_message(today: date, overdue: list, soon: list, later: int, paused: int, cal) -> Message:
+    parts = []
+    if overdue:
+        parts.append(f"{len(overdue)} overdue")
+    if soon:
+        parts.append(f"{len(soon)} due within 5 working days")
+    head = "Your FOI cases: " + (", ".join(parts) if parts else "nothing due this week")
+    blocks: list = [Header(head)]
+    shown = 0
+    for title, cases in (("Overdue", overdue), ("Due within 5 working days", soon)):
+        if not cases:
+            continue
+        blocks.append(Text(f"*{title}*"))
+        for case in cases:
+            if shown >= MAX_LISTED:
+                break
+            blocks.append(Text(case_line(case, standing(case.due, today, cal).words())))
+            blocks.append(case_buttons(case))
+            shown += 1
+    hidden = len(overdue) + len(soon) - shown
+    rest = []
+    if hidden:
+        rest.append(f"{hidden} more due soon or overdue")
+    if later:
+        rest.append(f"{later} due later")
+    if paused:
+        rest.append(f"{paused} with the clock stopped while you wait for the requester")
+    if rest:
+        blocks.append(Text("Also open: " + "; ".join(rest) + ". `foi list` shows them all."))
+    blocks.append(Note(f"{day_text(today)}. Requests have statutory time limits (8.1): FOI and EIR 20 working "
+                       "days, subject access one month. Press Done when the requester has had the answer."))
+    return message(*blocks, text=head)
+
+
+def summary_message(today: date, counts: dict, worst: list, cal, name) -> Message:
+    """One message a day for Information Management: the counts, then the worst cases first."""
+    total = counts["total"]
+    head = f"Open FOI cases: {total}"
+    later = total - counts["overdue"] - counts["soon"] - counts["paused"]
+    lines = [f"*{counts['overdue']}* overdue · *{counts['soon']}* due within 5 working days · "
+             f"*{counts['paused']}* with the clock stopped · *{later}* due later"]
+    if counts.get("unsent"):
+        lines.append(f"*{counts['unsent']}* not yet emailed to you (the bot is retrying).")
+    blocks: list = [Header(head), Text("\n".join(lines))]
+    if worst:
+        blocks += [Divider(), Text("\n".join(case_line(c, standing(c.due, today, cal).words(), name(c.owner_email))
+                                             for c in worst))]
+        more = counts["overdue"] + counts["soon"] - len(worst)
+        if more > 0:
+            blocks.append(Text(f"…and {more} more overdue or due soon."))
+    blocks.append(Note(f"{day_text(today)}. Each owner also has their own reminder. `foi list` shows every case."))
+    return message(*blocks, text=head)
+
+
+def list_message(today: date, cases: list, cal, name, everyone: bool) -> Message:
+    who = "All open FOI cases" if everyone else "Your open FOI cases"
+    if not cases:
+        return message(Text(f"{who}: none. To forward a request, use `foi` or the message shortcut "
+                            "*Forward as FOI request* (8.1)."))
+    shown = cases[:MAX_LINES]
+    body = "\n".join(case_line(c, standing(c.due, today, cal).words(), name(c.owner_email) if everyone else None)
+                     for c in shown)
+    blocks = [Header(f"{who} ({len(cases)})"), Text(body)]
+    if len(cases) > len(shown):
+        blocks.append(Text(f"…and {len(cases) - len(shown)} more, due later."))
+    blocks.append(Note("`foi done REF` when answered · `foi reassign REF @person` · `foi clarify REF` stops the "
+                       "clock while you wait for the requester · `foi resume REF` restarts it."))
+    return message(*blocks, text=f"{who} ({len(cases)})")

@@ -1,0 +1,225 @@
+"""FOI end to end in Slack over real HTTP, with a real SMTP server on loopback (8.1)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from storage.models.foi import FoiCase
+from tests.conftest import london
+from tests.support.server import BotHarness
+from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
+
+QUESTION = ("How much did the council spend on management consultants in 2025? "
+            "https://www.facebook.com/council/posts/123")
+
+
+@pytest.fixture
+async def foi_bot(database_url, clock, smtp_server):  # noqa: F811
+    harness = await BotHarness.start(database_url, clock, env=smtp_server.env())
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+def form_values(**over) -> dict:
+    values = {"question": QUESTION, "source_platform": "facebook", "visibility": "public",
+              "link": "https://www.facebook.com/council/posts/123", "requester_handle": "@jo.public",
+              "requester_email": None, "received": date(2026, 12, 1), "kind": "foi", "owner": "USTAFF"}
+    values.update(over)
+    return values
+
+
+async def forward(bot, text=QUESTION, user="USTAFF", **over) -> dict:
+    await bot.slack_shortcut("forward_foi", text, user=user)
+    return await bot.slack_submit(form_values(**over), user=user)
+
+
+async def case(bot, ref="FOI-2026-0001") -> FoiCase:
+    async with bot.svc.db.sessions() as s:
+        return await s.scalar(select(FoiCase).where(FoiCase.reference == ref))
+
+
+def dms(bot, user: str) -> list:
+    """The daily FOI DMs a person has had (other DMs, such as "now emailed", are left out)."""
+    return [c for c in bot.slack.to(user) if c.args.get("text", "").startswith("Your FOI cases")]
+
+
+async def test_shortcut_opens_a_prefilled_form(foi_bot):
+    await foi_bot.slack_shortcut("forward_foi", "Is the air quality on the A14 at Ipswich monitored? "
+                                 "https://x.com/jo/status/9", user="USTAFF")
+    view = foi_bot.last_view()
+    assert view["callback_id"] == "foi_form"
+    blocks = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    assert blocks["question"]["element"]["initial_value"].startswith("Is the air quality")
+    assert blocks["link"]["element"]["initial_value"] == "https://x.com/jo/status/9"
+    assert blocks["kind"]["element"]["initial_option"]["value"] == "eir"
+    assert blocks["received"]["element"]["initial_date"] == "2026-12-01"
+    assert blocks["owner"]["element"]["initial_user"] == "USTAFF"
+    assert "air quality" in str(view["blocks"])     # says why EIR was suggested
+
+
+async def test_the_whole_story(foi_bot, smtp_server):  # noqa: F811
+    bot = foi_bot
+    assert await forward(bot) == {}
+
+    # The email reaches Information Management, copied to the Communications Team.
+    assert len(smtp_server.messages) == 1
+    mail = smtp_server.messages[0]
+    assert sorted(mail.rcpt_tos) == ["comms@example.gov.uk", "foi@example.gov.uk"]
+    assert "[FOI-2026-0001]" in mail.message["Subject"]
+    assert mail.message["Reply-To"] == "staff@example.gov.uk"
+    body = mail.body
+    for expected in ("Reference:     FOI-2026-0001", "management consultants", "Received:      Tuesday 1 December 2026",
+                     "Due:           Thursday 31 December 2026", "Facebook, a public post or comment",
+                     "https://www.facebook.com/council/posts/123", "@jo.public", "Sam Staff <staff@example.gov.uk>"):
+        assert expected in body
+
+    # The person sees the reference, the due date and both replies from 8.1, ready to copy.
+    said = bot.slack.said_to("USTAFF")
+    assert "FOI-2026-0001: forwarded to Information Management" in said
+    assert "Thursday 31 December 2026" in said
+    assert "Thank you for your request. Our Freedom of Information Team will be in contact with you shortly." in said
+    assert "please contact foi@example.gov.uk or reply to this message" in said
+    assert "Thanks for the request. Please DM us your email and we will pass that on to the FOI team" in said
+
+    # The Communications Team and Information Management channels hear of it, without the question.
+    for channel in ("CCOMMS", "CIM"):
+        posts = bot.slack.to(channel)
+        assert len(posts) == 1 and "FOI-2026-0001" in posts[0].text()
+        assert "consultants" not in posts[0].text() and "jo.public" not in posts[0].text()
+
+    # No digest the day it was forwarded, even if a sweep runs.
+    await bot.run_sweeps(london(2026, 12, 1, 15, 0))
+    assert dms(bot, "USTAFF") == []
+
+    # 09:00 the next working day: one DM for the owner, one summary for Information Management.
+    await bot.run_sweeps(london(2026, 12, 2, 9, 0))
+    digest = dms(bot, "USTAFF")
+    assert len(digest) == 1
+    assert "nothing due this week" in digest[0].text() and "1 due later" in digest[0].text()
+    assert [e["action_id"] for b in digest[0].args["blocks"] if b["type"] == "actions" for e in b["elements"]] == []
+    summary = bot.slack.to("CIM")[-1].text()
+    assert "Open FOI cases: 1" in summary
+    await bot.run_sweeps(london(2026, 12, 2, 16, 0))
+    assert len(dms(bot, "USTAFF")) == 1          # once a day
+
+    # Weeks later it is due soon: listed with its buttons.
+    await bot.run_sweeps(london(2026, 12, 24, 9, 0))
+    digest = dms(bot, "USTAFF")[-1]
+    assert "due in 3 working days" in digest.text()
+    actions = [e["action_id"] for b in digest.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert actions == ["foi.done", "foi.reassign"]          # no Extend: it is not EIR
+
+    # Done stops the reminders; a second click applies once and says who did it.
+    await bot.slack_click("foi.done", value="FOI-2026-0001", user="USTAFF", channel="DSTAFF")
+    assert "FOI-2026-0001* is marked done" in bot.slack.responses()[-1].text()
+    await bot.slack_click("foi.done", value="FOI-2026-0001", user="USTAFF", channel="DSTAFF")
+    assert "already marked done by Sam Staff at 09:00 on Thursday 24 December 2026" in bot.slack.responses()[-1].text()
+    before = len(dms(bot, "USTAFF"))
+    await bot.run_sweeps(london(2026, 12, 29, 9, 0))
+    assert len(dms(bot, "USTAFF")) == before
+    closed = await case(bot)
+    assert closed.state == "closed" and closed.outcome == "answered" and closed.closed_by == "staff@example.gov.uk"
+
+
+async def test_smtp_down_case_saved_retried_nothing_lost(foi_bot, smtp_server):  # noqa: F811
+    bot = foi_bot
+    smtp_server.go_down()
+    assert await forward(bot) == {}
+    said = bot.slack.said_to("USTAFF")
+    assert "FOI-2026-0001: saved – email not yet sent" in said
+    assert "not yet sent" in said and "Nothing is lost" in said
+    # The customer replies are still offered: the person can answer the customer now.
+    assert "Thank you for your request." in said
+    saved = await case(bot)
+    assert saved.email_state == "pending" and saved.question.startswith("How much")
+
+    await bot.run_sweeps(london(2026, 12, 1, 10, 15))      # still down: still pending
+    assert smtp_server.messages == [] and (await case(bot)).email_state == "pending"
+
+    smtp_server.come_back()
+    await bot.run_sweeps(london(2026, 12, 1, 10, 30))
+    assert len(smtp_server.messages) == 1 and "FOI-2026-0001" in smtp_server.messages[0].message["Subject"]
+    assert "FOI-2026-0001 has now been emailed" in bot.slack.said_to("USTAFF")
+    assert (await case(bot)).email_state == "sent"
+    await bot.run_sweeps(london(2026, 12, 1, 10, 45))
+    assert len(smtp_server.messages) == 1                     # sent once
+
+
+async def test_mail_server_refusing_is_retried(foi_bot, smtp_server):  # noqa: F811
+    smtp_server.refuse_with(451)
+    await forward(foi_bot)
+    assert "email not yet sent" in foi_bot.slack.said_to("USTAFF")
+    assert "451" in (await case(foi_bot)).email_error
+    smtp_server.refuse_with(None)
+    await foi_bot.run_sweeps(london(2026, 12, 1, 11, 0))
+    assert len(smtp_server.messages) == 1
+
+
+async def test_restart_in_the_middle(foi_bot, smtp_server):  # noqa: F811
+    bot = foi_bot
+    smtp_server.go_down()
+    await forward(bot)
+    await bot.restart()                      # the start-up sweep tries again: still down
+    assert smtp_server.messages == []
+    smtp_server.come_back()
+    bot.clock.set(london(2026, 12, 2, 11, 30))   # the bot was down at 09:00 too
+    await bot.restart()
+    # The start-up sweep sends the email and catches up on the missed 09:00 digest.
+    assert len(smtp_server.messages) == 1
+    assert len(dms(bot, "USTAFF")) == 1 and "1 due later" in dms(bot, "USTAFF")[0].text()
+    assert "FOI-2026-0001 has now been emailed" in bot.slack.said_to("USTAFF")
+    await bot.restart()
+    await bot.run_sweeps(london(2026, 12, 2, 15, 0))
+    assert len(dms(bot, "USTAFF")) == 1      # still one digest that day
+    assert len(smtp_server.messages) == 1
+
+
+async def test_form_errors_beside_fields(foi_bot):
+    await foi_bot.slack_shortcut("forward_foi", "", user="USTAFF")
+    ack = await foi_bot.slack_submit(form_values(question=None, requester_email="not-an-email",
+                                                 received=date(2026, 12, 2), link="facebook.com/x"))
+    assert ack["response_action"] == "errors"
+    assert set(ack["errors"]) == {"question", "requester_email", "received", "link"}
+    assert "future" in ack["errors"]["received"]
+    async with foi_bot.svc.db.sessions() as s:
+        assert await s.scalar(select(FoiCase)) is None
+
+
+async def test_weekend_receipt_and_email_given(foi_bot, smtp_server):  # noqa: F811
+    await forward(foi_bot, received=date(2026, 11, 28), requester_email="Jo@Example.com", visibility="private")
+    saved = await case(foi_bot)
+    assert saved.received == date(2026, 11, 28) and saved.due == date(2026, 12, 30)   # Mon 30 Nov is St Andrew's Day
+    said = foi_bot.slack.said_to("USTAFF")
+    assert "at the email address you gave us" in said
+    assert "jo@example.com" in smtp_server.messages[0].body
+
+
+async def test_owner_can_be_someone_else_and_is_told(foi_bot):
+    await forward(foi_bot, owner="UOTHER")
+    assert (await case(foi_bot)).owner_email == "other@example.gov.uk"
+    assert "has made you the owner of *FOI-2026-0001*" in foi_bot.slack.said_to("UOTHER")
+
+
+async def test_double_submit_is_one_case(foi_bot, smtp_server):  # noqa: F811
+    await forward(foi_bot)
+    await foi_bot.slack_submit(form_values(), user="USTAFF")
+    async with foi_bot.svc.db.sessions() as s:
+        assert len(list(await s.scalars(select(FoiCase)))) == 1
+    assert len(smtp_server.messages) == 1
+    assert "You forwarded this a moment ago" in foi_bot.slack.said_to("USTAFF")
+
+
+async def test_events_never_carry_the_question_or_requester(foi_bot):
+    from storage.models import Event
+
+    await forward(foi_bot, requester_email="jo@example.com")
+    await foi_bot.slack_command("/smpolicy", "foi done FOI-2026-0001", user="USTAFF")
+    async with foi_bot.svc.db.sessions() as s:
+        events = list(await s.scalars(select(Event).where(Event.subject_kind == "foi_case")))
+    assert [e.action for e in events] == ["created", "emailed", "closed"]
+    text = str([(e.details, e.actor) for e in events])
+    assert "consultants" not in text and "jo@example.com" not in text and "jo.public" not in text

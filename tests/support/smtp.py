@@ -1,0 +1,96 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, and can be taken down or made to
+refuse, to test that nothing is lost when mail fails.
+
+    server = SmtpServer().start()       # or the `smtp_server` fixture
+    ... BotHarness.start(url, clock, env=server.env())
+    server.messages[-1].message["Subject"]
+    server.go_down(); ...; server.come_back()    # connection refused meanwhile
+    server.refuse_with(451); ...; server.refuse_with(None)
+"""
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    message: EmailMessage
+
+    @property
+    def body(self) -> str:
+        return self.message.get_body(preferencelist=("plain",)).get_content()
+
+
+class _Handler:
+    def __init__(self, server: "SmtpServer"):
+        self.server = server
+
+    async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
+        if self.server.refuse_code:
+            return f"{self.server.refuse_code} Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, smtp, session, envelope):
+        msg = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        self.server.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), msg))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpServer:
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.messages: list[Received] = []
+        self.refuse_code: int | None = None
+        self._controller: Controller | None = None
+
+    def env(self) -> dict:
+        return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.port)}
+
+    def start(self) -> "SmtpServer":
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def go_down(self) -> None:
+        """Stop listening: senders get "connection refused"."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def come_back(self) -> None:
+        if self._controller is None:
+            self.start()
+
+    def refuse_with(self, code: int | None) -> None:
+        """Answer every recipient with this code (451: try later), or accept again with None."""
+        self.refuse_code = code
+
+    def stop(self) -> None:
+        self.go_down()
+
+    def to(self, address: str) -> list[Received]:
+        return [m for m in self.messages if address in m.rcpt_tos]
+
+
+@pytest.fixture
+def smtp_server():
+    server = SmtpServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
