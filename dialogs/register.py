@@ -1,0 +1,339 @@
+"""The accounts register (2.2, 2.5, 5.5): who runs which account, leavers and their password tasks, reviews.
+
+Other workflows ask `administrators_of(...)` (the crisis room stops posting, the mourning pause tells every
+administrator). Nothing here holds a password or a login (5.5): only who administers what.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import (Button, Buttons, Ephemeral, Fields, Header, Message, Note, PersonRef, Text,
+                          UpdateOriginal, message)
+from storage.events import record_event
+from storage.models.accounts import AccountAdmin, AccountTask, OnboardingItem, SocialAccount
+
+from .errors import BadInput, NotAllowed, NotFound
+
+COMMS = ("comms_team", "head_of_comms")
+SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+REVIEW_EVERY = timedelta(days=365)
+PASSWORD_TASK = "change_password"
+
+
+# --- reading the register ---------------------------------------------------------------------------------------
+
+async def active_admins(session: AsyncSession, account_id: int) -> list[str]:
+    rows = await session.scalars(select(AccountAdmin.email).where(
+        AccountAdmin.account_id == account_id, AccountAdmin.removed_at.is_(None)).order_by(AccountAdmin.id))
+    return list(rows)
+
+
+async def administrators_of(session_or_svc, account_name: str) -> list[str]:
+    """Emails of everyone who administers the named account (any platform), e.g. to tell them to stop posting.
+
+    Takes an open session or the Services; with Services an organisation-file account key works too."""
+    names = {account_name.strip().lower()}
+    config = getattr(session_or_svc, "config", None)
+    if config is not None and account_name in config.accounts:
+        names.add(config.accounts[account_name].name.lower())
+
+    async def query(session: AsyncSession) -> list[str]:
+        rows = await session.scalars(
+            select(AccountAdmin.email).join(SocialAccount, SocialAccount.id == AccountAdmin.account_id).where(
+                func.lower(SocialAccount.name).in_(names), SocialAccount.state == "active",
+                AccountAdmin.removed_at.is_(None)))
+        return sorted(set(rows))
+
+    if isinstance(session_or_svc, AsyncSession):
+        return await query(session_or_svc)
+    async with session_or_svc.db.sessions() as session:
+        return await query(session)
+
+
+async def add_account(svc, session: AsyncSession, req, actor: str) -> SocialAccount:
+    """An approved request enters the register, in the same transaction as the approval."""
+    d = req.details
+    now = svc.now()
+    acct = SocialAccount(request_id=req.id, platform=d["platform_label"], name=d["account_name"],
+                         service_area=d["service_area"], kind=d["kind"], owner=req.requester, manager=d["manager"],
+                         monitored_hours=d["monitored"], state="active", created_at=now)
+    session.add(acct)
+    await session.flush()
+    for email in d["administrators"]:
+        session.add(AccountAdmin(account_id=acct.id, email=email, added_at=now))
+    await record_event(session, at=now, actor=actor, subject_kind="social_account", subject_id=acct.id,
+                       action="registered", to_state="onboarding",
+                       details={"request": req.id, "platform": acct.platform, "name": acct.name,
+                                "administrators": d["administrators"]})
+    return acct
+
+
+def _platform_match(scope: str, platform: str) -> bool:
+    from .accounts import PLATFORMS  # the form's platforms; imported late as accounts imports us
+
+    keys = {key: label.lower() for key, label in PLATFORMS}
+    return platform.lower() in (scope, keys.get(scope, "\0")) or platform.lower().startswith(scope + " ")
+
+
+async def list_accounts(svc, viewer: str | None, scope: str) -> Message:
+    from .approvals import names, when
+
+    scope = (scope or "mine").strip().lower()
+    async with svc.db.sessions() as s:
+        accounts = list(await s.scalars(select(SocialAccount).where(SocialAccount.state == "active")
+                                        .order_by(SocialAccount.platform, SocialAccount.name)))
+        admins = {a.id: await active_admins(s, a.id) for a in accounts}
+        open_items = dict((await s.execute(select(OnboardingItem.account_id, func.count()).where(
+            OnboardingItem.done_at.is_(None)).group_by(OnboardingItem.account_id))).all())
+        all_items = dict((await s.execute(select(OnboardingItem.account_id, func.count())
+                                          .group_by(OnboardingItem.account_id))).all())
+    if scope == "mine":
+        accounts = [a for a in accounts if viewer in (a.owner, a.manager, *admins[a.id])]
+        title = "Accounts you own, manage or administer"
+    elif scope == "all":
+        title = "Every account in the register"
+    else:
+        from .accounts import PLATFORMS
+
+        accounts = [a for a in accounts if _platform_match(scope, a.platform)]
+        if not accounts and scope not in dict(PLATFORMS):
+            raise BadInput(f"I don't know “{scope}”. Try `accounts mine`, `accounts all` or a platform: "
+                           + ", ".join(k for k, _ in PLATFORMS if k != "other") + ".")
+        title = f"{scope.capitalize()} accounts in the register"
+    if not accounts:
+        return message(Text(f"*{title}*\nNone yet. To add one, use `request-account` (2.5)."))
+    nm = await names(svc, {e for a in accounts for e in (a.owner, *admins[a.id])})
+    blocks: list = [Header(title)]
+    for a in accounts[:45]:
+        total, left = all_items.get(a.id, 0), open_items.get(a.id, 0)
+        onboarding = "done" if a.onboarded_at else f"{total - left} of {total} done"
+        review = when(svc, a.last_review_at).split(" on ")[1] if a.last_review_at else "not yet"
+        blocks.append(Fields([("Account", f"{a.platform} – {a.name}"), ("Owner", nm.get(a.owner, a.owner)),
+                              ("Administrators", ", ".join(nm.get(e, e) for e in admins[a.id]) or "none"),
+                              ("Onboarding", onboarding), ("Last review (2.2)", review)]))
+    if len(accounts) > 45:
+        blocks.append(Note(f"…and {len(accounts) - 45} more. Narrow it down with a platform, e.g. `accounts x`."))
+    return message(*blocks, text=title)
+
+
+# --- leavers ----------------------------------------------------------------------------------------------------
+
+async def person_from_text(svc, platform: str, text: str) -> str:
+    """`@person` in Slack arrives as <@U123|name>; in Teams type their email address."""
+    found = SLACK_MENTION.search(text or "")
+    if found:
+        email = await svc.directory.email_of(PersonRef("slack", found.group(1)))
+        if not email:
+            raise BadInput("I couldn't find that person's email address, so I can't match them to the register.")
+        return email
+    found = EMAIL.search(text or "")
+    if found:
+        return found.group(0).lower()
+    how = "`/smpolicy leaver @person`" if platform == "slack" else "`leaver name@example.gov.uk`"
+    raise BadInput(f"Who is leaving? Use {how}.")
+
+
+async def leaver(svc, actor: str | None, who: str) -> Message:
+    """Take the leaver off every account and give each remaining administrator a password task (5.5)."""
+    from .approvals import names
+
+    if not (actor and (svc.config.manager_of(who) == actor or svc.config.has_role(actor, *COMMS))):
+        raise NotAllowed("Only the leaver's manager or the Communications Team can record a leaver (5.5).")
+    now = svc.now()
+    done: list[tuple[SocialAccount, list[str]]] = []
+    tasks: list[AccountTask] = []
+    async with svc.db.transaction() as s:
+        rows = list(await s.execute(select(AccountAdmin, SocialAccount).join(
+            SocialAccount, SocialAccount.id == AccountAdmin.account_id).where(
+            AccountAdmin.email == who, AccountAdmin.removed_at.is_(None), SocialAccount.state == "active")))
+        for admin, acct in rows:
+            removed = await s.execute(update(AccountAdmin).where(
+                AccountAdmin.id == admin.id, AccountAdmin.removed_at.is_(None))
+                .values(removed_at=now, removed_by=actor).execution_options(synchronize_session=False))
+            if removed.rowcount != 1:
+                continue  # someone else recorded this leaver at the same moment
+            await record_event(s, at=now, actor=actor, subject_kind="social_account", subject_id=acct.id,
+                               action="admin_removed", details={"leaver": who})
+            remaining = await active_admins(s, acct.id)
+            for email in remaining:
+                task = await s.scalar(select(AccountTask).where(  # they left once before: reopen that task
+                    AccountTask.account_id == acct.id, AccountTask.kind == PASSWORD_TASK,
+                    AccountTask.assignee == email, AccountTask.because_of == who))
+                if task is None:
+                    task = AccountTask(account_id=acct.id, kind=PASSWORD_TASK, assignee=email, because_of=who,
+                                       created_at=now, created_by=actor)
+                    s.add(task)
+                else:
+                    task.created_at, task.created_by, task.done_at, task.done_by = now, actor, None, None
+                await s.flush()
+                tasks.append(task)
+                await record_event(s, at=now, actor=actor, subject_kind="account_task", subject_id=task.id,
+                                   action="task_created", to_state="open",
+                                   details={"account": acct.id, "assignee": email, "leaver": who})
+            done.append((acct, remaining))
+        owned = list(await s.scalars(select(SocialAccount).where(SocialAccount.owner == who,
+                                                                 SocialAccount.state == "active")))
+    nm = await names(svc, {who, *(e for _, r in done for e in r)})
+    today = svc.today().isoformat()
+    for task in tasks:
+        await _send_task(svc, task, claim_day=today)
+    for acct, remaining in done:
+        if not remaining:
+            await _post_comms(svc, f"{nm[who]} has left and nobody else administers {acct.platform} “{acct.name}”. "
+                                   "Please change its login, which the Communications Team holds (5.5), and find "
+                                   "a new administrator.")
+    if not done:
+        lines = [f"{nm[who]} isn't an administrator of any account in the register, so there is nothing to "
+                 "change. (If you have already recorded them as a leaver, that still stands.)"]
+    else:
+        lines = [f"I've taken {nm[who]} off these accounts and asked the remaining administrators to change the "
+                 "password and update the registered login (5.5). I'll chase them daily until each confirms."]
+        for acct, remaining in done:
+            who_left = ", ".join(nm.get(e, e) for e in remaining) or "nobody: I've told the Communications Team"
+            lines.append(f"• {acct.platform} “{acct.name}”: remaining administrators {who_left}")
+    if owned:
+        lines.append(f"{nm[who]} also owns {', '.join(f'“{a.name}”' for a in owned)}: please ask the Communications "
+                     "Team to name a new owner (2.2).")
+    return message(Text("\n".join(lines)))
+
+
+async def _post_comms(svc, text: str) -> None:
+    try:
+        await svc.notifier.post("comms_team", message(Text(text)))
+    except Exception:
+        pass  # the reply to the person recording the leaver says the same thing
+
+
+async def _task_message(svc, task: AccountTask, lead: str | None = None) -> Message:
+    from .approvals import names, when
+
+    async with svc.db.sessions() as s:
+        acct = await s.get(SocialAccount, task.account_id)
+    nm = await names(svc, [task.because_of, task.done_by])
+    head = f"Change the password: {acct.platform} “{acct.name}”"
+    if task.done_at:
+        return message(Header(head), Text(f"✅ Done: {nm.get(task.done_by)} confirmed the password was changed "
+                                          f"and the registered login updated at {when(svc, task.done_at)}."))
+    blocks = [Header(head)]
+    if lead:
+        blocks.append(Text(lead))
+    blocks += [Text(f"{nm[task.because_of]} no longer administers {acct.platform} “{acct.name}”. Please change "
+                    "the password and update the login registered with the Communications Team (5.5). Give them "
+                    "the new login directly, never in chat: I never ask for or keep passwords."),
+               Buttons(Button("Done: password changed", "register.task_done", str(task.id), "primary")),
+               Note("I'll remind you each working day until you press Done.")]
+    return message(*blocks, text=head)
+
+
+async def _send_task(svc, task: AccountTask, claim_day: str, lead: str | None = None) -> None:
+    try:
+        await svc.notifier.dm(task.assignee, await _task_message(svc, task, lead),
+                              claim=("password_task", str(task.id), claim_day))
+    except Exception:
+        pass  # the claim is released on failure; the daily sweep tries again
+
+
+async def confirm_task(svc, actor: str | None, value: str):
+    from .approvals import names, when
+
+    try:
+        task_id = int(value)
+    except ValueError:
+        raise NotFound("That button is out of date.") from None
+    async with svc.db.sessions() as s:
+        task = await s.get(AccountTask, task_id)
+    if task is None:
+        raise NotFound("I can't find that task any more.")
+    if actor != task.assignee and not svc.config.has_role(actor, *COMMS):
+        raise NotAllowed("Only the administrator it was given to, or the Communications Team, can confirm this.")
+    now = svc.now()
+    async with svc.db.transaction() as s:
+        won = (await s.execute(update(AccountTask).where(AccountTask.id == task_id, AccountTask.done_at.is_(None))
+                               .values(done_at=now, done_by=actor)
+                               .execution_options(synchronize_session=False))).rowcount == 1
+        if won:
+            await record_event(s, at=now, actor=actor, subject_kind="account_task", subject_id=task_id,
+                               action="task_done", from_state="open", to_state="done")
+    async with svc.db.sessions() as s:
+        task = await s.get(AccountTask, task_id)
+    replies = [UpdateOriginal(await _task_message(svc, task))]
+    if not won:
+        nm = await names(svc, [task.done_by])
+        replies.append(Ephemeral(message(Text(f"{nm[task.done_by]} already confirmed this at "
+                                              f"{when(svc, task.done_at)}."))))
+    return replies
+
+
+async def chase_tasks(svc, now: datetime) -> None:
+    """Each working day, one reminder per open task until its administrator confirms."""
+    day = now.astimezone(svc.config.tz).date().isoformat()
+    async with svc.db.sessions() as s:
+        open_tasks = list(await s.scalars(select(AccountTask).where(AccountTask.done_at.is_(None))
+                                          .order_by(AccountTask.id)))
+    for task in open_tasks:
+        await _send_task(svc, task, day, lead="Reminder: this is still to do.")
+
+
+# --- yearly review (2.2) ----------------------------------------------------------------------------------------
+
+def _reviewer(svc, acct: SocialAccount) -> str | None:
+    return svc.config.manager_of(acct.owner) or acct.manager
+
+
+async def review_reminders(svc, now: datetime) -> None:
+    """Once a year per account, then weekly until done: its owner's manager checks it is still right (2.2)."""
+    from .accounts import iso_week
+
+    week = iso_week(now.astimezone(svc.config.tz).date())
+    async with svc.db.sessions() as s:
+        due = list(await s.scalars(select(SocialAccount).where(
+            SocialAccount.state == "active",
+            or_(SocialAccount.last_review_at <= now - REVIEW_EVERY,
+                (SocialAccount.last_review_at.is_(None)) & (SocialAccount.created_at <= now - REVIEW_EVERY)))))
+        admins = {a.id: await active_admins(s, a.id) for a in due}
+    for acct in due:
+        reviewer = _reviewer(svc, acct)
+        if not reviewer:
+            continue
+        text = (f"It's time for the yearly review of {acct.platform} “{acct.name}” ({acct.service_area}). As the "
+                "owner's manager, please check it is still needed, is used in line with the policy and strategy, "
+                "and that its administrators are the right people and trained (2.2, 2.8). Tell the Communications "
+                "Team about any change, then press Reviewed.")
+        msg = message(Header(f"Yearly review: {acct.platform} “{acct.name}”"), Text(text),
+                      Fields([("Owner", svc.config.display_name(acct.owner)),
+                              ("Administrators", ", ".join(admins[acct.id]) or "none")]),
+                      Buttons(Button("Reviewed", "register.reviewed", str(acct.id), "primary")))
+        try:
+            await svc.notifier.dm(reviewer, msg, claim=("account_review", str(acct.id), week))
+        except Exception:
+            continue
+
+
+async def mark_reviewed(svc, actor: str | None, value: str):
+    from .approvals import names, when
+
+    async with svc.db.sessions() as s:
+        acct = await s.get(SocialAccount, int(value)) if value.isdigit() else None
+    if acct is None:
+        raise NotFound("That account is no longer in the register.")
+    if actor != _reviewer(svc, acct) and not svc.config.has_role(actor, *COMMS):
+        raise NotAllowed("Only the owner's manager or the Communications Team can record the yearly review (2.2).")
+    now = svc.now()
+    async with svc.db.transaction() as s:
+        won = (await s.execute(update(SocialAccount).where(
+            SocialAccount.id == acct.id,
+            or_(SocialAccount.last_review_at.is_(None), SocialAccount.last_review_at <= now - timedelta(days=30)))
+            .values(last_review_at=now, reviewed_by=actor).execution_options(synchronize_session=False))
+        ).rowcount == 1
+        if won:
+            await record_event(s, at=now, actor=actor, subject_kind="social_account", subject_id=acct.id,
+                               action="reviewed", details={"by": actor})
+        fresh = await s.get(SocialAccount, acct.id, populate_existing=True)
+    nm = await names(svc, [fresh.reviewed_by])
+    text = f"✅ Reviewed by {nm.get(fresh.reviewed_by)} at {when(svc, fresh.last_review_at)}. Next review in a year."
+    return UpdateOriginal(message(Header(f"Yearly review: {acct.platform} “{acct.name}”"), Text(text)))

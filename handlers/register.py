@@ -1,0 +1,49 @@
+"""The accounts register: `/smpolicy accounts`, `/smpolicy leaver @person`, password tasks and yearly reviews."""
+from __future__ import annotations
+
+from datetime import time
+
+from bot.messages import Ephemeral
+from dialogs import register
+from storage.claims import first_delivery
+
+from .registry import Daily, action, command, sweep
+
+
+@command("smpolicy", "accounts", "The accounts register: yours, all of them, or one platform (2.5).",
+         usage="accounts [mine|all|<platform>]")
+async def accounts_command(svc, inv):
+    return Ephemeral(await register.list_accounts(svc, inv.user.email, inv.args))
+
+
+@command("smpolicy", "leaver", "Someone has left: take them off every account and get passwords changed (5.5).",
+         usage="leaver @person")
+async def leaver_command(svc, inv):
+    who = await register.person_from_text(svc, inv.platform, inv.args)
+    return Ephemeral(await register.leaver(svc, inv.user.email, who))
+
+
+async def _first(svc, inv) -> bool:
+    return not inv.request_key or await first_delivery(svc.db, inv.request_key, svc.now())
+
+
+@action("register.task_done")
+async def task_done(svc, inv):
+    if await _first(svc, inv):
+        return await register.confirm_task(svc, inv.user.email, inv.value)
+
+
+@action("register.reviewed")
+async def reviewed(svc, inv):
+    if await _first(svc, inv):
+        return await register.mark_reviewed(svc, inv.user.email, inv.value)
+
+
+@sweep("password_tasks", Daily(time(9, 0), working_days_only=True))
+async def chase_password_tasks(svc, now):
+    await register.chase_tasks(svc, now)
+
+
+@sweep("account_reviews", Daily(time(9, 0), working_days_only=True))
+async def account_reviews(svc, now):
+    await register.review_reminders(svc, now)
