@@ -1,0 +1,32 @@
+"""Helpers shared by the crisis end-to-end tests (no tests here)."""
+from __future__ import annotations
+
+from dialogs.crisis import repo
+
+LISTENING = ("Thank you for bringing this to our attention, we are investigating and will respond as soon as we are "
+             "able – we are listening")
+
+
+async def crisis(bot, crisis_id: int = 1):
+    return await repo.get(bot.svc.db, crisis_id)
+
+
+async def actions(bot, crisis_id: int = 1) -> list[str]:
+    return [e.action for e in await repo.timeline(bot.svc.db, crisis_id)]
+
+
+async def events(bot, crisis_id: int = 1):
+    return await repo.timeline(bot.svc.db, crisis_id)
+
+
+def slack_dms(bot, user: str) -> list:
+    """Messages the bot posted to a person's DM (chat.postMessage to their user id)."""
+    return bot.slack.to(user)
+
+
+def updates_of(bot, channel: str, ts: str) -> list:
+    return [c for c in bot.slack.of("chat.update") if c.args.get("channel") == channel and c.args.get("ts") == ts]
+
+
+def teams_sent(bot, conversation: str, method: str | None = None) -> list:
+    return [s for s in bot.teams.in_conversation(conversation) if method is None or s.method == method]
