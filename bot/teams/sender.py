@@ -5,6 +5,7 @@ import logging
 
 from microsoft_agents.activity import (Activity, ChannelAccount, ConversationAccount, ConversationParameters,
                                       ConversationReference, Entity)
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity
 from sqlalchemy import select
 
 from bot.messages import Message, MessageRef, Text, UploadFile
@@ -44,8 +45,17 @@ class TeamsSender:
             resp = await context.send_activity(activity)
             sent["id"] = resp.id if resp else ""
 
-        await self.adapter.continue_conversation(self.app_id, reference.get_continuation_activity(), callback)
+        await self._continue(reference, callback)
         return sent.get("id", "")
+
+    async def _continue(self, reference: ConversationReference, callback) -> None:
+        if self.app_id:
+            await self.adapter.continue_conversation(self.app_id, reference.get_continuation_activity(), callback)
+            return
+        # Anonymous local mode: the SDK's default identity carries (empty) app-id claims, which makes it demand a
+        # token it can never get; an identity with no claims is what the SDK treats as anonymous.
+        await self.adapter.continue_conversation_with_claims(ClaimsIdentity({}), reference.get_continuation_activity(),
+                                                             callback)
 
     async def _create(self, params: ConversationParameters, activity: Activity, service_url: str) -> MessageRef:
         created: dict = {}
@@ -96,7 +106,7 @@ class TeamsSender:
         async def callback(context):
             await context.update_activity(activity)
 
-        await self.adapter.continue_conversation(self.app_id, reference.get_continuation_activity(), callback)
+        await self._continue(reference, callback)
 
     async def upload(self, channel: str, file: UploadFile) -> None:
         # Bots cannot drop a file into a Teams chat without Graph and a consent card; send it as text.
