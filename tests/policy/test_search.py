@@ -91,6 +91,52 @@ STAFF_QUESTIONS = [
     ("can councillors tweet during a committee meeting?", "MG 7"),
 ]
 
+# Written after the first round of tuning, to see how it does on new wording; later rounds
+# added the words these showed were missing. Held to a weaker standard: the expected
+# section (or one of the equally right ones) must be among the hits.
+MORE_QUESTIONS = [
+    ("is it ok to sponsor a post on Instagram?", {"2.7"}),
+    ("how much does it cost to boost a Facebook post and who pays?", {"2.7"}),
+    ("can I share a picture of a teenager who won an award?", {"2.9"}),
+    ("a parent wants us to take down a photo of their son", {"2.9"}),
+    ("a member of the public keeps sending me abusive messages", {"3.9"}),
+    ("someone is threatening staff in the comments", {"3.9"}),
+    ("can I create a fake Facebook account to check on a business we are investigating?", {"2.11"}),
+    ("can I look at a benefit claimant's Instagram to check if they are lying?", {"2.11"}),
+    ("someone logged into our Twitter without permission", {"2.10"}),
+    ("we got a phishing message and clicked the link", {"2.10", "MG 6"}),
+    ("our team wants to start a TikTok channel", {"2.5"}),
+    ("I want a LinkedIn page for our service", {"2.5"}),
+    ("should I reply to a comment I disagree with?", {"3.3", "4.2"}),
+    ("can I post a resident's phone number so people can contact them?", {"3.4"}),
+    ("can I like and share council posts from my own account?", {"3.7"}),
+    ("do I have to check Facebook messages at night?", {"3.8"}),
+    ("what are the rules for our account bio and hours?", {"3.8"}),
+    ("everyone is angry at us on Twitter about a closure", {"4.3"}),
+    ("a journalist is asking about a post that went badly", {"4.3"}),
+    ("what do we do when a member of the royal family dies?", {"4.4"}),
+    ("do we need to cancel scheduled posts if the monarch dies?", {"4.4"}),
+    ("do I need to turn on two step verification?", {"5.6"}),
+    ("where do I register an account that cannot go on Orlo?", {"5.5"}),
+    ("how do I get training on Orlo?", {"5.4"}),
+    ("is our social media audited?", {"6.2"}),
+    ("who do I contact about the policy?", {"2.1"}),
+    ("someone sent an environmental information request via Facebook", {"8.1"}),
+    ("someone asked for their own records in a Facebook message", {"8.1"}),
+    ("can I take photos at a road traffic collision?", {"8.2/4.2"}),
+    ("can we post a picture of a burnt out car with the number plate showing?", {"8.2/4.2"}),
+    ("can we name the casualty in a fire post?", {"8.2/2.5"}),
+    ("a resident posted swear words on the fire service page", {"8.2/5.3"}),
+    ("can a firefighter say they work for SFRS on their personal Twitter?", {"8.2/5.5"}),
+    ("a councillor posted something defamatory", {"MG 5.1", "8.3"}),
+    ("can a councillor share a photo from a newspaper?", {"MG 5.2", "8.3"}),
+    ("can I tweet from a private council meeting as a councillor?", {"MG 5.4"}),
+    ("can councillors use the council logo on their personal page?", {"MG 3.1"}),
+    ("should councillors moderate comments on their Facebook page?", {"MG 3.4"}),
+    ("an old tweet from before I was elected has caused a complaint", {"MG 3.2"}),
+    ("do I need to declare Facebook adverts as election expenses?", {"MG 5.6"}),
+]
+
 OFF_TOPIC = [
     "what's for lunch",
     "how do I book annual leave",
@@ -102,6 +148,15 @@ OFF_TOPIC = [
     "where is the nearest car park",
     "my laptop won't turn on",
     "what time does the canteen open",
+    "how do I reset my password for the intranet",
+    "where do I send my timesheet",
+    "is the office open on Saturday",
+    "what is the dress code",
+    "the printer on floor 3 is broken",
+    "when is the next staff survey",
+    "how do I apply for flexible working",
+    "how do I order new business cards",
+    "can I bring my dog to work",
 ]
 
 
@@ -110,6 +165,13 @@ def test_expected_section_first(question, expected):
     answer = ask(question)
     assert answer.known, question
     assert answer.hits[0].section.id == expected, [(h.section.id, h.score) for h in answer.hits]
+
+
+@pytest.mark.parametrize("question,acceptable", MORE_QUESTIONS)
+def test_more_questions_find_the_section(question, acceptable):
+    answer = ask(question)
+    assert answer.known, question
+    assert acceptable & {h.section.id for h in answer.hits}, [(h.section.id, h.score) for h in answer.hits]
 
 
 def test_enough_questions():
