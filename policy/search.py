@@ -445,13 +445,9 @@ class PolicySearch:
                     for j in at:
                         used[j] = True
                     break
-            else:
-                # Audience phrases outside the groups ("watch manager") are whole too.
-                k = next((k for k in self._audience_phrases if tuple(raw[i:i + len(k)]) == k), None)
-                if k:
-                    said.add(k)
-                    for j in range(i, i + len(k)):
-                        used[j] = True
+        # Audience phrases ("watch manager") say who is asking; their words still count.
+        for i in range(len(raw)):
+            said.update(k for k in self._audience_phrases if tuple(raw[i:i + len(k)]) == k)
         loose = [raw[i] for i in range(len(raw)) if not used[i] and toks[i][1]]
         said |= {(t,) for t in loose}
         found = []
