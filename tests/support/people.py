@@ -25,6 +25,7 @@ TEAMS_USERS = {
     "29:other": {"email": "other@example.gov.uk", "name": "Oz Other", "aad": "aad-other"},
     "29:budget": {"email": "budget@example.gov.uk", "name": "Bea Budget", "aad": "aad-budget"},
     "29:fire": {"email": "firefighter@examplefire.gov.uk", "name": "Fran Fire", "aad": "aad-fire"},
+    "29:comms2": {"email": "comms2@example.gov.uk", "name": "Cat Comms", "aad": "aad-comms2"},
 }
 
 
