@@ -445,11 +445,18 @@ class PolicySearch:
                     for j in at:
                         used[j] = True
                     break
-        # Audience phrases ("watch manager") say who is asking; their words still count.
+        # Audience words say who is asking ("watch manager", "burnt out"). Those the policy
+        # uses still count as search words; those it never uses have done their job.
+        marker = [False] * len(raw)
         for i in range(len(raw)):
-            said.update(k for k in self._audience_phrases if tuple(raw[i:i + len(k)]) == k)
+            for k in self._audience_phrases:
+                if tuple(raw[i:i + len(k)]) == k:
+                    said.add(k)
+                    marker[i:i + len(k)] = [True] * len(k)
         loose = [raw[i] for i in range(len(raw)) if not used[i] and toks[i][1]]
         said |= {(t,) for t in loose}
+        loose = [t for i, t in enumerate(raw) if not used[i] and toks[i][1]
+                 and not ((marker[i] or self._audience_word(t)) and (t,) not in self._postings)]
         found = []
         for gi, typed in groups.items():
             g = self.groups[gi]
@@ -468,6 +475,9 @@ class PolicySearch:
             value = scale * (self._idf_of(len(docs)) if docs else self._idf_unseen * UNSEEN_FACTOR)
             out.append(_Concept(weights, value, bool(docs)))
         return out, said
+
+    def _audience_word(self, t: str) -> bool:
+        return any((t,) in a.words for a in self.audiences)
 
     @staticmethod
     def _match(raw: list[str], used: list[bool], i: int, key: Key, loose_words: tuple[str, ...]):
