@@ -137,6 +137,7 @@ class TeamsSender:
             created["id"] = context.activity.id
 
         try:
+            _claims_free_when_anonymous(self.adapter)
             await self.adapter.create_conversation(self.app_id, "msteams", any_ref.service_url,
                                                    "https://api.botframework.com", params, callback)
         except Exception as exc:
@@ -180,6 +181,28 @@ class TeamsSender:
 
     async def user_by_email(self, email: str) -> str | None:
         return None
+
+
+class _AnonymousIdentity(ClaimsIdentity):
+    """Stays anonymous although create_conversation adds a service-URL claim to it."""
+
+    @property
+    def allow_anonymous(self) -> bool:
+        return True
+
+
+def _claims_free_when_anonymous(adapter) -> None:
+    """Anonymous local mode (no app id) only: as in `_continue`, the SDK must see an anonymous identity, or
+    create_conversation demands a token it can never get. With an app id nothing changes."""
+    if getattr(adapter, "_claims_free_when_anonymous", False):
+        return
+    original = adapter.create_claims_identity
+
+    def create_claims_identity(agent_app_id: str = ""):
+        return original(agent_app_id) if agent_app_id else _AnonymousIdentity({})
+
+    adapter.create_claims_identity = create_claims_identity
+    adapter._claims_free_when_anonymous = True
 
 
 def _activity(message: Message) -> Activity:
