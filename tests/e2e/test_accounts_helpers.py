@@ -157,3 +157,16 @@ def teams_said(bot, conversation: str) -> str:
 def teams_updates(bot, conversation: str, activity_id: str) -> list:
     return [s for s in bot.teams.in_conversation(conversation)
             if s.method == "update" and s.activity.get("id") == activity_id]
+
+
+async def approved_account(bot, user: str = "USTAFF", **changes):
+    """Request an account in Slack and take it through the manager and the Communications Team."""
+    before = {r.id for r in await requests(bot, "account")}
+    assert await slack_request_account(bot, user=user, **changes) == {}
+    req = next(r for r in await requests(bot, "account") if r.id not in before)
+    await slack_click_card(bot, req, "approve", "UMANAGER", "DMANAGER")
+    await slack_click_card(bot, req, "approve", "UCOMMS", "CCOMMS")
+    from storage.models.accounts import SocialAccount
+
+    async with bot.svc.db.sessions() as s:
+        return await s.scalar(select(SocialAccount).where(SocialAccount.request_id == req.id))
