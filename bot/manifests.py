@@ -21,6 +21,8 @@ SLACK_SCOPES = [
     "channels:manage",
     "groups:write",        # create private crisis rooms and invite the group
     "channels:read",
+    "channels:history",
+    "groups:history",    # fetch a checked message again to send it for sign-off or to FOI
     "groups:read",
     "pins:write",          # pin the crisis card
     "files:write",         # crisis reports and audit exports

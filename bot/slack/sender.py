@@ -170,6 +170,20 @@ class SlackSender:
                 resp.raise_for_status()
                 return await resp.content.read(limit)
 
+    async def fetch_message(self, channel: str, ts: str) -> str | None:
+        """The text of one message (to pre-fill a form from a checked message). None if Slack won't say."""
+        try:
+            resp = await self.client.conversations_history(channel=channel, latest=ts, oldest=ts, inclusive=True,
+                                                           limit=1)
+            messages = resp.get("messages") or []
+            if not messages:  # a reply in a thread is only found through conversations.replies
+                resp = await self.client.conversations_replies(channel=channel, ts=ts, latest=ts, inclusive=True,
+                                                               limit=1)
+                messages = [m for m in resp.get("messages") or [] if m.get("ts") == ts]
+        except SlackApiError:
+            return None
+        return messages[0].get("text") if messages else None
+
     async def user_email(self, user_id: str) -> tuple[str | None, str | None]:
         resp = await self.client.users_info(user=user_id)
         user = resp.get("user") or {}

@@ -99,11 +99,15 @@ class SmpolicyAgent(Agent):
                              **base)
         elif act.name in ("composeExtension/submitAction", "task/submit"):
             data = value.get("data") or {}
-            if "form_id" not in data:
+            if "form_id" in data:
+                inv = Invocation(kind="form", command=data["form_id"], private=data.get("private", ""),
+                                 values=form_values(data), **base)
+            elif "action_id" in data:  # a button on a card shown in a dialog
+                inv = Invocation(kind="action", command=data["action_id"], value=str(data.get("value", "")),
+                                 request_key=f"teams:{act.id}", **base)
+            else:
                 await self._invoke_response(context, {})
                 return
-            inv = Invocation(kind="form", command=data["form_id"], private=data.get("private", ""),
-                             values=form_values(data), **base)
         else:
             await self._invoke_response(context, {}, status=200)
             return

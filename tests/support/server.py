@@ -173,6 +173,7 @@ class BotHarness:
         message = {"type": "message", "user": author, "ts": ts, "text": text, "team": "T1"}
         if files:
             message["files"] = files
+        self.slack.messages[(channel, ts)] = message
         payload = {
             "type": "message_action", "token": "legacy", "action_ts": ts, "callback_id": callback_id,
             "team": {"id": "T1", "domain": "council"}, "user": self._user(user),

@@ -68,6 +68,8 @@ class SlackStandIn:
         self.sockets: list[web.WebSocketResponse] = []
         self.socket_acks: list[dict] = []
         self.socket_connections = 0
+        self.messages: dict[tuple[str, str], dict] = {}   # (channel, ts) -> message, for conversations.history
+        self.files: dict[str, bytes] = {}                  # name -> bytes, served at /files/<name>
 
     # --- reading what happened ------------------------------------------------------------------------
     def of(self, method: str) -> list[Call]:
@@ -96,7 +98,20 @@ class SlackStandIn:
         app.router.add_post("/response/{rid}", self._response)
         app.router.add_post("/upload/{fid}", self._upload)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/files/{name}", self._file)
         return app
+
+    def add_file(self, name: str, content: bytes, mimetype: str = "image/jpeg") -> dict:
+        """Host a file as Slack does and return the file object a message carries."""
+        self.files[name] = content
+        return {"id": f"F{name}", "name": name, "mimetype": mimetype, "size": len(content),
+                "url_private": f"{self.base_url}/files/{name}"}
+
+    async def _file(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("file_download", {"name": request.match_info["name"],
+                                                 "auth": request.headers.get("Authorization", "")}))
+        content = self.files.get(request.match_info["name"])
+        return web.Response(body=content) if content is not None else web.Response(status=404)
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
@@ -173,6 +188,11 @@ class SlackStandIn:
                 channel = "D" + channel[1:]
             ts = a.get("ts") or f"{1700000000 + next(self._ts)}.000100"
             return {**ok, "channel": channel, "ts": ts, "message_ts": ts}
+        if method == "conversations.history":
+            found = self.messages.get((a.get("channel"), a.get("latest")))
+            return {**ok, "messages": [found] if found else [], "has_more": False}
+        if method == "conversations.replies":
+            return {**ok, "messages": [], "has_more": False}
         if method == "chat.getPermalink":
             return {**ok, "permalink": f"https://council.slack.com/archives/{a.get('channel')}/p{a.get('message_ts')}"}
         if method == "users.info":

@@ -1,0 +1,26 @@
+"""Sign-off requests made from a checker verdict ("Ask for sign-off", 4.2)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, UTCDateTime
+
+
+class SignOffRequest(Base):
+    __tablename__ = "signoff_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    requester: Mapped[str] = mapped_column(String(320))
+    approver: Mapped[str] = mapped_column(String(320))
+    # The draft is kept only while the approver needs to read it; it is removed once decided.
+    draft: Mapped[str | None] = mapped_column(Text)
+    verdict: Mapped[str] = mapped_column(String(10))
+    categories: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(320))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    cards: Mapped[list] = mapped_column(JSON, default=list)     # where the approver's card was posted
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
