@@ -6,7 +6,6 @@ from dialogs.posting_state import provider
 
 from . import repo
 from .convene import slug
-from .people import name_of
 
 
 def _names_for(account: dict) -> set[str]:
@@ -15,14 +14,16 @@ def _names_for(account: dict) -> set[str]:
 
 @provider
 async def crisis_posting_state(svc, account: str | None) -> dict:
-    """{crisis_approver, crisis_account} when `account` (a key or a name) is in an active crisis."""
+    """{crisis_approver, crisis_account} when `account` (a key or a name) is in an active crisis.
+
+    The approver is given as their email address: exact in the checker's message, and what the sign-off
+    workflow needs to send the request to them (dialogs/signoff.default_approver)."""
     if not account:
         return {}  # without an account we cannot tell which crisis a draft belongs to
     wanted = slug(account)
     for crisis in await repo.active(svc.db):
         for affected in crisis.accounts or []:
             if wanted in _names_for(affected):
-                approver = (await name_of(svc, crisis.approver) if crisis.approver else
-                            "the Crisis Management Group (no approver appointed yet)")
+                approver = crisis.approver or "the Crisis Management Group (no approver appointed yet)"
                 return {"crisis_approver": approver, "crisis_account": affected["name"]}
     return {}

@@ -128,7 +128,7 @@ async def test_approver_is_shown_on_the_card_and_used_by_the_post_checker(bot):
     card = updates_of(bot, c.room_id, c.card_id)[-1]
     assert "Cat Comms" in card.text()
     state = await posting_state(bot.svc, "Test Highways")
-    assert state.crisis_approver == "Cat Comms" and state.crisis_account == "Test Highways"
+    assert state.crisis_approver == "comms2@example.gov.uk" and state.crisis_account == "Test Highways"
     assert (await posting_state(bot.svc, "parks")).crisis_approver is None
     assert (await posting_state(bot.svc, None)).crisis_approver is None
 
@@ -266,3 +266,16 @@ async def test_room_creation_failure_still_stops_posting(bot):
     assert "I could not create the crisis room" in summary and "restricted_action" in summary
     # The starter's own chat with the bot stands in for the room, so the steps of §4.3 still reach them.
     assert c.room_id == "DSTAFF" and LISTENING in bot.slack.said_to(c.room_id)
+
+
+async def test_is_this_ok_to_post_needs_the_approver_while_the_crisis_is_active(bot):
+    c = await start_highways(bot)
+    await bot.slack_command("/crisis", "approver <@UCOMMS2>", user="UCOMMS", channel=c.room_id)
+    await bot.slack_command("/smpolicy", "check --account highways Roadworks on the B1078 finish on Friday.",
+                            user="USTAFF")
+    verdict = bot.slack.responses()[-1].text()
+    assert "comms2@example.gov.uk" in verdict and "4.3" in verdict
+    await bot.slack_command("/crisis", "end", user="UCOMMS2", channel=c.room_id)
+    await bot.slack_command("/smpolicy", "check --account highways Roadworks on the B1078 finish on Friday.",
+                            user="USTAFF")
+    assert "comms2@example.gov.uk" not in bot.slack.responses()[-1].text()
