@@ -1,0 +1,383 @@
+"""Load and validate the checker's rules: policy/pack/rules.toml and policy/pack/words/*.txt.
+
+Everything a council might change lives in the pack: categories, severities,
+sections, messages, patterns, word lists and which profiles a rule applies to.
+A malformed pack fails here, at start-up, with one line naming the file and key
+(``PackError``), never later in the middle of a check.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from policy import detectors as det
+from policy.check_triggers import TriggerIndex, trigger_problem
+from policy.check_words import WordListError, WordMatcher, read_word_file
+
+PACK_DIR = Path(__file__).resolve().parent / "pack"
+PROFILES = ("staff", "sfrs", "member", "personal")
+SEVERITIES = {"stop": 3, "sign_off": 2, "advice": 1}
+_RULE_KEYS = {
+    "id", "category", "profiles", "severity", "section", "message", "pattern", "case_sensitive",
+    "triggers", "words", "allow", "detector", "near", "not_near", "window", "image",
+}
+_MESSAGE_FIELDS = {"section": "3.4", "reason": "r", "approver": "a", "account": "b"}
+_UPPER_OUTSIDE_ESCAPE = re.compile(r"(?<!\\)[A-Z]")  # \S, \D, \W, \B are fine
+
+
+class PackError(Exception):
+    """The policy pack is malformed. The message is one line naming the file and key."""
+
+
+@dataclass(frozen=True)
+class Context:
+    pattern: re.Pattern | None = None
+    case_sensitive: bool = False
+    detector: str | None = None
+    window: int | None = None  # characters; None: the rule's window
+    side: str = "both"  # "before" (the words leading up to the match), "after" or "both"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    profiles: frozenset[str]
+    severity: dict[str, str]  # profile -> value
+    section: dict[str, str]
+    message: dict[str, str]
+    pattern: re.Pattern | None = None
+    case_sensitive: bool = False
+    words: WordMatcher | None = None
+    detector: str | None = None
+    near: tuple[str, ...] = ()
+    not_near: tuple[str, ...] = ()
+    window: int = 100
+    image: bool = False
+    triggers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Template:
+    """A finding the engine adds from state or the image, not from the text."""
+
+    category: str
+    severity: str
+    section: dict[str, str]
+    message: dict[str, str]
+
+
+@dataclass
+class Pack:
+    path: Path
+    name: str
+    policy_version: str
+    posting_checklist: tuple[str, ...]
+    photo_checklist: tuple[str, ...]
+    categories: dict[str, dict[str, Any]]
+    rules: list[Rule]
+    contexts: dict[str, Context]
+    detector_config: det.DetectorConfig
+    state: dict[str, Template]
+    image: dict[str, Template]
+    index: dict[str, TriggerIndex]  # profile -> index over that profile's rules
+    plan: dict[str, list[tuple[int, Rule]]]  # profile -> (index, rule) in pack order
+
+
+class _Loader:
+    def __init__(self, path: Path):
+        self.path = path
+        self.words_dir = path.parent / "words"
+        self._word_cache: dict[str, list[str]] = {}
+
+    def fail(self, where: str, problem: str) -> PackError:
+        return PackError(f"{self.path}: {where}: {problem}")
+
+    # -- typed getters --------------------------------------------------------
+    def get(self, table: dict, key: str, kind, where: str, default=..., ):
+        if key not in table:
+            if default is ...:
+                raise self.fail(where, f'missing key "{key}"')
+            return default
+        value = table[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise self.fail(f'{where} key "{key}"', f"expected {names}, got {type(value).__name__}")
+        return value
+
+    def str_list(self, table: dict, key: str, where: str, default=...) -> list[str]:
+        value = self.get(table, key, list, where, default)
+        if any(not isinstance(v, str) or not v.strip() for v in value):
+            raise self.fail(f'{where} key "{key}"', "expected a list of non-empty strings")
+        return value
+
+    def words(self, name: str, where: str) -> list[str]:
+        if name not in self._word_cache:
+            if not re.fullmatch(r"[a-z0-9_]+", name):
+                raise self.fail(where, f'word list name "{name}" must be letters, digits or "_"')
+            file = self.words_dir / f"{name}.txt"
+            if not file.is_file():
+                raise self.fail(where, f"no word list {file}")
+            try:
+                self._word_cache[name] = read_word_file(file)
+            except WordListError as exc:
+                raise PackError(f"{file}: {exc}") from None
+        return self._word_cache[name]
+
+    def regex(self, source: str, case_sensitive: bool, where: str) -> re.Pattern:
+        """Patterns run on the lower-cased text (faster than re.IGNORECASE) unless case_sensitive."""
+        try:
+            compiled = re.compile(source)
+        except re.error as exc:
+            raise self.fail(where, f"bad regular expression: {exc}") from None
+        if not case_sensitive and _UPPER_OUTSIDE_ESCAPE.search(source.replace("(?P", "")):
+            raise self.fail(where, "upper-case letters never match the lower-cased text; "
+                                   "write the pattern in lower case or set case_sensitive = true")
+        return compiled
+
+    def by_profile(self, table: dict, key: str, where: str, profiles, check=None, default=...) -> dict[str, str]:
+        """A value given once ("3.4") or per profile ({default = "3.4", member = "MG 5.3"})."""
+        if key not in table and default is not ...:
+            value = default
+        else:
+            value = self.get(table, key, (str, dict), where)
+        if isinstance(value, str):
+            value = {"default": value}
+        here = f'{where} key "{key}"'
+        unknown = set(value) - set(PROFILES) - {"default"}
+        if unknown:
+            raise self.fail(here, f"unknown profile {sorted(unknown)[0]!r}; profiles are {', '.join(PROFILES)}")
+        missing = [p for p in profiles if p not in value and "default" not in value]
+        if missing:
+            raise self.fail(here, f'no value for profile "{missing[0]}" and no "default"')
+        out = {}
+        for p in profiles:
+            v = value.get(p, value.get("default"))
+            if not isinstance(v, str) or not v.strip():
+                raise self.fail(here, "expected a non-empty string")
+            if check:
+                check(v, here)
+            out[p] = v
+        return out
+
+    def check_severity(self, value: str, where: str) -> None:
+        if value not in SEVERITIES:
+            raise self.fail(where, f"unknown severity {value!r}; use one of {', '.join(SEVERITIES)}")
+
+    def check_message(self, value: str, where: str) -> None:
+        if "{section}" not in value:
+            raise self.fail(where, "message must cite its section with {section}")
+        try:
+            value.format(**_MESSAGE_FIELDS)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise self.fail(where, f"bad placeholder in message: {exc}; use {{section}}, {{reason}}, "
+                                   "{approver} or {account}") from None
+
+
+def load_rules(path: str | Path | None = None) -> Pack:
+    """Read, validate and compile a policy pack. Raises PackError with a one-line reason."""
+    path = Path(path) if path else PACK_DIR / "rules.toml"
+    ld = _Loader(path)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise PackError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{path}: not valid TOML: {exc}") from None
+
+    meta = ld.get(data, "pack", dict, "top level")
+    name = ld.get(meta, "name", str, "[pack]")
+    version = ld.get(meta, "policy_version", str, "[pack]")
+    lists = ld.get(data, "checklists", dict, "top level")
+    posting = tuple(ld.str_list(lists, "posting", "[checklists]"))
+    photo = tuple(ld.str_list(lists, "photo", "[checklists]"))
+
+    categories = ld.get(data, "categories", dict, "top level")
+    for cat, spec in categories.items():
+        where = f"[categories.{cat}]"
+        if not isinstance(spec, dict):
+            raise ld.fail(where, "expected a table with severity and sections")
+        ld.check_severity(ld.get(spec, "severity", str, where), f'{where} key "severity"')
+        ld.str_list(spec, "sections", where)
+
+    contexts = _load_contexts(ld, ld.get(data, "contexts", dict, "top level", {}))
+    dcfg = _load_detector_config(ld, ld.get(data, "detectors", dict, "top level"))
+    state = {k: _load_template(ld, ld.get(data, "state", dict, "top level"), k, "state", categories)
+             for k in ("pause", "crisis")}
+    image = {k: _load_template(ld, ld.get(data, "image", dict, "top level"), k, "image", categories)
+             for k in ("gps",)}
+
+    raw_rules = ld.get(data, "rules", list, "top level")
+    rules, seen = [], set()
+    for i, spec in enumerate(raw_rules):
+        rule = _load_rule(ld, spec, i, categories, contexts)
+        if rule.id in seen:
+            raise ld.fail(f"rules[{i}] key \"id\"", f'duplicate rule id "{rule.id}"')
+        seen.add(rule.id)
+        rules.append(rule)
+
+    index = {p: _build_index(rules, p) for p in PROFILES}
+    plan = {p: [(i, r) for i, r in enumerate(rules) if p in r.profiles] for p in PROFILES}
+    return Pack(path, name, version, posting, photo, categories, rules, contexts, dcfg, state, image, index, plan)
+
+
+def _load_contexts(ld: _Loader, table: dict) -> dict[str, Context]:
+    out = {}
+    for name, spec in table.items():
+        where = f"[contexts.{name}]"
+        if not isinstance(spec, dict):
+            raise ld.fail(where, "expected a table with pattern or detector")
+        unknown = set(spec) - {"pattern", "detector", "case_sensitive", "window", "side"}
+        if unknown:
+            raise ld.fail(where, f'unknown key "{sorted(unknown)[0]}"')
+        cs = ld.get(spec, "case_sensitive", bool, where, False)
+        window = ld.get(spec, "window", int, where, None)
+        if window is not None and not 0 < window <= 1000:
+            raise ld.fail(f'{where} key "window"', "expected a number of characters from 1 to 1000")
+        side = ld.get(spec, "side", str, where, "both")
+        if side not in ("before", "after", "both"):
+            raise ld.fail(f'{where} key "side"', 'expected "before", "after" or "both"')
+        if "detector" in spec:
+            d = ld.get(spec, "detector", str, where)
+            if d not in det.DETECTORS:
+                raise ld.fail(f'{where} key "detector"', f"unknown detector {d!r}; known: {', '.join(det.DETECTORS)}")
+            out[name] = Context(detector=d, window=window, side=side)
+        else:
+            src = _pattern_source(ld, spec, where)
+            out[name] = Context(pattern=ld.regex(src, cs, f'{where} key "pattern"'), case_sensitive=cs,
+                                window=window, side=side)
+    return out
+
+
+def _load_detector_config(ld: _Loader, table: dict) -> det.DetectorConfig:
+    where = "[detectors]"
+
+    def wl(key):
+        return frozenset(ld.words(ld.get(table, key, str, where), f'{where} key "{key}"'))
+
+    types = ld.str_list(table, "phone_allow_types", where, [])
+    bad = [t for t in types if t not in det.PHONE_TYPES]
+    if bad:
+        raise ld.fail(f'{where} key "phone_allow_types"', f"unknown phone type {bad[0]!r}; known: "
+                      + ", ".join(det.PHONE_TYPES))
+    suffixes = wl("street_suffixes")
+    return det.DetectorConfig(
+        street_suffixes=suffixes,
+        ambiguous_suffixes=wl("ambiguous_suffixes"),
+        venue_words=wl("venue_words"),
+        venue_phrases=tuple(p.lower() for p in ld.str_list(table, "venue_phrases", where, [])),
+        home_phrases=tuple(p.lower() for p in ld.str_list(table, "home_phrases", where, [])),
+        not_plates=wl("not_plates"),
+        name_stopwords=wl("name_stopwords"),
+        phone_allow_types=frozenset(det.PHONE_TYPES[t] for t in types),
+        address_re=det.compile_address_re(suffixes),
+    )
+
+
+def _load_template(ld: _Loader, table: dict, key: str, parent: str, categories: dict) -> Template:
+    where = f"[{parent}.{key}]"
+    spec = ld.get(table, key, dict, f"[{parent}]")
+    cat = ld.get(spec, "category", str, where)
+    severity = ld.get(spec, "severity", str, where)
+    ld.check_severity(severity, f'{where} key "severity"')
+    return Template(
+        category=cat,
+        severity=severity,
+        section=ld.by_profile(spec, "section", where, PROFILES),
+        message=ld.by_profile(spec, "message", where, PROFILES, ld.check_message),
+    )
+
+
+def _pattern_source(ld: _Loader, spec: dict, where: str) -> str:
+    """A pattern is one regex, or a list of alternatives (easier to read and edit)."""
+    value = ld.get(spec, "pattern", (str, list), where)
+    if isinstance(value, str):
+        return value
+    if not value or any(not isinstance(v, str) or not v for v in value):
+        raise ld.fail(f'{where} key "pattern"', "expected a regex or a list of non-empty regexes")
+    for i, v in enumerate(value):  # each alternative must stand alone, or errors get confusing
+        ld.regex(v, True, f'{where} key "pattern" item {i}')
+    return "|".join(f"(?:{v})" for v in value)
+
+
+def _load_rule(ld: _Loader, spec: Any, i: int, categories: dict, contexts: dict) -> Rule:
+    where = f"rules[{i}]"
+    if not isinstance(spec, dict):
+        raise ld.fail(where, "expected a table ([[rules]])")
+    rid = ld.get(spec, "id", str, where)
+    where = f'rules[{i}] (id "{rid}")'
+    unknown = set(spec) - _RULE_KEYS
+    if unknown:
+        raise ld.fail(where, f'unknown key "{sorted(unknown)[0]}"; known keys: {", ".join(sorted(_RULE_KEYS))}')
+    cat = ld.get(spec, "category", str, where)
+    if cat not in categories:
+        raise ld.fail(f'{where} key "category"', f'unknown category "{cat}"; add it under [categories]')
+    profiles = ld.str_list(spec, "profiles", where, list(PROFILES))
+    for p in profiles:
+        if p not in PROFILES:
+            raise ld.fail(f'{where} key "profiles"', f"unknown profile {p!r}; profiles are {', '.join(PROFILES)}")
+    matchers = [k for k in ("pattern", "words", "detector") if k in spec]
+    if len(matchers) != 1:
+        raise ld.fail(where, 'needs exactly one of "pattern", "words" or "detector"')
+    cs = ld.get(spec, "case_sensitive", bool, where, False)
+    pattern = words = detector = None
+    if "pattern" in spec:
+        pattern = ld.regex(_pattern_source(ld, spec, where), cs, f'{where} key "pattern"')
+    elif "words" in spec:
+        allow = ld.get(spec, "allow", str, where, None)
+        words = WordMatcher.build(
+            ld.words(ld.get(spec, "words", str, where), f'{where} key "words"'),
+            ld.words(allow, f'{where} key "allow"') if allow else None,
+        )
+    else:
+        detector = ld.get(spec, "detector", str, where)
+        if detector not in det.DETECTORS:
+            raise ld.fail(f'{where} key "detector"', f"unknown detector {detector!r}; known: {', '.join(det.DETECTORS)}")
+    triggers = tuple(ld.str_list(spec, "triggers", where, []))
+    if triggers and pattern is None:
+        raise ld.fail(f'{where} key "triggers"', 'triggers only apply to a "pattern" rule')
+    for t in triggers:
+        problem = trigger_problem(t)
+        if problem:
+            raise ld.fail(f'{where} key "triggers"', problem)
+    near = tuple(ld.str_list(spec, "near", where, []))
+    not_near = tuple(ld.str_list(spec, "not_near", where, []))
+    for key, names in (("near", near), ("not_near", not_near)):
+        for n in names:
+            if n not in contexts:
+                raise ld.fail(f'{where} key "{key}"', f'unknown context "{n}"; define it under [contexts.{n}]')
+    window = ld.get(spec, "window", int, where, 100)
+    if not 0 < window <= 1000:
+        raise ld.fail(f'{where} key "window"', "expected a number of characters from 1 to 1000")
+    return Rule(
+        id=rid,
+        category=cat,
+        profiles=frozenset(profiles),
+        severity=ld.by_profile(spec, "severity", where, profiles, ld.check_severity,
+                               default=categories[cat]["severity"]),
+        section=ld.by_profile(spec, "section", where, profiles),
+        message=ld.by_profile(spec, "message", where, profiles, ld.check_message),
+        pattern=pattern,
+        case_sensitive=cs,
+        words=words,
+        detector=detector,
+        near=near,
+        not_near=not_near,
+        window=window,
+        image=ld.get(spec, "image", bool, where, False),
+        triggers=triggers,
+    )
+
+
+def _build_index(rules: list[Rule], profile: str) -> TriggerIndex:
+    idx = TriggerIndex()
+    for i, rule in enumerate(rules):
+        if profile in rule.profiles:
+            idx.add(i, rule.triggers if rule.pattern is not None else ())
+    return idx
