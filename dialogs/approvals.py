@@ -17,8 +17,8 @@ from sqlalchemy import select, update
 from bot.messages import Button, Buttons, Header, Input, Message, MessageRef, Note, Text, message
 from bot.workdays import working_calendar
 from storage.events import record_event
-from storage.models.accounts import ApprovalCard, ApprovalRequest
 from storage.identity import remember_identity
+from storage.models.accounts import ApprovalCard, ApprovalRequest
 from storage.models.core import Identity
 
 from .errors import NotAllowed, NotFound, WorkflowError  # noqa: F401  (raised by callers too)
@@ -65,8 +65,8 @@ class Workflow:
     final_state: str                                    # approved / arranged
     title: Callable[[ApprovalRequest], str]
     summary: Callable[[ApprovalRequest, dict], list]    # (request, names) -> blocks for the card
-    on_final: Callable[..., Awaitable[None]]            # (svc, session, req, actor): in the deciding transaction
     after_final: Callable[..., Awaitable[None]]         # (svc, req, actor): messages, after commit
+    on_final: Callable[..., Awaitable[None]] | None = None  # (svc, session, req, actor): in the same transaction
     guard: Callable[..., Awaitable[None]] | None = None  # (svc, req, step): raise NotAllowed to refuse
     confirm_input: Callable[[ApprovalRequest, Step], Input] | None = None
 
@@ -322,6 +322,15 @@ async def _transition(s, req_id: int, at_step: int | None, from_state: str, **va
     return result.rowcount == 1
 
 
+async def _settled(svc, req_id: int, won: bool, step_no: int, actor: str | None) -> ApprovalRequest:
+    """After a conditional write: tell a late clicker who got there first, else update every copy of the card."""
+    req = await load(svc, req_id)
+    if not won:
+        raise AlreadyDecided(await _who_decided(svc, req, step_no, actor))
+    await refresh(svc, req_id)
+    return req
+
+
 def _same_deciders(a: Step, b: Step) -> bool:
     return (a.role, a.also, a.person, a.channel) == (b.role, b.also, b.person, b.channel)
 
@@ -352,10 +361,8 @@ async def approve(svc, actor: str | None, value: str, confirmed: str | None = No
     async with svc.db.transaction() as s:
         values = dict(decided_by=actor, decided_at=now, state=wf.final_state) if last else \
             dict(step=n + 1, step_started_at=now)
-        if not await _transition(s, req.id, n, PENDING, **values):
-            won = False
-        else:
-            won = True
+        won = await _transition(s, req.id, n, PENDING, **values)
+        if won:
             row = await s.get(ApprovalRequest, req.id, populate_existing=True)
             entry = {"step": n, "outcome": "approved", "by": actor, "at": now.isoformat()}
             if confirmed:
@@ -367,19 +374,16 @@ async def approve(svc, actor: str | None, value: str, confirmed: str | None = No
                                action=wf.final_state if last else "step_approved", from_state=f"pending:{step.key}",
                                to_state=wf.final_state if last else f"pending:{nxt}",
                                details={"step": step.key, **({"confirmed": confirmed} if confirmed else {})})
-            if last:
+            if last and wf.on_final:
                 await wf.on_final(svc, s, row, actor)
-            else:
+            elif not last:
                 carry = _same_deciders(step, steps_of(row)[n + 1])
                 if carry:  # the same people decide next: their card gets the next step's buttons
                     await s.execute(update(ApprovalCard).where(
                         ApprovalCard.request_id == row.id, ApprovalCard.step == n,
                         ApprovalCard.audience == "approvers").values(step=n + 1)
                         .execution_options(synchronize_session=False))
-    if not won:
-        raise AlreadyDecided(await _who_decided(svc, await load(svc, req.id), n, actor))
-    req = await load(svc, req.id)
-    await refresh(svc, req.id)
+    req = await _settled(svc, req.id, won, n, actor)
     if last:
         await wf.after_final(svc, req, actor)
         return f"Done: {ref(req)} is {wf.final_state}. I've told the requester."
@@ -404,10 +408,7 @@ async def reject(svc, actor: str | None, value: str, reason: str) -> str:
             await record_event(s, at=now, actor=actor, subject_kind=_subject(row), subject_id=row.id,
                                action="rejected", from_state=f"pending:{step.key}", to_state=REJECTED,
                                details={"step": step.key, "reason": reason})
-    if not won:
-        raise AlreadyDecided(await _who_decided(svc, await load(svc, req.id), n, actor))
-    req = await load(svc, req.id)
-    await refresh(svc, req.id)
+    req = await _settled(svc, req.id, won, n, actor)
     wf = WORKFLOWS[req.kind]
     nm = await names(svc, [actor])
     await _tell_requester(svc, req, f"Sorry, your {wf.noun} {ref(req)} ({wf.title(req)}) was not approved. "
@@ -426,10 +427,7 @@ async def ask(svc, actor: str | None, value: str, question: str) -> str:
             await record_event(s, at=now, actor=actor, subject_kind=_subject(req), subject_id=req.id,
                                action="info_requested", from_state=f"pending:{step.key}",
                                to_state=f"{INFO}:{step.key}", details={"step": step.key, "question": question})
-    if not won:
-        raise AlreadyDecided(await _who_decided(svc, await load(svc, req.id), n, actor))
-    req = await load(svc, req.id)
-    await refresh(svc, req.id)
+    req = await _settled(svc, req.id, won, n, actor)
     wf = WORKFLOWS[req.kind]
     nm = await names(svc, [actor])
     await _tell_requester(svc, req, f"{nm[actor]} ({step.label}) needs more information about your {wf.noun} "

@@ -149,23 +149,19 @@ def _confirm_input(req: ApprovalRequest, step: Step) -> Input:
                  hint="Check it, or correct it, before approving the spend (2.7).")
 
 
-async def _on_arranged(svc, session, req: ApprovalRequest, actor: str) -> None:
-    return None  # the approval itself is the record; nothing else to store
-
-
 async def _after_arranged(svc, req: ApprovalRequest, actor: str) -> None:
     nm = await approvals.names(svc, [actor])
-    text = (f"Your boost {approvals.ref(req)} ({_title(req)}) was arranged by {nm[actor]} at "
-            f"{approvals.when(svc, req.decided_at)}, charged to budget code {req.details['budget_code']} (2.7).")
-    for email in dict.fromkeys([req.requester, req.details["budget_holder"]]):
+    done = (f"arranged by {nm[actor]} at {approvals.when(svc, req.decided_at)}, charged to budget code "
+            f"{req.details['budget_code']} (2.7).")
+    for email, text in ((req.requester, f"Your boost {approvals.ref(req)} ({_title(req)}) was {done}"),
+                        (req.details["budget_holder"], f"The boost you approved, {approvals.ref(req)} "
+                                                       f"({_title(req)}), was {done}")):
         try:
-            await svc.notifier.dm(email, message(Text(text if email == req.requester else
-                                                      text.replace("Your boost", "The boost you approved,")
-                                                      .replace(f" ({_title(req)})", f", {_title(req)},"))))
+            await svc.notifier.dm(email, message(Text(text)))
         except Exception:
             pass  # the card in the channel shows the same
 
 
 approvals.register(Workflow(kind="boost", prefix="BR", noun="boost request", final_state="arranged", title=_title,
-                            summary=_summary, on_final=_on_arranged, after_final=_after_arranged, guard=_guard,
+                            summary=_summary, after_final=_after_arranged, guard=_guard,
                             confirm_input=_confirm_input))
