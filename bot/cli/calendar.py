@@ -57,7 +57,10 @@ async def run_add(args) -> int:
 
 
 async def run_list(args) -> int:
-    from bot.workdays import working_calendar
+    from sqlalchemy import select
+
+    from policy.calendar import WorkingCalendar
+    from storage.models import ProclaimedHoliday
 
     try:
         svc = await open_services()
@@ -65,7 +68,9 @@ async def run_list(args) -> int:
         return fail(str(exc))
     try:
         year = args.year or svc.today().year
-        cal = await working_calendar(svc)
+        async with svc.db.sessions() as s:
+            named = {date.fromisoformat(h.day): h.name for h in await s.scalars(select(ProclaimedHoliday))}
+        cal = WorkingCalendar(extra_holidays=named)   # with their names, which bot.workdays leaves out
         try:
             days = cal.holidays_between(date(year, 1, 1), date(year, 12, 31))
         except ValueError as exc:

@@ -1,0 +1,97 @@
+"""`python -m bot foi due-date`, `python -m bot calendar add-holiday` and `python -m bot remind --now` as an
+operator runs them: separate processes on the bot's database."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.support.server import ORG_FILE
+from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
+
+
+def run(*args: str, database_url: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SMTP_", "TEAMS_"))}
+    full_env.update({"SMPOLICY_CONFIG": str(ORG_FILE), "PYTHONPATH": str(ROOT)})
+    if database_url:
+        full_env["DATABASE_URL"] = database_url
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT,
+                          env=full_env, timeout=120)
+
+
+@pytest.mark.parametrize("received, kind, expected", [
+    ("2026-12-24", "foi", "2027-01-27"),
+    ("2026-12-24", "sar", "2027-01-25"),
+    ("2026-12-01", "eir-extended", "2027-02-01"),
+    ("2026-10-03", "eir", "2026-10-30"),
+])
+def test_due_date_prints_the_date(tmp_path, received, kind, expected):
+    done = run("foi", "due-date", "--received", received, "--type", kind,
+               database_url=f"sqlite:///{tmp_path / 'none.db'}")
+    assert (done.returncode, done.stdout, done.stderr) == (0, expected + "\n", "")
+    assert not (tmp_path / "none.db").exists()          # no database is created just to read holidays
+
+
+@pytest.mark.parametrize("args, says", [
+    (("--received", "2026-02-30"), "expected a date like 2026-12-01"),
+    (("--received", "2026-12-01", "--type", "gdpr"), "invalid choice"),
+    (("--received", "2301-01-01"), "outside the supported range"),
+    ((), "--received"),
+])
+def test_due_date_bad_input_is_one_line_and_exit_2(tmp_path, args, says):
+    done = run("foi", "due-date", *args, database_url=f"sqlite:///{tmp_path / 'none.db'}")
+    assert done.returncode == 2 and done.stdout == ""
+    assert says in done.stderr and done.stderr.count("\n") == 1
+
+
+async def test_add_holiday_recomputes_open_cases(database_url, tmp_path):
+    from dialogs.foi.cases import create_case, open_cases
+    from dialogs.foi.rules import Submission
+
+    from app import build_services
+    from bot.clock import FixedClock
+    from bot.orgconfig import load_config
+    from bot.settings import Settings
+    from bot.workdays import working_calendar
+    from storage import migrate
+    from tests.conftest import london
+
+    svc = build_services(Settings(database_url=database_url, config_path=str(ORG_FILE)), load_config(ORG_FILE),
+                         FixedClock(london(2026, 12, 1, 10, 0)), {})
+    await migrate.upgrade(svc.db)
+    sub = Submission("How many?", "x", "public", None, None, None, date(2026, 12, 1), "foi")
+    await create_case(svc, sub, "staff@example.gov.uk", "staff@example.gov.uk", await working_calendar(svc))
+
+    done = run("calendar", "add-holiday", "2026-12-15", "State", "funeral", database_url=database_url)
+    assert done.returncode == 0, done.stderr
+    assert "added 2026-12-15 State funeral" in done.stdout
+    assert "FOI-2026-0001\t2026-12-31 -> 2027-01-05\tstaff@example.gov.uk" in done.stdout
+    (case,) = await open_cases(svc)
+    assert case.due == date(2027, 1, 5)
+    # due-date now knows the proclaimed day too.
+    assert run("foi", "due-date", "--received", "2026-12-01", database_url=database_url).stdout == "2027-01-05\n"
+    again = run("calendar", "add-holiday", "2026-12-15", "Again", database_url=database_url)
+    assert again.returncode == 2 and "already a holiday" in again.stderr
+    weekend = run("calendar", "add-holiday", "2026-12-19", "Saturday", database_url=database_url)
+    assert weekend.returncode == 2 and "weekends are never working days" in weekend.stderr
+    listed = run("calendar", "list", "--year", "2026", database_url=database_url)
+    assert "2026-12-15\tTue\tState funeral" in listed.stdout and "Saint Andrew" in listed.stdout
+    assert "FOI-2026-0001" in run("foi", "list", database_url=database_url).stdout
+    await svc.db.close()
+
+
+@pytest.mark.parametrize("when, outcome", [
+    ("2026-12-02T09:00", "would run"),
+    ("2026-12-02T08:59", "not due"),
+    ("2026-12-05T09:30", "not due"),        # a Saturday
+    ("2026-12-25T09:30", "not due"),        # Christmas Day
+])
+def test_remind_dry_run_says_when_the_digest_is_due(tmp_path, when, outcome):
+    done = run("remind", "--now", when, "--dry-run", database_url=f"sqlite:///{tmp_path / 'bot.db'}")
+    assert done.returncode == 0, done.stderr
+    assert f"foi_digest: {outcome}" in done.stdout
