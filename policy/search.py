@@ -21,6 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from policy.sections import PACK_DIR, PackError, Section, load_pack
+# The word handling lives in policy/text_normalise.py; its names are re-exported for existing callers.
+from policy.text_normalise import STOP_WORDS, WEAK_WORDS, Key, phrase_key, stem, terms, tokens, words  # noqa: F401
+from policy.text_normalise import WEAK_STEMS as _WEAK_STEMS
+from policy.text_normalise import phrase_counts as _keys
 
 SYNONYMS_FILE = "synonyms.toml"
 COMMANDS_FILE = "commands.toml"
@@ -51,117 +55,6 @@ UNSEEN_FACTOR = 0.5      # weight of a word the policy never uses, in coverage
 SNIPPET_CHARS = 300
 RULE_BONUS = 1.25        # snippets prefer a sentence that states a rule ("must", "never")
 DUPLICATE_SHARE = 0.8    # drop a hit whose words are mostly in a better hit (8.2/3.1 repeats 2.10)
-
-
-# ---------------------------------------------------------------- words
-
-STOP_WORDS = frozenset("""
-a about above after again against all am an and any are aren't as at be because been before
-being below between both but by can can't cannot could couldn't did didn't do does doesn't
-doing don't down during each few for from further get gets got had hadn't has hasn't have
-haven't having he her here hers herself him himself his how i i'd i'll i'm i've if in into is
-isn't it it's its itself just let's me might more most must mustn't my myself no nor not now
-of off on once only or other ought our ours ourselves out over own please shall she us
-should shouldn't so some such than that that's the their theirs them themselves then there
-there's these they they'd they'll they're they've this those through to too under until up
-very via was wasn't we we'd we'll we're we've were weren't what what's when when's where
-where's which while who who's whom why why's will with won't would wouldn't you you'd you'll
-you're you've your yours yourself yourselves
-ok okay allowed anyone someone somebody something anything thing things really actually
-also still want wants wanted need needs needed think thought know knows use using used
-many much keep keeps going go goes went come comes came make makes made everyone
-everybody anybody
-""".split())
-
-# Everyday words that can be rare in a policy yet say little about what is asked
-# ("what time does the canteen open"). They count at WEAK_WEIGHT; phrases that contain them
-# ("day off", "time off in lieu") are unaffected.
-WEAK_WORDS = frozenset("""
-time times day days week weeks month year years today tomorrow yesterday morning afternoon
-night turn turns open close start stop way people person new old good bad big small lot
-little long first last next see look find put take give tell say ask let able sure right
-best better try place check business thing stuff bring order
-""".split())
-
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-
-Key = tuple[str, ...]     # a stemmed word ("boost",) or phrase ("pay", "to")
-
-
-@lru_cache(maxsize=50_000)      # the vocabulary is small; questions reuse it
-def stem(word: str) -> str:
-    """A deliberately light stemmer: plurals, -ing, -ed, -ment, -ly and a final e.
-
-    It only has to make the question and the policy agree with each other, so it is
-    applied to both and its odd stems ("shar" for share/sharing/shared) never show.
-    """
-    w = word
-    if w[:-1].isdigit() and w.endswith("s"):
-        return w[:-1]                  # under-18s -> 18
-    if len(w) <= 3 or w.isdigit():
-        return w
-    if w.endswith(("ies", "ied")):
-        w = w[:-3] + "y" if len(w) > 4 else w[:-1]     # policies -> policy; dies, died -> die
-    elif w.endswith("sses"):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    for suffix in ("ing", "ed", "ment"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            w = w[: -len(suffix)]
-            if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "lsz":
-                w = w[:-1]             # stopped -> stop, but harassed -> harass
-            break
-    if w.endswith("ly") and len(w) > 5:
-        w = w[:-2]
-    if w.endswith("e") and len(w) > 3:
-        w = w[:-1]
-    return w
-
-
-_WEAK_STEMS = frozenset(stem(w) for w in WEAK_WORDS)
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased words with apostrophes normalised and possessive 's dropped."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    return [w[:-2] if w.endswith("'s") else w for w in _WORD.findall(text)]
-
-
-def tokens(text: str) -> list[tuple[str, bool]]:
-    """(stem, carries meaning) for every word; stop words are kept for phrases like "pay to"."""
-    out = []
-    for w in words(text):
-        if w in STOP_WORDS:
-            out.append((w, False))
-        else:
-            out.append((stem(w), len(w) > 1 or w.isdigit()))
-    return out
-
-
-def terms(text: str) -> list[str]:
-    """The stemmed words that carry meaning (stop words and single letters removed)."""
-    return [t for t, content in tokens(text) if content]
-
-
-def phrase_key(text: str) -> Key:
-    return tuple(t for t, _ in tokens(text))
-
-
-def _keys(toks: list[tuple[str, bool]], phrases: frozenset[Key], longest: int) -> Counter:
-    """Counts of the meaningful words and of the known phrases in a token list."""
-    counts: Counter = Counter()
-    stems_ = [t for t, _ in toks]
-    for i, (t, content) in enumerate(toks):
-        if content:
-            counts[(t,)] += 1
-        for n in range(2, longest + 1):
-            k = tuple(stems_[i:i + n])
-            if len(k) < n:
-                break
-            if k in phrases:
-                counts[k] += 1
-    return counts
 
 
 # ---------------------------------------------------------------- results
