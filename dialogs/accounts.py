@@ -131,6 +131,8 @@ async def submit(svc, user: PersonRef, channel: str | None, values: dict):
             "If any council staff will run it, even in part, start again and choose that option: it then needs "
             "approval like any other account (2.5).")))
     requester = user.email
+    if not requester:
+        raise BadInput("I couldn't find your email address, so I can't file this. Please try again in a minute.")
     errors: dict[str, str] = {}
     text = {k: (values.get(k) or "").strip() for k in ("platform", "platform_other", "account_name",
                                                            "service_area", "kind", "business_case", "strategy",
@@ -180,7 +182,8 @@ async def submit(svc, user: PersonRef, channel: str | None, values: dict):
         if clash:
             errors["account_name"] = clash
     if errors:
-        return FormErrors(errors, form=request_form(values.get("manager"), errors, text | {"run_by": values.get("run_by")}))
+        again = request_form(values.get("manager"), errors, text | {"run_by": values.get("run_by")})
+        return FormErrors(errors, form=again)
     details = {**{k: v for k, v in text.items() if k not in ("platform_other",)}, "platform_label": platform_label,
                "administrators": admins, "manager": manager}
     steps = route(svc, requester, details, nm, channel)

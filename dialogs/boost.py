@@ -15,7 +15,7 @@ from storage.models.accounts import ApprovalRequest
 
 from . import approvals
 from .approvals import Step, Workflow
-from .errors import NotAllowed
+from .errors import BadInput, NotAllowed
 
 URL = re.compile(r"^https?://\S+\.\S+$", re.I)
 AMOUNT = re.compile(r"^£?\s*(\d{1,3}(?:,\d{3})*|\d+)(\.\d{1,2})?$")
@@ -62,6 +62,8 @@ async def submit(svc, user: PersonRef, values: dict):
     if refusal:
         return Ephemeral(message(Text(refusal)))
     requester = user.email
+    if not requester:
+        raise BadInput("I couldn't find your email address, so I can't file this. Please try again in a minute.")
     text = {k: (values.get(k) or "").strip() for k in ("link", "aim", "locations", "interests", "amount",
                                                        "budget_code")}
     start, end = values.get("start"), values.get("end")

@@ -289,12 +289,15 @@ async def review_reminders(svc, now: datetime) -> None:
     """Once a year per account, then weekly until done: its owner's manager checks it is still right (2.2)."""
     from .accounts import iso_week
 
-    week = iso_week(now.astimezone(svc.config.tz).date())
+    local = now.astimezone(svc.config.tz)
+    week = iso_week(local.date())
+    # Due from the morning of the anniversary, not the hour of it.
+    cutoff = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1) - REVIEW_EVERY
     async with svc.db.sessions() as s:
         due = list(await s.scalars(select(SocialAccount).where(
             SocialAccount.state == "active",
-            or_(SocialAccount.last_review_at <= now - REVIEW_EVERY,
-                (SocialAccount.last_review_at.is_(None)) & (SocialAccount.created_at <= now - REVIEW_EVERY)))))
+            or_(SocialAccount.last_review_at < cutoff,
+                (SocialAccount.last_review_at.is_(None)) & (SocialAccount.created_at < cutoff)))))
         admins = {a.id: await active_admins(s, a.id) for a in due}
     for acct in due:
         reviewer = _reviewer(svc, acct)
