@@ -1,0 +1,48 @@
+"""`/smpolicy pause ...` (`pause ...` in Teams): the mourning pause (4.4), its banner and its sweeps."""
+from __future__ import annotations
+
+from datetime import time
+
+from bot.messages import Ephemeral
+from dialogs import pause
+
+from .registry import Daily, Every, banner, command, sweep
+
+
+@command("smpolicy", "pause", "Mourning pause (4.4): see it, or (Communications Team) start, move or end it.",
+         usage=pause.USAGE)
+async def pause_command(svc, inv):
+    sub, _, rest = inv.args.strip().partition(" ")
+    sub, email = sub.lower(), inv.user.email
+    if sub == "start":
+        days, reason = pause.parse_start(rest, svc.today()) if svc.config.has_role(email, *pause.MAY_CHANGE) \
+            else (pause.DEFAULT_DAYS, pause.DEFAULT_REASON)      # a refusal should not complain about the days
+        row, started = await pause.start(svc, email, days, reason)
+        if not started:
+            return Ephemeral(await pause.already_reply(svc, row))
+        admins, missed = await pause.announce_start(svc, row)
+        return Ephemeral(pause.started_reply(svc, row, admins, missed))
+    if sub == "end":
+        row = await pause.end(svc, email)
+        return Ephemeral(pause.ended_reply(svc, len(await pause.administrators(svc))))
+    if sub == "until":
+        row, old_last = await pause.change_end(svc, email, rest.strip())
+        return Ephemeral(await pause.announce_move(svc, row, old_last))
+    return Ephemeral(await pause.status(svc, email))
+
+
+@banner
+async def pause_banner(svc):
+    current = await pause.current(svc)
+    return pause.banner_line(svc, current) if current else None
+
+
+@sweep("pause_end", Every(5))
+async def pause_end(svc, now):
+    await pause.expire(svc, now)
+
+
+# Every day, weekends too: scheduled posts go out at weekends as well.
+@sweep("pause_reminders", Daily(time(9, 0)))
+async def pause_reminders(svc, now):
+    await pause.remind(svc, now)
