@@ -99,30 +99,62 @@ def _uk_national(raw: str, digits: str) -> str | None:
     return digits if digits.startswith("0") else None
 
 
+_DIGIT_GROUP = re.compile(r"\+?\(?\d[\d()-]*")
+
+
+def _one_number(text: str, start: int, end: int, own: OwnIndex, cfg: DetectorConfig) -> list[Hit] | None:
+    """Hits for text[start:end] read as one phone number; None when it isn't one."""
+    raw = text[start:end]
+    digits = _digits(raw)
+    national = _uk_national(raw, digits)
+    # Fast paths that need no parsing: our own published numbers, and UK mobiles
+    # (07...: phonenumbers calls Ofcom's drama range invalid, but a reader sees a mobile).
+    if national in own.national:
+        return []
+    if national and _MOBILE_SHAPE.match(national):
+        return [Hit(start, end, "mobile")]
+    out, seen = [], False
+    for m in PhoneNumberMatcher(raw, "GB"):
+        seen = True
+        num = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+        if num in own.phones:
+            continue
+        kind = phonenumbers.number_type(m.number)
+        if kind in cfg.phone_allow_types:  # freephone, 03 numbers: organisations
+            continue
+        s = start + m.start
+        out.append(Hit(s, s + len(m.raw_string), "mobile" if kind == PhoneNumberType.MOBILE else "phone"))
+    return out if seen else None
+
+
 def phones(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
     hits: list[Hit] = []
     for cand in _PHONE_CAND.finditer(text):
-        raw = cand.group()
-        digits = _digits(raw)
-        if len(digits) < 10:
+        digits = _digits(cand.group())
+        n = len(digits) - (2 if digits.startswith("00") else 0)  # "0044 ...": the international prefix
+        if n < 10:
             continue
-        national = _uk_national(raw, digits)
-        # Fast paths that need no parsing: our own published numbers, and UK mobiles
-        # (07...: phonenumbers calls Ofcom's drama range invalid, but a reader sees a mobile).
-        if national in own.national:
+        if n <= 13:
+            hits += _one_number(text, cand.start(), cand.end(), own, cfg) or []
             continue
-        if national and _MOBILE_SHAPE.match(national):
-            hits.append(Hit(cand.start(), cand.end(), "mobile"))
-            continue
-        for m in PhoneNumberMatcher(raw, "GB"):
-            num = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
-            if num in own.phones:
-                continue
-            kind = phonenumbers.number_type(m.number)
-            if kind in cfg.phone_allow_types:  # freephone, 03 numbers: organisations
-                continue
-            start = cand.start() + m.start
-            hits.append(Hit(start, start + len(m.raw_string), "mobile" if kind == PhoneNumberType.MOBILE else "phone"))
+        # Several numbers in one run ("01473 555123 07911 123456"): grow a number group by
+        # group until one reads as a phone number, then start again after it.
+        groups = [(cand.start() + g.start(), cand.start() + g.end()) for g in _DIGIT_GROUP.finditer(cand.group())]
+        i = 0
+        while i < len(groups):
+            for j in range(i, len(groups)):
+                count = len(_digits(text[groups[i][0]:groups[j][1]]))
+                if count > 13:
+                    i += 1
+                    break
+                if count >= 10:
+                    found = _one_number(text, groups[i][0], groups[j][1], own, cfg)
+                    if found is not None:
+                        hits += found
+                        i = j + 1
+                        break
+            else:
+                break
     return hits
 
 
@@ -177,7 +209,8 @@ def postcodes(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
 
 # --- National Insurance numbers --------------------------------------------------
 
-_NI = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}) ?(\d{2}) ?(\d{2}) ?(\d{2}) ?([A-Da-d])(?![A-Za-z0-9])")
+# The final letter (A-D) is left off in some systems, so it is optional here.
+_NI = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}) ?(\d{2}) ?(\d{2}) ?(\d{2})(?: ?[A-Da-d])?(?![A-Za-z0-9])")
 _NI_BAD_PAIRS = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 
 
