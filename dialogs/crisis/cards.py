@@ -49,7 +49,7 @@ def crisis_card(crisis, tz, *, starter: str, approver: str | None, ended_by: str
         Header(f"Crisis {crisis.id}: {account_names(crisis)}"),
         Fields([("Status", status), ("Accounts", account_names(crisis)), ("Approver for every post", approver_text),
                 ("Started by", starter), ("Started at", when(crisis.started_at, tz)),
-                ("Room", crisis.room_name)]),
+                ("Room", room_label(crisis))]),
         Text(f"*What is happening:* {crisis.summary}" + (f"\n<{crisis.link}|The message it started from>"
                                                          if crisis.link else "")),
     ]
