@@ -57,9 +57,9 @@ def first_evening(svc, now: datetime) -> datetime:
 
 
 async def already_active(svc, accounts: list[dict]):
-    wanted = {(a.get("key") or a["name"]).lower() for a in accounts}
+    wanted = set(repo.open_keys(accounts))
     for crisis in await repo.active(svc.db):
-        if wanted & {(a.get("key") or a["name"]).lower() for a in crisis.accounts}:
+        if wanted & set(repo.open_keys(crisis.accounts)):
             return crisis
     return None
 
@@ -71,11 +71,7 @@ async def convene(svc, user: PersonRef, req: StartRequest) -> list:
         return [Ephemeral(message(Text("Crisis rooms can only be started from Slack or Teams.")))]
     existing = await already_active(svc, req.accounts)
     if existing is not None:
-        return [Ephemeral(message(Text(
-            f"There is already an active crisis on {cards.account_names(existing)} (crisis {existing.id}, started "
-            f"{cards.when(existing.started_at, svc.config.tz)}): {cards.room_label(existing)}. Rather than start "
-            f"another, add what you have seen there with `{cards.cmd(platform, 'note <text>')}`, or ask the group "
-            f"to add you.")))]
+        return [_already(svc, existing, platform)]
     now = svc.now()
     starter = user.email or f"{platform}:{user.user_id}"
     keys = [a["key"] for a in req.accounts if a.get("key")]
@@ -89,6 +85,10 @@ async def convene(svc, user: PersonRef, req: StartRequest) -> list:
         indicators=req.indicators, link=req.link, started_by=starter, starter_user=user.user_id,
         administrators=admins, checkin_minutes=DEFAULT_CHECKIN_MINUTES,
         next_checkin_at=now + timedelta(minutes=DEFAULT_CHECKIN_MINUTES), evening_prompt_at=first_evening(svc, now))
+    if crisis is None:  # someone else declared it a moment ago
+        existing = await already_active(svc, req.accounts)
+        return [_already(svc, existing, platform)] if existing else [Ephemeral(message(Text(
+            "Someone has just started a crisis on that account. `" + cards.cmd(platform, "list") + "` shows it.")))]
     outcome = Outcome()
     starter_name = await name_of(svc, user.email) if user.email else (user.name or "someone")
     card = cards.crisis_card(crisis, svc.config.tz, starter=starter_name, approver=None)
@@ -100,6 +100,14 @@ async def convene(svc, user: PersonRef, req: StartRequest) -> list:
     else:
         await _fallback_to_starter(svc, crisis, user, card, outcome)
     return [DirectMessage(user, _summary(crisis, outcome))]
+
+
+def _already(svc, existing, platform: str) -> Ephemeral:
+    return Ephemeral(message(Text(
+        f"There is already an active crisis on {cards.account_names(existing)} (crisis {existing.id}, started "
+        f"{cards.when(existing.started_at, svc.config.tz)}): {cards.room_label(existing)}. Rather than start "
+        f"another, add what you have seen there with `{cards.cmd(platform, 'note <text>')}`, or ask the group "
+        f"to add you.")))
 
 
 async def _open_room(svc, crisis, card: Message, outcome: Outcome):

@@ -12,9 +12,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.events import events_for, record_event
+from storage.models import SendClaim
 from storage.models.crisis import Crisis, CrisisMember, CrisisTick
 
 KIND = "crisis"
+# One open crisis per account: a claim row per affected account, inserted with the crisis and deleted when it
+# ends, in the same transactions, so two people declaring the same crisis at once get one room between them.
+OPEN_CLAIM = "crisis_open"
+
+
+def open_keys(accounts: list[dict]) -> list[str]:
+    return sorted({(a.get("key") or " ".join(a["name"].lower().split()))[:200] for a in accounts})
 
 
 async def log(session: AsyncSession, at: datetime, actor: str, crisis_id: int, action: str,
@@ -30,14 +38,21 @@ async def record(db, at: datetime, actor: str, crisis_id: int, action: str, **de
         await log(session, at, actor, crisis_id, action, **details)
 
 
-async def create(db, now: datetime, **fields) -> Crisis:
-    async with db.transaction() as session:
-        crisis = Crisis(status="active", started_at=now, **fields)
-        session.add(crisis)
-        await session.flush()
-        await log(session, now, crisis.started_by, crisis.id, "started", None, "active",
-                  accounts=[a["name"] for a in crisis.accounts], summary=crisis.summary,
-                  indicators=crisis.indicators, link=crisis.link)
+async def create(db, now: datetime, **fields) -> Crisis | None:
+    """The new crisis, or None when one of its accounts already has an open crisis."""
+    try:
+        async with db.transaction() as session:
+            for key in open_keys(fields["accounts"]):
+                session.add(SendClaim(kind=OPEN_CLAIM, item=key, day="open", claimed_at=now))
+            await session.flush()
+            crisis = Crisis(status="active", started_at=now, **fields)
+            session.add(crisis)
+            await session.flush()
+            await log(session, now, crisis.started_by, crisis.id, "started", None, "active",
+                      accounts=[a["name"] for a in crisis.accounts], summary=crisis.summary,
+                      indicators=crisis.indicators, link=crisis.link)
+    except IntegrityError:
+        return None
     return crisis
 
 
@@ -99,6 +114,9 @@ async def end(db, crisis_id: int, at: datetime, actor: str, review_due_on: str) 
                                                review_due_on=review_due_on))
         if result.rowcount != 1:
             return False
+        crisis = await session.get(Crisis, crisis_id)
+        await session.execute(delete(SendClaim).where(SendClaim.kind == OPEN_CLAIM, SendClaim.day == "open",
+                                                      SendClaim.item.in_(open_keys(crisis.accounts))))
         await log(session, at, actor, crisis_id, "ended", "active", "ended", review_due_on=review_due_on)
         return True
 

@@ -256,6 +256,21 @@ async def test_several_crises_at_once_each_room_its_own(bot):
     assert ((await crisis(bot, 1)).status, (await crisis(bot, 2)).status) == ("active", "ended")
 
 
+async def test_two_people_declaring_the_same_crisis_at_once_get_one_room(bot):
+    import asyncio
+
+    await asyncio.gather(bot.slack_command("/crisis", START, user="USTAFF", settle=False),
+                         bot.slack_command("/crisis", START, user="UFIRE", settle=False))
+    await bot.settle()
+    assert len(bot.slack.of("conversations.create")) == 1
+    assert await crisis(bot, 2) is None
+    assert "already an active crisis on Test Highways" in "\n".join(r.text() for r in bot.slack.responses())
+    # Once it has ended, the account can have a new crisis.
+    await bot.slack_command("/crisis", "end", user="UCOMMS", channel="CNEW1")
+    await bot.slack_command("/crisis", START, user="UFIRE")
+    assert (await crisis(bot, 2)).room_id == "CNEW2"
+
+
 async def test_room_creation_failure_still_stops_posting(bot):
     bot.slack.fail_methods["conversations.create"] = "restricted_action"
     await start_highways(bot)
