@@ -23,6 +23,12 @@ def when(at: datetime | None, tz) -> str:
     return at.astimezone(tz).strftime("%a %-d %b %Y, %H:%M")
 
 
+def every(minutes: int) -> str:
+    """'every hour', 'every 2 hours', 'every 1.5 hours'."""
+    hours = minutes / 60
+    return "every hour" if hours == 1 else f"every {hours:g} hours"
+
+
 def clock(at: datetime, tz) -> str:
     return at.astimezone(tz).strftime("%H:%M")
 

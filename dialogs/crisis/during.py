@@ -211,4 +211,4 @@ async def set_checkin_interval(svc, inv):
     await repo.change_active(svc.db, crisis.id, svc.now(), inv.user.email, "checkins_changed",
                              {"minutes": minutes}, checkin_minutes=minutes,
                              next_checkin_at=svc.now() + timedelta(minutes=minutes))
-    return _done(f"Check-ins for crisis {crisis.id} will come every {hours:g} hours in working hours.")
+    return _done(f"Check-ins for crisis {crisis.id} will now come {cards.every(minutes)} in working hours.")

@@ -62,7 +62,7 @@ async def _describe(svc, event, names) -> str:
         "extended": "Agreed to keep working beyond normal hours",
         "stopped_today": "Stopped for the day",
         "snoozed": f"Snoozed the {d.get('prompt', 'prompt')}",
-        "checkins_changed": f"Check-ins every {int(d.get('minutes', 120)) / 60:g} hours",
+        "checkins_changed": f"Check-ins {cards.every(int(d.get('minutes', 120)))}",
         "ended": "Crisis ended",
         "review_completed": "Post-crisis review completed",
         "review_updated": "Post-crisis review updated",

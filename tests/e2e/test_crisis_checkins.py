@@ -111,3 +111,15 @@ async def test_an_ended_crisis_has_no_more_checkins(bot):
     await bot.run_sweeps(london(2026, 12, 1, 12, 0))
     await bot.run_sweeps(london(2026, 12, 1, 17, 0))
     assert posted(bot, room, CHECKIN) == [] and posted(bot, room, EVENING) == []
+
+
+async def test_the_group_can_change_how_often_it_checks_in(bot):
+    await bot.slack_command("/crisis", "start highways Angry residents", user="USTAFF")
+    room = (await crisis(bot)).room_id
+    await bot.slack_command("/crisis", "checkins 1", user="UCOMMS", channel=room)
+    assert "will now come every hour in working hours" in bot.slack.responses()[-1].text()
+    await bot.run_sweeps(london(2026, 12, 1, 11, 0))
+    await bot.run_sweeps(london(2026, 12, 1, 12, 0))
+    assert len(posted(bot, room, CHECKIN)) == 2
+    await bot.slack_command("/crisis", "checkins 0", user="UCOMMS", channel=room)
+    assert "from 0.5 to 24" in bot.slack.responses()[-1].text()

@@ -249,6 +249,13 @@ async def test_several_crises_at_once_each_room_its_own(bot):
     assert "There are 2 active crises" in asked and "/crisis status #1" in asked
     await bot.slack_command("/crisis", "status #2", user="UCOMMS", channel="CGENERAL")
     assert "Crisis 2: Test Parks" in bot.slack.responses()[-1].text()
+    # The timeline shortcut outside the rooms asks which crisis, keeping the message's author and time.
+    await bot.slack_shortcut("crisis_add_to_timeline", "Park gates locked again!", user="UCOMMS", author="UOTHER")
+    assert bot.last_view()["callback_id"] == "crisis_timeline"
+    await bot.slack_submit({"crisis": "2", "text": "Park gates locked again!"}, user="UCOMMS")
+    note = [e for e in await events(bot, 2) if e.action == "note"][-1]
+    assert note.details["text"] == "Park gates locked again!" and note.details["author"] == "Oz Other"
+    assert note.details["posted_at"]
     await bot.slack_command("/crisis", "list", user="UOTHER")
     listing = bot.slack.responses()[-1].text()
     assert "Test Highways" in listing and "Test Parks" in listing
