@@ -58,8 +58,9 @@ class _Scan:
     def context(self, name: str, start: int, end: int, window: int) -> bool:
         ctx = self.pack.contexts[name]
         window = ctx.window or window
-        lo = start if ctx.side == "after" else max(0, start - window)
-        hi = end if ctx.side == "before" else min(len(self.text), end + window)
+        # "before": the words leading up to the match; "after": those following it.
+        lo = end if ctx.side == "after" else max(0, start - window)
+        hi = start if ctx.side == "before" else min(len(self.text), end + window)
         if ctx.detector:
             return any(h.start < hi and lo < h.end for h in self.detect(ctx.detector))
         src = self.text if ctx.case_sensitive else self.low

@@ -38,7 +38,7 @@ class Context:
     case_sensitive: bool = False
     detector: str | None = None
     window: int | None = None  # characters; None: the rule's window
-    side: str = "both"  # "before" (the words leading up to the match), "after" or "both"
+    side: str = "both"  # "before": the words leading up to the match; "after": those after it; or "both"
 
 
 @dataclass(frozen=True)

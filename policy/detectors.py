@@ -102,7 +102,11 @@ def _uk_national(raw: str, digits: str) -> str | None:
 _DIGIT_GROUP = re.compile(r"\+?\(?\d[\d()-]*")
 
 
-def _one_number(text: str, start: int, end: int, own: OwnIndex, cfg: DetectorConfig) -> list[Hit] | None:
+_MAX_PARSES = 40  # phonenumbers calls per text: a post has a few numbers, junk must not cost seconds
+
+
+def _one_number(text: str, start: int, end: int, own: OwnIndex, cfg: DetectorConfig,
+                budget: list[int]) -> list[Hit] | None:
     """Hits for text[start:end] read as one phone number; None when it isn't one."""
     raw = text[start:end]
     digits = _digits(raw)
@@ -113,6 +117,9 @@ def _one_number(text: str, start: int, end: int, own: OwnIndex, cfg: DetectorCon
         return []
     if national and _MOBILE_SHAPE.match(national):
         return [Hit(start, end, "mobile")]
+    if budget[0] <= 0:
+        return None
+    budget[0] -= 1
     out, seen = [], False
     for m in PhoneNumberMatcher(raw, "GB"):
         seen = True
@@ -129,26 +136,30 @@ def _one_number(text: str, start: int, end: int, own: OwnIndex, cfg: DetectorCon
 
 def phones(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
     hits: list[Hit] = []
+    budget = [_MAX_PARSES]
     for cand in _PHONE_CAND.finditer(text):
         digits = _digits(cand.group())
         n = len(digits) - (2 if digits.startswith("00") else 0)  # "0044 ...": the international prefix
         if n < 10:
             continue
         if n <= 13:
-            hits += _one_number(text, cand.start(), cand.end(), own, cfg) or []
+            hits += _one_number(text, cand.start(), cand.end(), own, cfg, budget) or []
             continue
         # Several numbers in one run ("01473 555123 07911 123456"): grow a number group by
         # group until one reads as a phone number, then start again after it.
         groups = [(cand.start() + g.start(), cand.start() + g.end()) for g in _DIGIT_GROUP.finditer(cand.group())]
         i = 0
-        while i < len(groups):
+        while i < len(groups) and budget[0] > 0:
+            if text[groups[i][0]] not in "0+(":  # a phone number starts 0, +44 or (0
+                i += 1
+                continue
             for j in range(i, len(groups)):
                 count = len(_digits(text[groups[i][0]:groups[j][1]]))
                 if count > 13:
                     i += 1
                     break
                 if count >= 10:
-                    found = _one_number(text, groups[i][0], groups[j][1], own, cfg)
+                    found = _one_number(text, groups[i][0], groups[j][1], own, cfg, budget)
                     if found is not None:
                         hits += found
                         i = j + 1

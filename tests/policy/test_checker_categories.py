@@ -117,6 +117,7 @@ CAUGHT = [
     # controversial: 4.2
     ("staff", "Plans to close three libraries go to cabinet next week", "controversial", "4.2", "Plans to close"),
     ("staff", "We are closing Hadleigh library next month because of budget cuts", "controversial", "4.2", None),
+    ("staff", "We are closing Hadleigh library next month", "controversial", "4.2", "closing Hadleigh library"),
     ("staff", "Council tax will rise by 4.99% from April", "controversial", "4.2", "Council tax will rise"),
     ("staff", "Ofsted rated the service inadequate in its latest inspection", "controversial", "4.2", "inadequate"),
     ("staff", "We're sad to say former councillor Jean Smith has died", "controversial", "4.2", "died"),
@@ -171,6 +172,8 @@ NOT_CAUGHT = [
     ("sfrs", "Email fire.businesssupport@suffolkfire.gov.uk or call 0345 606 6067", {"personal_data"}),
     ("staff", "Join us at Endeavour House, 8 Russell Road, Ipswich IP1 2BX on Friday", {"personal_data"}),
     ("staff", "Visit us at Endeavour House, Russell Road, IP1 2BX", {"personal_data"}),
+    ("staff", "Drop your form in at 8 Russell Road, Ipswich", {"personal_data"}),
+    ("staff", "We're closing the library early today for staff training", {"controversial"}),
     ("staff", "Call free on 0800 123 4567 or 0300 123 4567 for advice", {"personal_data"}),
     # venues
     ("staff", "The event is at Christchurch Park on Saturday", {"personal_data"}),
