@@ -102,6 +102,18 @@ async def bench(runs: int) -> int:
                         results[platform][0].append(room)
                         results[platform][1].append(done)
                     await _end(bot, platform, crisis_id)
+            # The form path: Slack waits for the whole convening before the modal's ack (3 s limit there).
+            acks = []
+            for i in range(runs + 1):
+                crisis_id += 1
+                await bot.slack_command("/crisis", "start", user="USTAFF")
+                t0 = time.perf_counter()
+                await bot.slack_submit({"accounts": ["highways"], "what": "Bench: residents angry",
+                                        "indicators": ["press"]}, user="USTAFF", settle=False)
+                if i:
+                    acks.append(time.perf_counter() - t0)
+                await bot.settle(30)
+                await _end(bot, "slack", crisis_id)
             worst = 0.0
             print(f"crisis room convened (§4.3), {runs} runs each, loopback stand-ins, SQLite")
             for platform, (room, done) in results.items():
@@ -112,6 +124,8 @@ async def bench(runs: int) -> int:
                       f"  p95 {p95 * 1000:6.0f} ms  max {room[-1] * 1000:6.0f} ms")
                 print(f"  {platform:5}  command -> everything done (posts, STOP DMs, summary): median "
                       f"{statistics.median(done) * 1000:6.0f} ms  max {max(done) * 1000:6.0f} ms")
+            print(f"  slack  form submitted -> modal acknowledged (Slack allows 3 s): median "
+                  f"{statistics.median(acks) * 1000:6.0f} ms  max {max(acks) * 1000:6.0f} ms")
             verdict = "PASS" if worst < TARGET else "FAIL"
             print(f"  target < {TARGET:.0f} s for the room: {verdict} (worst {worst * 1000:.0f} ms)")
             return 0 if worst < TARGET else 1
