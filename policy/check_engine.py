@@ -88,23 +88,37 @@ def evaluate(pack: Pack, text: str, profile: str, has_image: bool, own: det.OwnI
     low = lower_same_length(text).replace("\u2019", "'")  # curly apostrophes from phones
     tokens = Tokens(low)
     scan = _Scan(pack, text, low, own, tokens)
-    anchors = {} if exhaustive else pack.index[profile].anchors(tokens)
+    plan = pack.plan[profile]
+
+    def wanted(rule: Rule) -> bool:
+        return (has_image or not rule.image) and (only_category is None or rule.category == only_category)
+
+    found: list[tuple[int, Rule, list[tuple[int, int]]]] = []  # (rule index, rule, spans)
+    if exhaustive:
+        for i, rule in plan.everything:
+            if rule.pattern is not None and wanted(rule):
+                found.append((i, rule, scan.pattern_spans(rule, None)))
+    else:
+        rules = pack.rules
+        for i, positions in pack.index[profile].anchors(tokens).items():
+            rule = rules[i]
+            if wanted(rule):
+                found.append((i, rule, scan.pattern_spans(rule, positions)))
+        for i, rule in plan.full_search:
+            if wanted(rule):
+                found.append((i, rule, scan.pattern_spans(rule, None)))
+    for i, rule in plan.words:
+        if wanted(rule):
+            found.append((i, rule, rule.words.find(tokens)))
+    for name, rules_for in plan.detectors.items():
+        mine = [(i, rule) for i, rule in rules_for if wanted(rule)]
+        hits = scan.detect(name) if mine else None
+        if hits:
+            spans = [(h.start, h.end) for h in hits]
+            found.extend((i, rule, spans) for i, rule in mine)
+    found.sort(key=lambda f: f[0])  # pack order: earlier rules win ties in _dedupe
     out: list[RawFinding] = []
-    for i, rule in pack.plan[profile]:
-        if (rule.image and not has_image) or (only_category and rule.category != only_category):
-            continue
-        if rule.pattern is not None:
-            if exhaustive or not rule.triggers:
-                spans = scan.pattern_spans(rule, None)
-            else:
-                positions = anchors.get(i)
-                if not positions:
-                    continue
-                spans = scan.pattern_spans(rule, positions)
-        elif rule.words is not None:
-            spans = rule.words.find(tokens)
-        else:
-            spans = [(h.start, h.end) for h in scan.detect(rule.detector)]
+    for _, rule, spans in found:
         if spans:
             _add(out, scan, rule, profile, spans)
     return _dedupe(out)

@@ -84,7 +84,31 @@ class Pack:
     state: dict[str, Template]
     image: dict[str, Template]
     index: dict[str, TriggerIndex]  # profile -> index over that profile's rules
-    plan: dict[str, list[tuple[int, Rule]]]  # profile -> (index, rule) in pack order
+    plan: dict[str, "Plan"]  # profile -> that profile's rules, grouped by how they match
+
+
+@dataclass
+class Plan:
+    """One profile's rules grouped by how they are matched, so a check touches only what can fire."""
+
+    everything: list[tuple[int, Rule]]  # pack order
+    full_search: list[tuple[int, Rule]]  # patterns without triggers
+    words: list[tuple[int, Rule]]
+    detectors: dict[str, list[tuple[int, Rule]]]  # detector name -> its rules
+
+    @classmethod
+    def build(cls, rules: list[Rule], profile: str) -> "Plan":
+        mine = [(i, r) for i, r in enumerate(rules) if profile in r.profiles]
+        detectors: dict[str, list[tuple[int, Rule]]] = {}
+        for i, r in mine:
+            if r.detector:
+                detectors.setdefault(r.detector, []).append((i, r))
+        return cls(
+            everything=mine,
+            full_search=[(i, r) for i, r in mine if r.pattern is not None and not r.triggers],
+            words=[(i, r) for i, r in mine if r.words is not None],
+            detectors=detectors,
+        )
 
 
 class _Loader:
@@ -223,7 +247,7 @@ def load_rules(path: str | Path | None = None) -> Pack:
         rules.append(rule)
 
     index = {p: _build_index(rules, p) for p in PROFILES}
-    plan = {p: [(i, r) for i, r in enumerate(rules) if p in r.profiles] for p in PROFILES}
+    plan = {p: Plan.build(rules, p) for p in PROFILES}
     return Pack(path, name, version, posting, photo, categories, rules, contexts, dcfg, state, image, index, plan)
 
 

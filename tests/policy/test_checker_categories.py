@@ -37,6 +37,7 @@ CAUGHT = [
     ("staff", "Her case number is 12345678, the social worker knows", "personal_data", "3.4",
      "case number is 12345678"),
     ("staff", "Mrs Smith's care plan has been updated by her social worker", "personal_data", "3.4", "Mrs Smith's"),
+    ("staff", "Mr Jones has dementia and lives alone", "personal_data", "3.4", "Mr Jones has"),
     ("staff", "The silver car AB12 CDE was parked on the verge all week", "personal_data", "3.4", "AB12 CDE"),
     ("member", "Resident Mr Brown (07911 123456) says the road is dangerous", "personal_data", "MG 5.3",
      "07911 123456"),
@@ -225,6 +226,10 @@ NOT_CAUGHT = [
     ("staff", "Speaking on behalf of the council, we will not fund this", {"speaking_for_council"}),
     ("member", "Plans to close three libraries go to cabinet", {"controversial"}),
     ("personal", "A 45-year-old man was taken to hospital after the fire", {"incident_sensitive"}),
+    ("personal", "Lovely photos of my kids at the beach", {"children"}),
+    ("staff", "Mrs Smith from Adult Social Care will be at the library on Monday", {"personal_data"}),
+    ("sfrs", "Suffolk Lowland Search and Rescue (SAR) joined crews at the river", {"foi_request"}),
+    ("staff", "Labour shortages in care are easing, says the report", {"political"}),
 ]
 
 
