@@ -11,14 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, case, func, select
 
 from bot.messages import PersonRef
 from storage.claims import release_claim, try_claim
 from storage.models.foi import FoiCase
 
 from .pacing import Pacer, retry_after
-from .reports import MAX_LINES, digest_message, summary_message
+from .reports import MAX_LINES, MAX_LISTED, digest_message, summary_message
 from .rules import OPEN_STATES, SOON_WORKING_DAYS
 
 log = logging.getLogger(__name__)
@@ -26,21 +26,19 @@ DIGEST = "foi_digest"
 SUMMARY = "foi_summary"
 
 
-@dataclass(frozen=True)
-class Line:
-    reference: str
-    kind: str
-    extended: bool
-    due: date
-    state: str
-    owner_email: str
+# A case as the daily DM needs it: the query's own rows (reference, kind, extended, due, state, owner_email),
+# used as they come; building objects for 100,000 cases would cost more than the query.
+Line = Row
 
 
 @dataclass
 class Digest:
+    """One owner's DM: the first cases to list (with buttons) and how many there are of each kind."""
     owner: str
     overdue: list[Line] = field(default_factory=list)
     soon: list[Line] = field(default_factory=list)
+    n_overdue: int = 0
+    n_soon: int = 0
     later: int = 0
     paused: int = 0
 
@@ -54,28 +52,38 @@ _LINE_COLUMNS = (FoiCase.reference, FoiCase.kind, FoiCase.extended, FoiCase.due,
 
 
 async def plan_digests(svc, today: date, cal) -> list[Digest]:
-    """Who gets a DM today and what it lists. Cases forwarded today wait until tomorrow (the forwarder has
-    just seen the due date)."""
+    """Who gets a DM today and what it lists: counts per owner in one query, and only the cases a DM can show
+    (MAX_LISTED per owner, most urgent first) in another. Cases forwarded today wait until tomorrow (the
+    forwarder has just seen the due date)."""
     soon_limit = cal.add_working_days(today, SOON_WORKING_DAYS)
     base = (FoiCase.state.in_(OPEN_STATES), FoiCase.created_at < start_of_day(today, svc.config.tz))
+    is_open = FoiCase.state == "open"
+    overdue = is_open & (FoiCase.due < today)
+    soon = is_open & (FoiCase.due >= today) & (FoiCase.due <= soon_limit)
+    # Grouped by state too, and ranked by (due, created_at): both follow ix_foi_cases_digest's order, so SQLite
+    # streams them from the index without sorting.
+    counts_q = (select(FoiCase.owner_email, FoiCase.state, func.count(), func.sum(case((overdue, 1), else_=0)),
+                       func.sum(case((soon, 1), else_=0)))
+                .where(*base).group_by(FoiCase.state, FoiCase.owner_email))
+    rank = func.row_number().over(partition_by=FoiCase.owner_email, order_by=(FoiCase.due, FoiCase.created_at))
+    ranked = (select(*_LINE_COLUMNS, rank.label("rank"))
+              .where(*base, is_open, FoiCase.due <= soon_limit).subquery())
+    listed_q = (select(*(ranked.c[c.key] for c in _LINE_COLUMNS)).where(ranked.c.rank <= MAX_LISTED)
+                .order_by(ranked.c.owner_email, ranked.c.rank))
     async with svc.db.sessions() as s:
-        listed = (await s.execute(select(*_LINE_COLUMNS).where(*base, FoiCase.state == "open",
-                                                               FoiCase.due <= soon_limit)
-                                  .order_by(FoiCase.owner_email, FoiCase.due, FoiCase.id))).all()
-        counts = (await s.execute(select(FoiCase.owner_email, FoiCase.state, func.count())
-                                  .where(*base).group_by(FoiCase.owner_email, FoiCase.state))).all()
+        counts = (await s.execute(counts_q)).all()
+        listed = (await s.execute(listed_q)).all()
     digests: dict[str, Digest] = {}
-    for owner, state, n in counts:
+    for owner, state, total, n_overdue, n_soon in counts:
         d = digests.setdefault(owner, Digest(owner))
         if state == "clarifying":
-            d.paused += n
+            d.paused += total
         else:
-            d.later += n
-    for row in listed:
-        line = Line(*row)
+            d.n_overdue, d.n_soon = int(n_overdue or 0), int(n_soon or 0)
+            d.later += total - d.n_overdue - d.n_soon
+    for line in listed:        # in owner order, most urgent first
         d = digests[line.owner_email]
         (d.overdue if line.due < today else d.soon).append(line)
-        d.later -= 1
     return [digests[k] for k in sorted(digests)]
 
 
@@ -124,7 +132,7 @@ async def send_digests(svc, now: datetime, cal, digests: list[Digest] | None = N
             tally["unreachable"] += 1
             log.warning("FOI digest: an owner cannot be reached on any connected platform")
             continue
-        msg = digest_message(today, d.overdue, d.soon, d.later, d.paused, cal)
+        msg = digest_message(today, d, cal)
         outcome = await _send_once(svc, pacer, DIGEST, d.owner, today.isoformat(), to, msg)
         tally[outcome] += 1
         (failed.add if outcome == "failed" else failed.discard)(d.owner)
@@ -154,7 +162,7 @@ async def summary_counts(svc, today: date, cal) -> tuple[dict, list[Line]]:
         worst = (await s.execute(select(*_LINE_COLUMNS).where(is_open, FoiCase.due <= soon_limit)
                                  .order_by(FoiCase.due, FoiCase.id).limit(MAX_LINES))).all()
     counts = dict(zip(("total", "overdue", "soon", "paused", "unsent"), row))
-    return counts, [Line(*r) for r in worst]
+    return counts, list(worst)
 
 
 async def send_summary(svc, now: datetime, cal) -> str:

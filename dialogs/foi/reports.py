@@ -12,33 +12,32 @@ MAX_LISTED = 12        # cases with buttons in one DM (Slack allows 50 blocks a 
 MAX_LINES = 40         # lines in a list or summary
 
 
-def digest_message(today: date, overdue: list, soon: list, later: int, paused: int, cal) -> Message:
+def digest_message(today: date, d, cal) -> Message:
+    """d: a digest.Digest (the first cases to list, and the counts of each kind)."""
     parts = []
-    if overdue:
-        parts.append(f"{len(overdue)} overdue")
-    if soon:
-        parts.append(f"{len(soon)} due within 5 working days")
+    if d.n_overdue:
+        parts.append(f"{d.n_overdue} overdue")
+    if d.n_soon:
+        parts.append(f"{d.n_soon} due within 5 working days")
     head = "Your FOI cases: " + (", ".join(parts) if parts else "nothing due this week")
     blocks: list = [Header(head)]
     shown = 0
-    for title, cases in (("Overdue", overdue), ("Due within 5 working days", soon)):
-        if not cases:
+    for title, cases in (("Overdue", d.overdue), ("Due within 5 working days", d.soon)):
+        if not cases or shown >= MAX_LISTED:
             continue
         blocks.append(Text(f"*{title}*"))
-        for case in cases:
-            if shown >= MAX_LISTED:
-                break
+        for case in cases[:MAX_LISTED - shown]:
             blocks.append(Text(case_line(case, standing(case.due, today, cal).words())))
             blocks.append(case_buttons(case))
             shown += 1
-    hidden = len(overdue) + len(soon) - shown
+    hidden = d.n_overdue + d.n_soon - shown
     rest = []
     if hidden:
-        rest.append(f"{hidden} more due soon or overdue")
-    if later:
-        rest.append(f"{later} due later")
-    if paused:
-        rest.append(f"{paused} with the clock stopped while you wait for the requester")
+        rest.append(f"{hidden} more overdue or due soon")
+    if d.later:
+        rest.append(f"{d.later} due later")
+    if d.paused:
+        rest.append(f"{d.paused} with the clock stopped while you wait for the requester")
     if rest:
         blocks.append(Text("Also open: " + "; ".join(rest) + ". `foi list` shows them all."))
     blocks.append(Note(f"{day_text(today)}. Requests have statutory time limits (8.1): FOI and EIR 20 working "

@@ -55,14 +55,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("year", "seq", name=op.f("uq_foi_cases_year_seq")),
     )
     with op.batch_alter_table("foi_cases", schema=None) as batch_op:
-        batch_op.create_index("ix_foi_cases_state_owner", ["state", "owner_email"], unique=False)
-        batch_op.create_index("ix_foi_cases_state_due", ["state", "due"], unique=False)
+        batch_op.create_index("ix_foi_cases_digest", ["state", "owner_email", "due", "created_at", "kind",
+                                                      "extended", "reference"], unique=False)
         batch_op.create_index("ix_foi_cases_email_state", ["email_state"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("foi_cases", schema=None) as batch_op:
         batch_op.drop_index("ix_foi_cases_email_state")
-        batch_op.drop_index("ix_foi_cases_state_due")
-        batch_op.drop_index("ix_foi_cases_state_owner")
+        batch_op.drop_index("ix_foi_cases_digest")
     op.drop_table("foi_cases")
