@@ -322,6 +322,7 @@ def dates_of_birth(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
 # --- house number + street addresses ---------------------------------------------
 
 _CAP_WORD = re.compile(r"\b[A-Z][A-Za-z']+")
+_OUR_THING = re.compile(r"\bour (?:[a-z']+ )?[a-z]+")
 _TIME_PREP = re.compile(r"(?i)\b(?:at|from|until|till|by|before|after|around|about)\s+$")
 
 
@@ -352,7 +353,10 @@ def _venue_before(text: str, start: int, cfg: DetectorConfig) -> bool:
     if any(p in low for p in cfg.venue_phrases):
         return True
     words = _CAP_WORD.findall(before)[-6:]  # capitalised: a venue's name, "Corn Exchange"
-    return any(w.lower() in cfg.venue_words for w in words)
+    if any(w.lower() in cfg.venue_words for w in words):
+        return True
+    # "our museum in Bury St Edmunds, 7 Angel Hill": the organisation's own venue
+    return any(w in cfg.venue_words for m in _OUR_THING.finditer(low) for w in m.group().split()[1:])
 
 
 def _in_own_building(text: str, start: int, end: int, own: OwnIndex) -> bool:

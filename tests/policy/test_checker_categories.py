@@ -180,6 +180,9 @@ NOT_CAUGHT = [
     ("staff", "The event is at Christchurch Park on Saturday", {"personal_data"}),
     ("staff", "Come along to Ipswich Corn Exchange, King Street, Ipswich IP1 1EL", {"personal_data"}),
     ("staff", "The jobs fair is held at 15 Princes Street, Ipswich from 10am", {"personal_data"}),
+    ("staff", "Our museum in Bury St Edmunds, 7 Angel Hill, IP33 1UZ, is open daily", {"personal_data"}),
+    ("staff", "Thanks for the request. Please DM us your email and we will pass that on to the FOI team",
+     {"foi_request", "personal_data"}),
     ("staff", "Meet at 10 Christchurch Park by the mansion for the history walk", {"personal_data"}),
     ("staff", "Join us at Christchurch Park on Saturday for the summer fair", set(SEVERITY)),
     # road and junction numbers are not number plates
