@@ -120,7 +120,8 @@ async def bench(runs: int) -> int:
                 room.sort()
                 p95 = room[max(0, int(len(room) * 0.95) - 1)]
                 worst = max(worst, room[-1])
-                print(f"  {platform:5}  command -> room with card and members: median {statistics.median(room) * 1000:6.0f} ms"
+                median = statistics.median(room)
+                print(f"  {platform:5}  command -> room with card and members: median {median * 1000:6.0f} ms"
                       f"  p95 {p95 * 1000:6.0f} ms  max {room[-1] * 1000:6.0f} ms")
                 print(f"  {platform:5}  command -> everything done (posts, STOP DMs, summary): median "
                       f"{statistics.median(done) * 1000:6.0f} ms  max {max(done) * 1000:6.0f} ms")

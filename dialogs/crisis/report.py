@@ -104,7 +104,8 @@ async def markdown(svc, crisis_id: int) -> str:
     out += ["", f"## Response checklist ({len(ticks)} of {len(texts.RESPONSE_CHECKLIST)} ticked)", ""]
     for key, label in texts.RESPONSE_CHECKLIST:
         t = ticks.get(key)
-        out.append(f"- [x] {label} – {_md(t.ticked_by_name)}, {cards.when(t.ticked_at, tz)}" if t else f"- [ ] {label}")
+        out.append(f"- [x] {label} – {_md(t.ticked_by_name)}, {cards.when(t.ticked_at, tz)}" if t
+                   else f"- [ ] {label}")
     out += ["", "## Post-crisis review", ""]
     if crisis.review:
         out.append(f"Completed by {await names(crisis.review_by)}, {cards.when(crisis.review_at, tz)}.")

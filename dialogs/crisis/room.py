@@ -57,8 +57,9 @@ async def find(svc, inv, crisis_id: int | None = None, *, active_only: bool = Tr
             crisis = actives[0]
         else:
             listing = "; ".join(f"{c.id}: {cards.account_names(c)} ({cards.room_label(c)})" for c in actives)
+            example = cards.cmd(inv.platform, f"status #{actives[0].id}")
             raise BadInput(f"There are {len(actives)} active crises – {listing}. Use the command in the crisis's "
-                           f"room, or give its number first, e.g. `{cards.cmd(inv.platform, 'status #' + str(actives[0].id))}`.")
+                           f"room, or give its number first, e.g. `{example}`.")
     if active_only and crisis.status != "active":
         raise BadInput(f"Crisis {crisis.id} ({cards.account_names(crisis)}) ended "
                        f"{cards.when(crisis.ended_at, svc.config.tz)}, so nothing more can be changed. "
