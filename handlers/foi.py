@@ -19,7 +19,7 @@ from storage.claims import first_delivery
 
 from .registry import Daily, Every, action, command, form, shortcut, sweep
 
-USAGE = "foi [list | done REF | reassign REF @person | clarify REF | resume REF | extend REF]"
+USAGE = "foi [list | show REF | done REF | reassign REF @person | clarify REF | resume REF | extend REF]"
 _SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _SLACK_MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
 
@@ -30,6 +30,7 @@ def _help(platform: str) -> Ephemeral:
         "*FOI, EIR and subject access requests* (8.1)\n"
         f"`{p}foi` – forward a request to Information Management (or use *Forward as FOI request* on the message)\n"
         f"`{p}foi list` – your open cases (Information Management: everyone's)\n"
+        f"`{p}foi show REF` – one case, with the question and the requester's details\n"
         f"`{p}foi done REF` – the requester has had the answer; reminders stop\n"
         f"`{p}foi reassign REF @person` – hand a case to someone else\n"
         f"`{p}foi clarify REF` / `{p}foi resume REF` – stop the clock while you wait for the requester, restart it\n"
@@ -54,8 +55,8 @@ async def _person_email(svc, raw: str) -> str:
     candidate = m.group(1) if m else raw.strip("<>")
     if looks_like_email(candidate):
         return candidate.lower()
-    raise BadInput(f"I couldn't tell who `{raw}` is. Mention them (so the name turns into a link) or give their "
-                   "email address.")
+    raise BadInput(f"I couldn't tell who `{raw}` is. Give their email address (in Slack you can also @mention "
+                   "them, so the name turns into a link).")
 
 
 @shortcut("forward_foi", "Forward as FOI request",
@@ -73,6 +74,8 @@ async def foi_command(svc, inv):
     sub, rest, email = words[0].lower(), words[1:], inv.user.email
     if sub == "list":
         return Ephemeral(await actions.list_cases(svc, email))
+    if sub == "show":
+        return Ephemeral(await actions.show(svc, email, _one_ref(rest, sub)))
     if sub in ("done", "close"):
         outcome = rest[1].lower() if len(rest) > 1 else "answered"
         if outcome not in OUTCOMES:

@@ -14,7 +14,7 @@ from dialogs.errors import NotAllowed
 from . import cases as repo
 from . import texts
 from .reports import list_message
-from .rules import SHORT_KIND, day_text, rule_text
+from .rules import day_text, rule_text, standing
 
 log = logging.getLogger(__name__)
 
@@ -112,5 +112,11 @@ async def list_cases(svc, email: str | None) -> Message:
     return list_message(svc.today(), found, cal, svc.config.display_name, everyone)
 
 
-def describe(case) -> str:
-    return f"{case.reference} ({SHORT_KIND[case.kind]}, due {day_text(case.due)})"
+async def show(svc, email: str | None, raw_ref: str) -> Message:
+    """The case with the question and requester: only for its owner and Information Management."""
+    by = _need_email(email)
+    case = await repo.get_case(svc, repo.parse_reference(raw_ref))
+    if not repo.may_manage(svc, case, by):
+        raise NotAllowed(f"Only the case owner or Information Management can see {case.reference}'s details.")
+    words = standing(case.due, svc.today(), await working_calendar(svc)).words()
+    return texts.case_details(case, svc.config.display_name(case.owner_email), words)

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
 INTERACTIVE_BUDGET = 2.0     # seconds a form submission waits for the mail server (Slack wants an answer in 3)
 RETRY_BATCH = 200
+ANNOUNCE_FOR = timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,9 @@ async def retry_deliveries(svc, now) -> int:
             select(FoiCase.id).where(FoiCase.redacted_at.is_(None), or_(
                 FoiCase.email_state == "pending",
                 (FoiCase.email_state == "sending") & (FoiCase.email_claimed_at < stale),
-                FoiCase.announced_at.is_(None))).order_by(FoiCase.id).limit(RETRY_BATCH)))
+                # A channel the bot was never added to is a set-up problem: stop retrying after a while.
+                FoiCase.announced_at.is_(None) & (FoiCase.created_at > now - ANNOUNCE_FOR)))
+            .order_by(FoiCase.id).limit(RETRY_BATCH)))
     sent = 0
     for case_id in ids:
         outcome = await deliver(svc, case_id)

@@ -170,9 +170,8 @@ def announcement(case, *, creator_label: str, owner_label: str, im_address: str 
         Header(head),
         Text(f"{creator_label} forwarded a request for information received as {VISIBILITY.get(case.visibility)}."
              f" It is due on *{day_text(case.due)}*."),
-        Fields([("Reference", case.reference), ("Received", day_text(case.received)),
-                ("Owner", owner_label), ("Link", case.link or "not given")]),
-        Note("The question and the requester's details went by email to "
+        Fields([("Reference", case.reference), ("Received", day_text(case.received)), ("Owner", owner_label)]),
+        Note("The question, the link and the requester's details went by email to "
              f"{im_address or 'Information Management'}, not into chat. 8.1: tell the Communications Team about "
              "every request."),
         text=head)
@@ -217,3 +216,21 @@ def due_changed_dm(changes: list[tuple[str, date, date]], why: str) -> Message:
     return message(Text(f"{why}, so the due dates of your FOI cases have changed:\n{lines}"),
                    Note("Working days leave out weekends and bank holidays anywhere in the UK (FOIA s10(6))."),
                    text="Your FOI due dates have changed")
+
+
+def case_details(case, owner_label: str, cal_standing: str) -> Message:
+    """`foi show REF`, for the owner and Information Management: the case with its personal details, if kept."""
+    if case.redacted_at is not None:
+        held = [Note("The question, the link and the requester's details were removed under the retention "
+                     "period; the reference, dates and outcome are kept.")]
+    else:
+        requester = ", ".join(p for p in (case.requester_handle, case.requester_email) if p) or "not given"
+        held = [Fields([("Requester", requester), ("Link", case.link or "not given")]),
+                CopyText(case.question or "", label="The question, as received")]
+    state = {"open": cal_standing, "clarifying": "clock stopped while waiting for the requester",
+             "closed": f"closed ({case.outcome})"}[case.state]
+    emailed = "emailed" if case.email_state == "sent" else "not yet sent (the bot is retrying)"
+    last = case_buttons(case) if case.state != "closed" else Note("Closed cases get no reminders.")
+    return message(Header(f"{case.reference}: {state}"), case_fields(case, owner_label),
+                   Text(f"Email to Information Management: {emailed}."), *held, last,
+                   text=f"{case.reference}: {state}")

@@ -187,3 +187,55 @@ async def test_proclaimed_holiday_recomputes_open_cases_and_tells_owners(two):
         await add_holiday(a, date(2026, 11, 20), "Again", "comms@example.gov.uk")
     with pytest.raises(BadInput):
         await add_holiday(a, date(2026, 11, 21), "A Saturday", "comms@example.gov.uk")
+
+
+class FlakySender(RecordingSender):
+    """Fails the first send to one user: as a 429 with Retry-After, or as a plain failure."""
+
+    def __init__(self, sent, fail_user, status=None):
+        super().__init__(sent)
+        self.fail_user, self.status, self.failed = fail_user, status, False
+
+    async def dm(self, user_id, message):
+        if user_id == self.fail_user and not self.failed:
+            self.failed = True
+            err = RuntimeError("send failed")
+            err.status, err.headers = self.status, {"Retry-After": "3"}
+            raise err
+        return await super().dm(user_id, message)
+
+
+def fake_pacer():
+    from dialogs.foi.pacing import Pacer
+
+    clock = [0.0]
+
+    async def sleep(seconds):
+        clock[0] += seconds
+
+    return Pacer(monotonic=lambda: clock[0], sleep=sleep)
+
+
+async def test_a_429_holds_the_platform_and_the_send_is_retried(two):
+    a, _, clock, sent = two
+    await make_cases(a, owners=3, per_owner=1)
+    a.notifier.senders["slack"] = FlakySender(sent, "UOWN1", status=429)
+    a.extras["foi_pacer"] = pacer = fake_pacer()
+    now = london(2026, 12, 2, 9, 0)
+    tally = await send_digests(a, now, await working_calendar(a))
+    assert tally == {"sent": 3} and pacer.holds == 1 and pacer.waited >= 3
+    assert sorted(s[1] for s in sent if s[0] == "dm") == ["UOWN0", "UOWN1", "UOWN2"]
+
+
+async def test_a_failed_digest_is_sent_by_the_next_retry_sweep(two):
+    from handlers.foi import foi_retry_sweep
+
+    a, _, clock, sent = two
+    await make_cases(a, owners=2, per_owner=1)
+    a.notifier.senders["slack"] = FlakySender(sent, "UOWN0")
+    a.extras["foi_pacer"] = fake_pacer()
+    tally = await send_digests(a, london(2026, 12, 2, 9, 0), await working_calendar(a))
+    assert tally == {"sent": 1, "failed": 1}
+    await foi_retry_sweep(a, london(2026, 12, 2, 9, 15))
+    await foi_retry_sweep(a, london(2026, 12, 2, 9, 30))
+    assert sorted(s[1] for s in sent if s[0] == "dm") == ["UOWN0", "UOWN1"]

@@ -143,3 +143,12 @@ async def test_sfrs_staff_are_reminded_of_8_2_2_5(foi_bot):
     await foi_bot.slack_shortcut("forward_foi", "How many crew were on the engine at the Ipswich fire?",
                                  user="UFIRE")
     assert "8.2 2.5" in str(foi_bot.last_view()["blocks"])
+
+
+async def test_show_gives_the_owner_the_question_and_nobody_else(foi_bot):
+    await forward(foi_bot)
+    shown = await say(foi_bot, "foi show FOI-2026-0001")
+    assert "How many parking fines were issued in 2025?" in shown and "Email to Information Management: emailed" in shown
+    assert "How many parking fines" in await say(foi_bot, "foi show FOI-2026-0001", user="UIM")
+    refused = await say(foi_bot, "foi show FOI-2026-0001", user="UOTHER")
+    assert "Only the case owner or Information Management" in refused and "parking" not in refused
