@@ -11,7 +11,6 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.support.server import ORG_FILE
-from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 
 
 def run(*args: str, database_url: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
