@@ -299,6 +299,7 @@ def _load_detector_config(ld: _Loader, table: dict) -> det.DetectorConfig:
         home_phrases=tuple(p.lower() for p in ld.str_list(table, "home_phrases", where, [])),
         not_plates=wl("not_plates"),
         name_stopwords=wl("name_stopwords"),
+        role_mailboxes=wl("role_mailboxes") if "role_mailboxes" in table else frozenset(),
         phone_allow_types=frozenset(det.PHONE_TYPES[t] for t in types),
         address_re=det.compile_address_re(suffixes),
     )

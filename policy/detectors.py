@@ -44,6 +44,7 @@ class DetectorConfig:
     home_phrases: tuple[str, ...] = ()  # "lives at": a venue word nearby doesn't make it public
     not_plates: frozenset[str] = frozenset()  # 3-letter words that follow road numbers
     name_stopwords: frozenset[str] = frozenset()
+    role_mailboxes: frozenset[str] = frozenset()  # "enquiries", "customer", "services": shared mailboxes
     phone_allow_types: frozenset[int] = frozenset()
     address_re: re.Pattern | None = field(default=None, compare=False)
 
@@ -171,7 +172,8 @@ def phones(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
 
 # --- email addresses -------------------------------------------------------------
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+_EMAIL = re.compile(r"([A-Za-z0-9._%+'-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+_MAILBOX_PARTS = re.compile(r"[a-z]+")
 
 
 def emails(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
@@ -179,9 +181,12 @@ def emails(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
         return []
     hits = []
     for m in _EMAIL.finditer(text):
-        domain = m.group(1).lower()
+        domain = m.group(2).lower()
         if any(domain == d or domain.endswith("." + d) for d in own.domains):
             continue
+        parts = _MAILBOX_PARTS.findall(m.group(1).lower())
+        if parts and all(p in cfg.role_mailboxes for p in parts):
+            continue  # a shared mailbox (enquiries@, customer.services@) names no one
         hits.append(Hit(m.start(), m.end(), "email"))
     return hits
 

@@ -137,6 +137,8 @@ CAUGHT = [
     ("personal", "Speaking on behalf of the council, we will not fund this", "speaking_for_council", "3.7", None),
     ("personal", "In my role as Head of Libraries at Suffolk County Council I can say this is nonsense",
      "speaking_for_council", "3.7", None),
+    ("personal", "As a social worker for Suffolk County Council I think the new policy is a disaster",
+     "speaking_for_council", "3.7", "As a social worker for Suffolk County Council"),
     ("member", "The council's position is that the road will not be built", "speaking_for_council", "MG 3.1",
      None),
     # foi_request (advice): 8.1
@@ -181,6 +183,9 @@ NOT_CAUGHT = [
     ("staff", "Come along to Ipswich Corn Exchange, King Street, Ipswich IP1 1EL", {"personal_data"}),
     ("staff", "The jobs fair is held at 15 Princes Street, Ipswich from 10am", {"personal_data"}),
     ("staff", "Our museum in Bury St Edmunds, 7 Angel Hill, IP33 1UZ, is open daily", {"personal_data"}),
+    ("staff", "Contact the team at enquiries@suffolklibraries.co.uk or customer.services@ipswich.gov.uk",
+     {"personal_data"}),
+    ("staff", "Please do not share personal information in the comments. DM us instead", {"foi_request"}),
     ("staff", "Thanks for the request. Please DM us your email and we will pass that on to the FOI team",
      {"foi_request", "personal_data"}),
     ("staff", "Meet at 10 Christchurch Park by the mansion for the history walk", {"personal_data"}),

@@ -56,6 +56,8 @@ def test_emails_except_our_own_domains_and_subdomains():
     text = "write to jo@gmail.com, info@suffolk.gov.uk, x@fire.suffolkfire.gov.uk or y@notsuffolk.gov.uk"
     assert found(det.emails, text, OWN) == ["jo@gmail.com", "y@notsuffolk.gov.uk"]
     assert found(det.emails, "follow @SuffolkCC on X") == []
+    assert found(det.emails, "enquiries@suffolklibraries.co.uk, dave.enquiries@gmail.com") == [
+        "dave.enquiries@gmail.com"]
 
 
 # --- postcodes --------------------------------------------------------------------------
