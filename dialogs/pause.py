@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.messages import Fields, Header, Message, Note, Text, message
 from storage.events import record_event
-from storage.identity import identities_by_email
+from storage.identity import identities_by_email, remember_identity
 from storage.models.pause import MourningPause
 
 from .errors import BadInput, NotAllowed, NotFound
@@ -69,7 +69,19 @@ async def name_of(svc, email: str | None) -> str:
         return name
     async with svc.db.sessions() as session:
         rows = await identities_by_email(session, email)
-    return next((r.name for r in rows if r.name), email)
+    for row in rows:
+        if row.name:
+            return row.name
+    for row in rows:   # found by an email lookup, which gives no name: ask the platform once and remember it
+        sender = svc.notifier.senders.get(row.platform)
+        try:
+            _, name = await sender.user_email(row.user_id) if sender else (None, None)
+        except Exception:
+            continue
+        if name:
+            await remember_identity(svc.db, row.platform, row.user_id, email, name, svc.now())
+            return name
+    return email
 
 
 # --- reading -----------------------------------------------------------------------------------------------------
