@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from sqlalchemy import select
+
 from bot.messages import Ephemeral, Fields, Form, FormErrors, Input, PersonRef, Text, message
 from dialogs.posting_state import posting_state
 from storage.events import record_event
@@ -96,6 +98,10 @@ async def submit(svc, user: PersonRef, values: dict):
                                    "or ask the Communications Team to add them (2.7).")
     if not text["budget_code"]:
         errors["budget_code"] = "Give the budget code the Communications Team should charge (2.7)."
+    if not errors.get("link"):
+        waiting = await _waiting_for(svc, requester, text["link"])
+        if waiting:  # a second press of Submit, or a retried delivery
+            errors["link"] = f"You already asked for this post to be boosted ({waiting}); `status` shows where it is."
     if errors:
         return FormErrors(errors, form=boost_form(errors, {**text, "start": start, "end": end},
                                                   values.get("budget_holder")))
@@ -122,6 +128,16 @@ async def submit(svc, user: PersonRef, values: dict):
     return Ephemeral(message(Text(
         f"Thanks: your boost request {approvals.ref(req)} has gone to {nm[holder]} to approve the spend, then to "
         f"the Communications Team, who will arrange it (2.7). `status` shows where it stands.")))
+
+
+async def _waiting_for(svc, requester: str, link: str) -> str | None:
+    async with svc.db.sessions() as s:
+        for req in await s.scalars(select(ApprovalRequest).where(
+                ApprovalRequest.kind == "boost", ApprovalRequest.requester == requester,
+                ApprovalRequest.state.in_(approvals.OPEN))):
+            if req.details.get("link") == link:
+                return approvals.ref(req)
+    return None
 
 
 def _title(req: ApprovalRequest) -> str:

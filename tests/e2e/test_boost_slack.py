@@ -85,6 +85,13 @@ async def test_budget_holder_then_comms_then_arranged(bot):
     assert (await events(bot, "boost_request"))[1].details["confirmed"] == "HW-4412"
 
 
+async def test_the_same_post_is_not_filed_twice_while_waiting(bot):
+    await slack_request_boost(bot)
+    ack = await slack_request_boost(bot)
+    assert "You already asked for this post to be boosted (BR-1)" in ack["errors"]["link"]
+    assert len(await requests(bot, "boost")) == 1
+
+
 async def test_rejection_at_either_step_needs_a_reason(bot):
     await slack_request_boost(bot)
     req = await only_request(bot, "boost")
