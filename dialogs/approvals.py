@@ -344,6 +344,8 @@ async def prepare(svc, actor: str | None, value: str) -> tuple[ApprovalRequest, 
     rid, step_no = parse_value(value)
     req = await load(svc, rid)
     step_no = req.step if step_no is None else step_no
+    if not 0 <= step_no < len(req.steps):
+        raise NotFound("That button is out of date. Please use `status` to see where things stand.")
     step = steps_of(req)[step_no]
     check_may_decide(svc, req, step, actor)
     if req.state != PENDING or req.step != step_no:
