@@ -18,7 +18,7 @@ CATEGORY_LABELS = {
     "children": "Children", "political": "Party-political content", "controversial": "Controversial subject",
     "paid_promotion": "Paid promotion", "campaign": "Campaign", "copyright": "Copyright",
     "speaking_for_council": "Speaking for the council", "foi_request": "Request for information",
-    "mourning_pause": "Mourning pause", "crisis": "Crisis", "image": "Photo",
+    "mourning_pause": "Mourning pause", "crisis": "Crisis", "image_location": "Location in the photo",
 }
 
 
@@ -55,6 +55,16 @@ def parse_check_args(args: str) -> tuple[str | None, str | None, str]:
     return profile, account, text
 
 
+def account_named_in(config, text: str) -> str | None:
+    """An account from the organisation file that the draft names ("Suffolk Highways"), so a crisis on it
+    applies without the person saying `--account`."""
+    lowered = text.lower()
+    for key, account in config.accounts.items():
+        if account.name.lower() in lowered:
+            return key
+    return None
+
+
 async def run_check(svc, *, text: str, actor: str | None, platform: str, channel: str | None = None,
                     profile: str | None = None, account: str | None = None, has_image: bool = False,
                     image_gps: tuple[float, float] | None = None) -> tuple[CheckResult, str]:
@@ -63,7 +73,7 @@ async def run_check(svc, *, text: str, actor: str | None, platform: str, channel
         raise BadInput("There's no text to check. Paste the draft after the command, "
                        "e.g. `check Join us at the library on Saturday`.")
     profile = profile or svc.config.profile_for(actor, channel)
-    state = await posting_state(svc, account)
+    state = await posting_state(svc, account or account_named_in(svc.config, text))
     result = check(text, profile=profile, has_image=has_image, own=own_contacts(svc.config), state=state,
                    image_gps=image_gps)
     async with svc.db.transaction() as session:

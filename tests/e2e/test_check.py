@@ -38,7 +38,7 @@ async def test_shortcut_verdict_is_private_cites_sections_and_offers_next_steps(
     labels = [b["text"]["text"] for b in _buttons(reply)]
     assert labels == ["Ask for sign-off", "Show the posting checklist"]
     # Nothing went to the channel: the verdict is for the person who asked.
-    assert bot.slack.of("chat.postMessage") == []
+    assert bot.slack.to("CGENERAL") == [] and bot.slack.to("CGENERAL", "chat.postEphemeral") == []
 
 
 async def test_the_checked_text_is_never_stored(bot):
@@ -181,3 +181,48 @@ async def test_teams_action_button_in_the_dialog_opens_the_signoff_form(bot):
     status, body = await bot.teams_invoke("composeExtension/submitAction", {"data": data})
     assert "Sent to manager@example.gov.uk" in json.dumps(body)
     assert "Sign-off requested" in bot.teams_to("29:manager")
+
+
+async def test_during_a_crisis_posts_for_the_account_need_the_crisis_approver(bot):
+    await bot.slack_command("/crisis", "start highways Residents are furious about our post on the A12",
+                            user="USTAFF")
+    from tests.e2e.test_crisis_support import crisis
+
+    room = (await crisis(bot, 1)).room_id
+    await bot.slack_command("/crisis", "approver <@UCOMMS2|cat.comms>", user="UCOMMS", channel=room)
+    await bot.slack_command("/smpolicy", f"check --account highways {FAIR_POST}", user="USTAFF")
+    reply = bot.slack.responses()[-1].text()
+    assert "Get sign-off before you post this" in reply
+    assert "comms2@example.gov.uk" in reply and "(4.3)" in reply
+    # Naming the account in the draft is enough; another account is not affected.
+    await bot.slack_shortcut("is_this_ok", f"Test Highways update: {FAIR_POST}")
+    assert "comms2@example.gov.uk" in bot.slack.responses()[-1].text()
+    await bot.slack_command("/smpolicy", f"check --account parks {FAIR_POST}", user="USTAFF")
+    assert "This looks OK to post" in bot.slack.responses()[-1].text()
+
+
+async def test_during_a_mourning_pause_every_post_is_stop(bot):
+    await bot.slack_command("/smpolicy", "pause start 10 Death of a senior member of the Royal Family",
+                            user="UCOMMS")
+    await bot.slack_command("/smpolicy", f"check {FAIR_POST}", user="USTAFF")
+    reply = bot.slack.responses()[-1].text()
+    assert "Stop – please don't post this as it is" in reply
+    assert "(4.4)" in reply
+
+
+async def test_command_line_gives_the_same_result(bot, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.support.server import ORG_FILE
+
+    env = {**os.environ, "SMPOLICY_CONFIG": str(ORG_FILE)}
+    proc = subprocess.run([sys.executable, "-m", "bot", "check", "--json", CLOSURE_POST], capture_output=True,
+                          text=True, env=env, timeout=60)
+    cli = json.loads(proc.stdout)
+    await bot.slack_command("/smpolicy", f"check {CLOSURE_POST}")
+    async with bot.svc.db.sessions() as session:
+        event = (await session.scalars(select(Event).where(Event.subject_kind == "check"))).one()
+    assert cli["verdict"] == event.to_state == "sign_off"
+    assert [f["category"] for f in cli["findings"]] == event.details["categories"]
