@@ -53,17 +53,21 @@ async def test_comms_starts_a_pause_and_every_administrator_is_asked_to_check(bo
     assert actions == ["started", "administrators_asked"]
 
 
-async def test_while_paused_the_checker_says_stop_boosts_are_refused_and_replies_carry_a_banner(bot):
-    # The "check" chat command belongs to another workflow; its dialog reads the same posting state.
-    from dialogs.checking import run_check
+FAIR_POST = "Join us at the library on Saturday for stories and songs"
 
+
+async def test_while_paused_the_checker_says_stop_boosts_are_refused_and_replies_carry_a_banner(bot):
+    await bot.slack_shortcut("is_this_ok", FAIR_POST, user="USTAFF")
+    assert "Stop" not in last_reply(bot)
     await bot.slack_command("/smpolicy", START, user="UCOMMS")
     state = await posting_state(bot.svc)
     assert state.pause_reason == "Death of a senior royal, until the end of Thursday 10 December"
-    result, _ = await run_check(bot.svc, text="Join us at the library on Saturday for stories and songs",
-                                actor="staff@example.gov.uk", platform="slack")
-    assert result.verdict == "stop"
-    assert any(f.section == "4.4" for f in result.findings)
+    await bot.slack_shortcut("is_this_ok", FAIR_POST, user="USTAFF")   # "Is this OK to post?"
+    reply = last_reply(bot)
+    assert "Stop – please don't post this as it is" in reply and "(4.4)" in reply
+    assert "Death of a senior royal, until the end of Thursday 10 December" in reply
+    await bot.slack_command("/smpolicy", f"check --account highways {FAIR_POST}", user="UOTHER")
+    assert "Stop – please don't post this as it is" in last_reply(bot)
     await bot.slack_command("/smpolicy", "boost", user="USTAFF")
     assert "Boosts are on hold: Death of a senior royal" in last_reply(bot)
     assert bot.slack.of("views.open") == []
@@ -116,6 +120,8 @@ async def test_daily_reminder_goes_once_a_day_and_the_pause_ends_itself(bot):
     assert row.ended_by == "system" and row.active is None and row.told_ended_at is not None
     await bot.slack_command("/smpolicy", "help", user="USTAFF")
     assert "Mourning pause (4.4): posting is paused" not in bot.slack.responses()[-1].text()
+    await bot.slack_shortcut("is_this_ok", FAIR_POST, user="USTAFF")
+    assert "Stop" not in last_reply(bot) and "(4.4)" not in last_reply(bot)
 
 
 async def test_restart_in_the_middle_keeps_the_pause_its_banner_and_one_reminder_a_day(bot):

@@ -50,6 +50,10 @@ async def test_pause_in_teams_end_to_end(teams_bot):
     first_block = last.activity["attachments"][0]["content"]["body"][0]
     assert first_block["isSubtle"] is True and "Mourning pause (4.4): posting is paused" in first_block["text"]
 
+    await bot.teams_say("check Join us at the library on Saturday for stories and songs", user="29:other")
+    checked = bot.teams.in_conversation("a:personal-29:other")[-1].text()
+    assert "Stop – please don't post this as it is" in checked and "(4.4)" in checked
+
     await bot.teams_say("boost", user="29:staff")
     assert "Boosts are on hold" in bot.teams.in_conversation("a:personal-29:staff")[-1].text()
 
