@@ -409,8 +409,8 @@ async def status(svc, viewer: str | None) -> Message:
         return message(Text(text))
     tz = svc.config.tz
     started = pause.started_at.astimezone(tz).date()
-    day_no = (svc.today() - started).days + 1
-    text = (f"⏸️ *Posting is paused* for {pause.reason} (4.4): day {day_no} of {(last_day(pause, tz) - started).days + 1}, "
+    day_no, of = (svc.today() - started).days + 1, (last_day(pause, tz) - started).days + 1
+    text = (f"⏸️ *Posting is paused* for {pause.reason} (4.4): day {day_no} of {of}, "
             f"until the end of {day_words(last_day(pause, tz), svc.today())}. Started by "
             f"{await name_of(svc, pause.started_by)} on {day_words(started, svc.today())}. Don't post or "
             "schedule anything until it ends.")
