@@ -31,7 +31,7 @@ DEFAULT_REASON = "national mourning"
 MAY_CHANGE = ("comms_team", "head_of_comms")   # 4.4: "The Communications Team typically initiates this pause"
 KIND = "pause"
 SEND_AT_ONCE = 8            # DMs in flight together: quick for a long register, gentle on rate limits
-USAGE = "pause [start [days|last day YYYY-MM-DD] [reason] | until YYYY-MM-DD | end]"
+USAGE = "pause [start [days] [reason] | until YYYY-MM-DD | end]"
 
 
 # --- dates as people read them ---------------------------------------------------------------------------------
@@ -373,7 +373,11 @@ async def _post_comms(svc, msg: Message | str, claim: tuple[str, str]) -> None:
 
 # --- what people see in reply ------------------------------------------------------------------------------------
 
-def started_reply(svc, pause: MourningPause, admins: int, missed: list[str]) -> Message:
+def _cmd(platform: str | None, text: str) -> str:
+    return f"`/smpolicy {text}`" if platform == "slack" else f"`{text}`"
+
+
+def started_reply(svc, pause: MourningPause, admins: int, missed: list[str], platform: str | None = None) -> Message:
     until = day_words(last_day(pause, svc.config.tz), svc.today())
     lines = [f"⏸️ *Mourning pause started* (4.4): posting is paused for {pause.reason}, {pause.days} day(s) "
              f"including today, until the end of {until}. It ends itself then and I'll tell everyone."]
@@ -387,25 +391,26 @@ def started_reply(svc, pause: MourningPause, admins: int, missed: list[str]) -> 
         lines.append(f"I couldn't reach {', '.join(missed)} on Slack or Teams: please contact them another way.")
     lines.append("“Is this OK to post?” now says stop for every post and boosts are refused. Please also turn "
                  "off publishing in the single access platform (4.4, 5).")
-    lines.append("`pause until YYYY-MM-DD` moves the last day (say, once the funeral is announced); `pause end` "
-                 "ends it early.")
+    lines.append(f"{_cmd(platform, 'pause until YYYY-MM-DD')} moves the last day (say, once the funeral is "
+                 f"announced); {_cmd(platform, 'pause end')} ends it early.")
     return message(Text("\n".join(lines)))
 
 
-async def already_reply(svc, pause: MourningPause) -> Message:
+async def already_reply(svc, pause: MourningPause, platform: str | None = None) -> Message:
     return message(Text(
         f"A mourning pause is already on, so I haven't started another: {pause.reason}, started by "
         f"{await name_of(svc, pause.started_by)} on {day_words(pause.started_at.astimezone(svc.config.tz).date())}"
-        f", until the end of {day_words(last_day(pause, svc.config.tz), svc.today())}. Use `pause until "
-        "YYYY-MM-DD` to change the last day, or `pause end` to end it."))
+        f", until the end of {day_words(last_day(pause, svc.config.tz), svc.today())}. Use "
+        f"{_cmd(platform, 'pause until YYYY-MM-DD')} to change the last day, or {_cmd(platform, 'pause end')} to "
+        "end it."))
 
 
-async def status(svc, viewer: str | None) -> Message:
+async def status(svc, viewer: str | None, platform: str | None = None) -> Message:
     pause = await current(svc)
     may = svc.config.has_role(viewer, *MAY_CHANGE)
     if pause is None:
         text = "Posting isn't paused. A mourning pause (4.4) is started by the Communications Team"
-        text += ": `pause start [days] [reason]` (10 days if you don't say)." if may else "."
+        text += f": {_cmd(platform, 'pause start [days] [reason]')} (10 days if you don't say)." if may else "."
         return message(Text(text))
     tz = svc.config.tz
     started = pause.started_at.astimezone(tz).date()
@@ -415,7 +420,8 @@ async def status(svc, viewer: str | None) -> Message:
             f"{await name_of(svc, pause.started_by)} on {day_words(started, svc.today())}. Don't post or "
             "schedule anything until it ends.")
     if may:
-        text += "\n`pause until YYYY-MM-DD` moves the last day; `pause end` ends it now."
+        text += (f"\n{_cmd(platform, 'pause until YYYY-MM-DD')} moves the last day; {_cmd(platform, 'pause end')} "
+                 "ends it now.")
     return message(Text(text))
 
 

@@ -164,7 +164,7 @@ def section_message(s: Section, platform: str) -> Message:
     return message(*blocks, text=f"{cite(s)} {s.title}")
 
 
-@command("smpolicy", "section", "Show a section of the policy in full, e.g. `section 3.4`.",
+@command("smpolicy", "section", "Show a section of the policy in full, e.g. 3.4 or MG 5.4.",
          usage="section <number>")
 async def section_command(svc, inv):
     ref = inv.args.strip()

@@ -19,16 +19,16 @@ async def pause_command(svc, inv):
             else (pause.DEFAULT_DAYS, pause.DEFAULT_REASON)      # a refusal should not complain about the days
         row, started = await pause.start(svc, email, days, reason)
         if not started:
-            return Ephemeral(await pause.already_reply(svc, row))
+            return Ephemeral(await pause.already_reply(svc, row, inv.platform))
         admins, missed = await pause.announce_start(svc, row)
-        return Ephemeral(pause.started_reply(svc, row, admins, missed))
+        return Ephemeral(pause.started_reply(svc, row, admins, missed, inv.platform))
     if sub == "end":
         row = await pause.end(svc, email)
         return Ephemeral(pause.ended_reply(svc, len(await pause.administrators(svc))))
     if sub == "until":
         row, old_last = await pause.change_end(svc, email, rest.strip())
         return Ephemeral(await pause.announce_move(svc, row, old_last))
-    return Ephemeral(await pause.status(svc, email))
+    return Ephemeral(await pause.status(svc, email, inv.platform))
 
 
 @banner

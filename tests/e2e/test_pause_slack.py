@@ -38,6 +38,7 @@ async def test_comms_starts_a_pause_and_every_administrator_is_asked_to_check(bo
     assert "Mourning pause started" in reply and "(4.4)" in reply
     assert "Death of a senior royal" in reply and "until the end of Thursday 10 December" in reply
     assert "asked the 2 administrator(s)" in reply and "single access platform" in reply
+    assert "`/smpolicy pause until YYYY-MM-DD` moves the last day" in reply and "`/smpolicy pause end`" in reply
     staff = dms(bot, "USTAFF", "Posting is paused")
     other = dms(bot, "UOTHER", "Posting is paused")
     assert len(staff) == 1 and len(other) == 1
