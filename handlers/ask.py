@@ -114,8 +114,10 @@ def answer_message(svc, question: str, platform: str) -> Message:
     if answer.command_hint:
         blocks.append(Text(f"*What to do:* {for_platform(answer.command_hint, platform)}"))
     top = answer.hits[0].section
+    contact = comms_contact(svc, platform)
     blocks.append(Note(f"Read it in full: `{_prefix(platform)}section {cite(top)}`. From the "
-                       f"{document_title(top)}. Not what you needed? Ask the Communications Team."))
+                       f"{document_title(top)}. Not what you needed? Ask the Communications Team"
+                       f"{' ' + contact if contact else ''}."))
     return message(*blocks, text=f"{cite(top)} {top.title}")
 
 

@@ -143,7 +143,7 @@ async def test_known_misses_still_get_an_honest_answer(bot):
             assert "<#CCOMMS>" in text and "comms@example.gov.uk" in text, question
         else:
             assert cited(text), question
-            assert "Ask the Communications Team" in text, question
+            assert "Not what you needed? Ask the Communications Team in <#CCOMMS> or by email" in text, question
 
 
 async def test_the_issue_examples_quote_the_section_and_say_what_to_do(bot):
