@@ -83,7 +83,8 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
 
     runtime.teams_adapter = build_adapter(settings)
     runtime.teams_agent = SmpolicyAgent(svc, inflight)
-    senders["teams"] = TeamsSender(runtime.teams_adapter, svc.db, settings.teams_app_id, settings.teams_tenant_id)
+    senders["teams"] = TeamsSender(runtime.teams_adapter, svc.db, settings.teams_app_id, settings.teams_tenant_id,
+                                   svc.clock)
 
     app = web.Application(client_max_size=25 * 1024 * 1024)
     app[RUNTIME] = runtime

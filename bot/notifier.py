@@ -55,11 +55,19 @@ class Notifier:
         targets = self._channel_targets(channel, platform)
         message = message.with_banner(await self.banner())
         sent = []
+        failures = []
         for p, cid in targets:
             key = (claim[0], f"{claim[1]}@{p}", claim[2]) if claim else None
-            ref = await self._send(key, lambda p=p, cid=cid: self.senders[p].post(cid, message))
+            try:
+                ref = await self._send(key, lambda p=p, cid=cid: self.senders[p].post(cid, message))
+            except SendError as exc:  # one platform failing must not lose the copy sent on the other
+                log.warning("could not post to %s on %s: %s", channel, p, exc.reason)
+                failures.append(exc)
+                continue
             if ref:
                 sent.append(ref)
+        if failures and not sent:
+            raise failures[0]
         return sent
 
     async def update(self, ref: MessageRef, message: Message) -> None:

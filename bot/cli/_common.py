@@ -39,7 +39,7 @@ async def open_services(clock: Clock | None = None, with_senders: bool = False):
         from bot.teams.sender import TeamsSender
 
         senders["teams"] = TeamsSender(build_adapter(settings), svc.db, settings.teams_app_id,
-                                       settings.teams_tenant_id)
+                                       settings.teams_tenant_id, clock=svc.clock)
     return svc
 
 

@@ -37,6 +37,19 @@ class _AnonymousConnections(Connections):
         return self._config
 
 
+class _AnonymousClientFactory(RestChannelServiceClientFactory):
+    """Anonymous local mode end to end: proactive turns (a new chat or channel thread) would otherwise ask
+    for a token the SDK cannot have without an app registration."""
+
+    async def create_connector_client(self, context, claims_identity, service_url, audience, scopes=None,
+                                      use_anonymous=False):
+        return await super().create_connector_client(context, claims_identity, service_url, audience, scopes,
+                                                     use_anonymous=True)
+
+    async def create_user_token_client(self, context, claims_identity, use_anonymous=False):
+        return await super().create_user_token_client(context, claims_identity, use_anonymous=True)
+
+
 def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
     if settings.teams_app_id:
         return AgentAuthConfiguration(
@@ -55,4 +68,4 @@ def build_adapter(settings: Settings) -> CloudAdapter:
         return CloudAdapter(connection_manager=manager)
     log.warning("TEAMS_APP_ID is not set: Teams runs in anonymous local mode (no token checks). "
                 "Set TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID before connecting a real tenant.")
-    return CloudAdapter(channel_service_client_factory=RestChannelServiceClientFactory(_AnonymousConnections()))
+    return CloudAdapter(channel_service_client_factory=_AnonymousClientFactory(_AnonymousConnections()))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 from microsoft_agents.activity import (Activity, ChannelAccount, ConversationAccount, ConversationParameters,
                                       ConversationReference, Entity)
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from bot.messages import Message, MessageRef, Text, UploadFile
 from bot.platforms import Room, SendError
-from storage.identity import conversation_ref, save_conversation_ref
+from storage.identity import conversation_ref, save_conversation_ref, save_conversation_ref
 from storage.models import ConversationRef, Identity, utcnow
 
 from .render import attachment, card
@@ -21,9 +22,10 @@ log = logging.getLogger(__name__)
 class TeamsSender:
     platform = "teams"
 
-    def __init__(self, adapter, db, app_id: str | None, tenant_id: str | None):
+    def __init__(self, adapter, db, app_id: str | None, tenant_id: str | None, clock=None):
         self.adapter = adapter
         self.db = db
+        self.clock = clock
         self.app_id = app_id or ""
         self.tenant_id = tenant_id
 
@@ -62,11 +64,18 @@ class TeamsSender:
 
         async def callback(context):
             created["conversation"] = context.activity.conversation.id
+            created["reference"] = context.activity.get_conversation_reference().model_dump(
+                mode="json", by_alias=True, exclude_none=True)
             resp = await context.send_activity(activity)
             created["id"] = resp.id if resp else ""
 
         await self.adapter.create_conversation(self.app_id, "msteams", service_url,
                                                "https://api.botframework.com", params, callback)
+        # Remember the new conversation so later updates (a card showing who decided) and posts can reach it.
+        now = self.clock.now() if self.clock else datetime.now(timezone.utc)
+        await save_conversation_ref(self.db, "teams", created["conversation"], created["reference"], now)
+        if not params.is_group and params.members:
+            await save_conversation_ref(self.db, "teams", f"user:{params.members[0].id}", created["reference"], now)
         return MessageRef("teams", created["conversation"], created.get("id", ""))
 
     async def dm(self, user_id: str, message: Message) -> MessageRef:

@@ -96,3 +96,26 @@ async def test_restart_keeps_identities(bot):
     async with bot.svc.db.sessions() as session:
         rows = await identities_by_email(session, "im@example.gov.uk")
     assert rows and rows[0].user_id == "UIM"
+
+
+async def test_teams_channel_never_spoken_in_gets_a_new_thread_that_can_be_updated(bot):
+    from bot.messages import Message
+
+    await bot.teams_say("help", user="29:comms")       # the bot knows the tenant's service URL from here
+    refs = await bot.svc.notifier.post("comms_team", Message("A card for the team"), platform="teams")
+    assert len(refs) == 1
+    created = bot.teams.created[-1]
+    assert created["channelData"] == {"channel": {"id": "19:comms@thread.tacv2"}}
+    await bot.svc.notifier.update(refs[0], Message("Decided by Cam Comms"))
+    updated = [s for s in bot.teams.sent if s.method == "update"]
+    assert updated and updated[-1].conversation == refs[0].channel
+    assert "Decided by Cam Comms" in updated[-1].text()
+
+
+async def test_a_post_fails_on_one_platform_but_the_other_copy_is_kept(bot):
+    from bot.messages import Message
+
+    bot.slack.fail_methods["chat.postMessage"] = "channel_not_found"
+    await bot.teams_say("help", user="29:comms")
+    refs = await bot.svc.notifier.post("comms_team", Message("Both platforms, please"))
+    assert [r.platform for r in refs] == ["teams"]
