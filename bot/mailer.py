@@ -87,10 +87,9 @@ class Mailer:
                     smtp.login(self.username, self.password or "")
                 refused = smtp.send_message(msg)
             if refused:
-                # Some recipients were refused, others accepted: the accepted ones have it; say which failed.
-                raise MailError(f"the mail server refused {len(refused)} of the addresses", temporary=False)
-        except MailError:
-            raise
+                # Others accepted it, so it has gone: retrying would send them a second copy. Say so in the log.
+                log.warning("the mail server refused %d of the addresses (codes %s)", len(refused),
+                            sorted({code for code, _ in refused.values()}))
         except smtplib.SMTPAuthenticationError:
             raise MailError("the mail server refused the bot's login (check SMTP_USERNAME/SMTP_PASSWORD)",
                             temporary=False) from None

@@ -24,8 +24,9 @@ def _is_sfrs(svc, email: str | None, channel: str | None) -> bool:
 
 def form_for(svc, user: PersonRef, text: str | None = None, channel: str | None = None) -> Form:
     kind, why = suggest_kind(text)
-    return texts.foi_form(svc.today(), question=text or None, link=first_link(text), kind=kind, kind_why=why,
-                          owner=user, sfrs=_is_sfrs(svc, user.email, channel))
+    # Slack takes at most 3,000 characters as a field's starting value; the rest of a long thread is not needed.
+    return texts.foi_form(svc.today(), question=(text or "")[:3000] or None, link=first_link(text), kind=kind,
+                          kind_why=why, owner=user, sfrs=_is_sfrs(svc, user.email, channel))
 
 
 async def submit(svc, user: PersonRef, values: dict, channel: str | None) -> Message | FormErrors:
