@@ -239,3 +239,20 @@ async def test_a_failed_digest_is_sent_by_the_next_retry_sweep(two):
     await foi_retry_sweep(a, london(2026, 12, 2, 9, 15))
     await foi_retry_sweep(a, london(2026, 12, 2, 9, 30))
     assert sorted(s[1] for s in sent if s[0] == "dm") == ["UOWN0", "UOWN1"]
+
+
+async def test_summary_goes_to_information_management_by_dm_when_there_is_no_channel(two):
+    from dataclasses import replace
+
+    from dialogs.foi.digest import send_summary
+
+    a, b, _, sent = two
+    await make_cases(a, owners=2, per_owner=2)
+    await remember_identity(a.db, "slack", "UIM", "im@example.gov.uk", None, a.now())
+    for svc in (a, b):
+        svc.config = replace(svc.config, channels={k: v for k, v in svc.config.channels.items()
+                                                   if k != "information_management"})
+    now = london(2026, 12, 2, 9, 0)
+    await asyncio.gather(send_summary(a, now, await working_calendar(a)), send_summary(b, now, await working_calendar(b)))
+    summaries = [s for s in sent if s[2].startswith("Open FOI cases: 4")]
+    assert [(kind, to) for kind, to, _ in summaries] == [("dm", "UIM")]
