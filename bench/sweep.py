@@ -130,8 +130,8 @@ async def bench_send(svc, platform: str, owners: list[str], total_owners: int) -
     tally = await send_digests(svc, NOW, cal, digests=digests)
     elapsed = time.perf_counter() - t0
     print(f"{platform}: {tally.get('sent', 0)} DMs in {elapsed:.1f} s = {tally.get('sent', 0) / elapsed:.1f}/s "
-          f"(pace {rate:g}/s, burst {burst}); waited {pacer.waited:.1f} s for the pace and Retry-After; "
-          f"{pacer.holds} hold(s) from a 429 seen by the bot")
+          f"(pace {rate:g}/s, burst {burst}); the pacer waited {pacer.waited:.1f} s in all; "
+          f"{pacer.holds} hold(s) for a Retry-After the bot saw itself")
     print(f"  projected for {total_owners} owners at this pace: {(total_owners - burst) / rate / 60:.1f} min")
 
 
@@ -154,7 +154,7 @@ async def main() -> int:
         t0 = time.perf_counter()
         await fill(svc, args.cases, args.owners)
         print(f"filled {args.cases} open cases for {args.owners} owners in {time.perf_counter() - t0:.1f} s "
-              f"(SQLite, {svc.db.url.split('///')[0]})")
+              f"(SQLite file, WAL, aiosqlite)")
         await bench_plan(svc)
 
         stand_in = SlackStandIn()
