@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 
 from microsoft_agents.activity import (Activity, ChannelAccount, ConversationAccount, ConversationParameters,
                                       ConversationReference, Entity)
-from microsoft_agents.hosting.core.authorization import ClaimsIdentity
 from sqlalchemy import select
 
 from bot.messages import Message, MessageRef, Text, UploadFile
 from bot.platforms import Room, SendError
-from storage.identity import conversation_ref, save_conversation_ref, save_conversation_ref
+from storage.identity import conversation_ref, save_conversation_ref
 from storage.models import ConversationRef, Identity, utcnow
 
 from .render import attachment, card
@@ -51,32 +49,38 @@ class TeamsSender:
         return sent.get("id", "")
 
     async def _continue(self, reference: ConversationReference, callback) -> None:
-        if self.app_id:
-            await self.adapter.continue_conversation(self.app_id, reference.get_continuation_activity(), callback)
-            return
-        # Anonymous local mode: the SDK's default identity carries (empty) app-id claims, which makes it demand a
-        # token it can never get; an identity with no claims is what the SDK treats as anonymous.
-        await self.adapter.continue_conversation_with_claims(ClaimsIdentity({}), reference.get_continuation_activity(),
-                                                             callback)
+        await self.adapter.continue_conversation(self.app_id, reference.get_continuation_activity(), callback)
 
-    async def _create(self, params: ConversationParameters, activity: Activity, service_url: str) -> MessageRef:
+    async def _create(self, params: ConversationParameters, any_ref: ConversationReference,
+                      activity: Activity) -> MessageRef:
+        """Start a conversation and send `activity` in it: as the new thread's first message when `params`
+        carries it (a channel thread), else once the chat exists. Its reference is stored for later sends."""
         created: dict = {}
 
         async def callback(context):
             created["conversation"] = context.activity.conversation.id
-            created["reference"] = context.activity.get_conversation_reference().model_dump(
-                mode="json", by_alias=True, exclude_none=True)
-            resp = await context.send_activity(activity)
-            created["id"] = resp.id if resp else ""
+            if params.activity is not None:
+                created["id"] = context.activity.id   # sending it again would repeat the first message
+            else:
+                resp = await context.send_activity(activity)
+                created["id"] = resp.id if resp else ""
 
-        await self.adapter.create_conversation(self.app_id, "msteams", service_url,
+        await self.adapter.create_conversation(self.app_id, "msteams", any_ref.service_url,
                                                "https://api.botframework.com", params, callback)
-        # Remember the new conversation so later updates (a card showing who decided) and posts can reach it.
-        now = self.clock.now() if self.clock else datetime.now(timezone.utc)
-        await save_conversation_ref(self.db, "teams", created["conversation"], created["reference"], now)
+        reference = ConversationReference(
+            agent=any_ref.agent, channel_id="msteams", service_url=any_ref.service_url,
+            conversation=ConversationAccount(id=created["conversation"], is_group=bool(params.is_group),
+                                             conversation_type="channel" if params.is_group else "personal",
+                                             tenant_id=params.tenant_id))
+        raw = reference.model_dump(mode="json", by_alias=True, exclude_none=True)
+        now = self.clock.now() if self.clock else utcnow()
+        await save_conversation_ref(self.db, "teams", created["conversation"], raw, now)
         if not params.is_group and params.members:
-            await save_conversation_ref(self.db, "teams", f"user:{params.members[0].id}", created["reference"], now)
+            await save_conversation_ref(self.db, "teams", f"user:{params.members[0].id}", raw, now)
         return MessageRef("teams", created["conversation"], created.get("id", ""))
+
+    def _tenant(self, any_ref: ConversationReference) -> str | None:
+        return self.tenant_id or (any_ref.conversation.tenant_id if any_ref.conversation else None)
 
     async def dm(self, user_id: str, message: Message) -> MessageRef:
         activity = _activity(message)
@@ -87,10 +91,9 @@ class TeamsSender:
         any_ref = await self._any_reference()
         if any_ref is None:
             raise SendError("nobody in Teams has talked to the bot yet, so it cannot start a chat")
-        tenant = self.tenant_id or (any_ref.conversation.tenant_id if any_ref.conversation else None)
         params = ConversationParameters(is_group=False, bot=any_ref.agent, members=[ChannelAccount(id=user_id)],
-                                        tenant_id=tenant)
-        return await self._create(params, activity, any_ref.service_url)
+                                        tenant_id=self._tenant(any_ref))
+        return await self._create(params, any_ref, activity)
 
     async def post(self, channel: str, message: Message) -> MessageRef:
         activity = _activity(message)
@@ -100,10 +103,7 @@ class TeamsSender:
         any_ref = await self._any_reference()
         if any_ref is None:
             raise SendError("the bot has not been added to that Teams channel yet")
-        params = ConversationParameters(is_group=True, bot=any_ref.agent, activity=activity,
-                                        channel_data={"channel": {"id": channel}},
-                                        tenant_id=self.tenant_id or any_ref.conversation.tenant_id)
-        return await self._create(params, activity, any_ref.service_url)
+        return await self._new_thread(channel, any_ref, activity)
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         reference = await self._reference(ref.channel)
@@ -134,30 +134,19 @@ class TeamsSender:
         any_ref = await self._any_reference()
         if any_ref is None:
             raise SendError("nobody in Teams has talked to the bot yet, so it cannot start a thread")
-        tenant = self.tenant_id or (any_ref.conversation.tenant_id if any_ref.conversation else None)
-        activity = _activity(intro or Message(name))
-        params = ConversationParameters(is_group=True, bot=any_ref.agent, activity=activity, tenant_id=tenant,
-                                        channel_data={"channel": {"id": parent}, "tenant": {"id": tenant}})
-        created: dict = {}
-
-        async def callback(context):
-            # The activity in the parameters is the thread's first message: sending it again would repeat it.
-            created["conversation"] = context.activity.conversation.id
-            created["id"] = context.activity.id
-
         try:
-            _claims_free_when_anonymous(self.adapter)
-            await self.adapter.create_conversation(self.app_id, "msteams", any_ref.service_url,
-                                                   "https://api.botframework.com", params, callback)
+            ref = await self._new_thread(parent, any_ref, _activity(intro or Message(name)))
+        except SendError:
+            raise
         except Exception as exc:
             raise SendError(f"Teams would not start a thread in the crisis channel ({type(exc).__name__})") from exc
-        reference = ConversationReference(
-            agent=any_ref.agent, channel_id="msteams", service_url=any_ref.service_url,
-            conversation=ConversationAccount(id=created["conversation"], is_group=True, conversation_type="channel",
-                                             tenant_id=tenant))
-        await save_conversation_ref(self.db, "teams", created["conversation"],
-                                    reference.model_dump(mode="json", by_alias=True, exclude_none=True), utcnow())
-        return Room("teams", created["conversation"], name, created.get("id") if intro else None)
+        return Room("teams", ref.channel, name, ref.message_id if intro else None)
+
+    async def _new_thread(self, channel: str, any_ref: ConversationReference, activity: Activity) -> MessageRef:
+        tenant = self._tenant(any_ref)
+        params = ConversationParameters(is_group=True, bot=any_ref.agent, activity=activity, tenant_id=tenant,
+                                        channel_data={"channel": {"id": channel}, "tenant": {"id": tenant}})
+        return await self._create(params, any_ref, activity)
 
     async def invite(self, channel: str, user_ids: list[str], note: str | None = None) -> dict[str, str]:
         """Teams threads have no members of their own: @mention people so Teams notifies them."""
@@ -190,28 +179,6 @@ class TeamsSender:
 
     async def user_by_email(self, email: str) -> str | None:
         return None
-
-
-class _AnonymousIdentity(ClaimsIdentity):
-    """Stays anonymous although create_conversation adds a service-URL claim to it."""
-
-    @property
-    def allow_anonymous(self) -> bool:
-        return True
-
-
-def _claims_free_when_anonymous(adapter) -> None:
-    """Anonymous local mode (no app id) only: as in `_continue`, the SDK must see an anonymous identity, or
-    create_conversation demands a token it can never get. With an app id nothing changes."""
-    if getattr(adapter, "_claims_free_when_anonymous", False):
-        return
-    original = adapter.create_claims_identity
-
-    def create_claims_identity(agent_app_id: str = ""):
-        return original(agent_app_id) if agent_app_id else _AnonymousIdentity({})
-
-    adapter.create_claims_identity = create_claims_identity
-    adapter._claims_free_when_anonymous = True
 
 
 def _activity(message: Message) -> Activity:

@@ -105,7 +105,9 @@ async def test_teams_channel_never_spoken_in_gets_a_new_thread_that_can_be_updat
     refs = await bot.svc.notifier.post("comms_team", Message("A card for the team"), platform="teams")
     assert len(refs) == 1
     created = bot.teams.created[-1]
-    assert created["channelData"] == {"channel": {"id": "19:comms@thread.tacv2"}}
+    assert created["channelData"]["channel"] == {"id": "19:comms@thread.tacv2"}
+    # The card is the thread's first message, sent once.
+    assert [s.method for s in bot.teams.sent if "A card for the team" in s.text()] == ["create"]
     await bot.svc.notifier.update(refs[0], Message("Decided by Cam Comms"))
     updated = [s for s in bot.teams.sent if s.method == "update"]
     assert updated and updated[-1].conversation == refs[0].channel
@@ -119,3 +121,28 @@ async def test_a_post_fails_on_one_platform_but_the_other_copy_is_kept(bot):
     await bot.teams_say("help", user="29:comms")
     refs = await bot.svc.notifier.post("comms_team", Message("Both platforms, please"))
     assert [r.platform for r in refs] == ["teams"]
+
+
+async def test_teams_mentions_of_people_arrive_as_email_addresses(bot):
+    from bot.messages import Ephemeral, message, Text
+    from handlers.registry import REGISTRY, Command
+
+    seen = {}
+
+    async def echo(svc, inv):
+        seen["args"] = inv.args
+        return Ephemeral(message(Text("ok")))
+
+    REGISTRY.commands[("smpolicy", "echo-test")] = Command("smpolicy", "echo-test", "test only", "echo-test", echo)
+    try:
+        activity = bot.teams_activity(
+            "29:comms", conversation="19:comms@thread.tacv2;messageid=1", conversation_type="channel",
+            text="<at>smpolicy</at> echo-test <at>Oz Other</at> please",
+            entities=[{"type": "mention", "mentioned": {"id": "28:smpolicy-bot", "name": "smpolicy"},
+                       "text": "<at>smpolicy</at>"},
+                      {"type": "mention", "mentioned": {"id": "29:other", "name": "Oz Other"},
+                       "text": "<at>Oz Other</at>"}])
+        await bot.teams_post(activity)
+    finally:
+        del REGISTRY.commands[("smpolicy", "echo-test")]
+    assert seen["args"] == "other@example.gov.uk please"
