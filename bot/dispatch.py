@@ -6,7 +6,8 @@ import logging
 from dialogs.errors import WorkflowError
 from handlers.registry import REGISTRY, load_all
 
-from .messages import (Ephemeral, FormErrors, InChannel, Invocation, Message, Text, UpdateOriginal, message)
+from .messages import (Ephemeral, FormErrors, InChannel, Invocation, Later, Message, Text, UpdateOriginal,
+                       message)
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,17 @@ def help_message(platform: str, family: str | None = None, lead: str | None = No
 
 async def dispatch(svc: Services, inv: Invocation) -> list:
     load_all()
+    return await _safely(svc, inv, lambda: _route(svc, inv))
+
+
+async def run_later(svc: Services, inv: Invocation, later: Later) -> list:
+    """Do a handler's deferred work (after the platform has been answered) with the same safety net."""
+    return await _safely(svc, inv, later.work)
+
+
+async def _safely(svc: Services, inv: Invocation, work) -> list:
     try:
-        result = await _route(svc, inv)
+        result = await work()
     except WorkflowError as exc:
         result = Ephemeral(message(Text(exc.message)))
     except Exception:
@@ -100,4 +110,4 @@ def _with_banner(reply, banner: str):
     return reply
 
 
-__all__ = ["dispatch", "help_message", "FormErrors"]
+__all__ = ["dispatch", "run_later", "help_message", "FormErrors"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.dispatch import dispatch
-from bot.messages import (Attachment, DirectMessage, Ephemeral, FormErrors, InChannel, Invocation, MessageRef,
+from bot.dispatch import dispatch, run_later
+from bot.messages import (Attachment, DirectMessage, Ephemeral, FormErrors, InChannel, Invocation, Later, MessageRef,
                           OpenForm, PersonRef, UpdateOriginal, UploadFile)
 from bot.services import Services
 
@@ -62,11 +62,14 @@ def build_slack_app(svc: Services, inflight, sender: SlackSender) -> AsyncApp:
     async def run(inv: Invocation, rc: ReplyContext) -> None:
         inv.user = await svc.directory.resolve(inv.user)
         replies = await dispatch(svc, inv)
-        await deliver(replies, rc)
+        await deliver(replies, rc, inv)
 
-    async def deliver(replies, rc: ReplyContext) -> None:
+    async def deliver(replies, rc: ReplyContext, inv: Invocation) -> None:
         for reply in replies:
             try:
+                if isinstance(reply, Later):
+                    await deliver(await run_later(svc, inv, reply), rc, inv)
+                    continue
                 await deliver_one(reply, rc)
             except Exception:
                 log.exception("could not deliver a %s reply", type(reply).__name__)
@@ -198,7 +201,8 @@ def build_slack_app(svc: Services, inflight, sender: SlackSender) -> AsyncApp:
             else:
                 await ack()
             rest = [r for r in replies if not isinstance(r, (FormErrors, OpenForm))]
-            await deliver(rest, rc)
+            if rest:  # after the ack: Slack closes the form at once, and slow work does not hold it open
+                inflight.defer(lambda: deliver(rest, rc, inv))
 
     @app.event(re.compile(".*"))
     async def on_event(ack):

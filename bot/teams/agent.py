@@ -12,8 +12,8 @@ import re
 from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.core import Agent, TurnContext
 
-from bot.dispatch import dispatch
-from bot.messages import (Attachment, DirectMessage, Ephemeral, FormErrors, InChannel, Invocation, Message,
+from bot.dispatch import dispatch, run_later
+from bot.messages import (Attachment, DirectMessage, Ephemeral, FormErrors, InChannel, Invocation, Later, Message,
                           MessageRef, OpenForm, PersonRef, Text, UpdateOriginal, UploadFile, message)
 from bot.services import Services
 from storage.identity import identity_by_user, remember_identity, save_conversation_ref
@@ -73,14 +73,34 @@ class SmpolicyAgent(Agent):
             inv = Invocation(kind="action", command=value["action_id"], value=str(value.get("value", "")),
                              source=source, request_key=f"teams:{act.id}", **base)
         else:
-            text = _AT_MENTION.sub("", act.text or "")
+            text = await self._mentions_as_emails(context, act.text or "")
+            text = _AT_MENTION.sub("", text)  # what is left is the bot's own @mention
             family, sub, args = command_parts(plain_text(text))
             files = [Attachment(a.name or "file", a.content_type, a.content_url)
                      for a in act.attachments or [] if a.content_url]
             inv = Invocation(kind="command", family=family, command=sub, args=args, files=files, **base)
         inv.user = await self.svc.directory.resolve(inv.user)
         replies = await dispatch(self.svc, inv)
-        await self._deliver(context, replies)
+        await self._deliver(context, replies, inv)
+
+    async def _mentions_as_emails(self, context: TurnContext, text: str) -> str:
+        """`leaver @Oz` in Teams: each @mention of a person becomes their email address, which every command
+        accepts (Slack sends <@U123|name> instead). The bot's own mention is left to be removed."""
+        act = context.activity
+        for entity in act.entities or []:
+            mentioned = getattr(entity, "mentioned", None)
+            tag = getattr(entity, "text", None)
+            if mentioned is None or not tag or not mentioned.id:
+                continue
+            if act.recipient is not None and mentioned.id == act.recipient.id:
+                continue
+            email = await self.svc.directory.email_of(PersonRef("teams", mentioned.id))
+            if email is None:
+                email = await self._roster_email(context, mentioned.id)
+                if email:
+                    await remember_identity(self.svc.db, "teams", mentioned.id, email, mentioned.name, self.svc.now())
+            text = text.replace(tag, email or mentioned.name or "", 1)
+        return text
 
     async def _on_invoke(self, context: TurnContext):
         act = context.activity
@@ -127,7 +147,7 @@ class SmpolicyAgent(Agent):
             else:
                 rest.append(r)
         await self._invoke_response(context, dialog or {})
-        await self._deliver(context, rest)
+        await self._deliver(context, rest, inv)
 
     async def _invoke_response(self, context: TurnContext, body: dict, status: int = 200):
         await context.send_activity(Activity(type=ActivityTypes.invoke_response,
@@ -135,9 +155,12 @@ class SmpolicyAgent(Agent):
 
     # --- outbound -----------------------------------------------------------------------------------------
 
-    async def _deliver(self, context: TurnContext, replies) -> None:
+    async def _deliver(self, context: TurnContext, replies, inv: Invocation | None = None) -> None:
         for reply in replies:
             try:
+                if isinstance(reply, Later):
+                    await self._deliver(context, await run_later(self.svc, inv, reply), inv)
+                    continue
                 await self._deliver_one(context, reply)
             except Exception:
                 log.exception("could not deliver a %s reply in Teams", type(reply).__name__)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from bot.messages import Form, FormErrors, Input, OpenForm, PersonRef, Text
+from bot.messages import Form, FormErrors, Input, Later, OpenForm, PersonRef, Text
 
 from . import texts
 from .convene import StartRequest, convene, slug
@@ -100,7 +100,8 @@ async def start_submitted(svc, inv):
         accounts.append({"key": None, "name": other.strip()})
     request = StartRequest(accounts=accounts, summary=summary, indicators=indicators, link=values.get("link"),
                            administrators=admins)
-    return await convene(svc, inv.user, request)
+    # Convening takes a few round trips to the platform: answer the form first (Slack allows 3 seconds).
+    return Later(lambda: convene(svc, inv.user, request))
 
 
 async def _administrators(svc, inv) -> list[str]:
