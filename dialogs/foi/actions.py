@@ -77,7 +77,9 @@ async def clarify(svc, email: str | None, raw_ref: str) -> Message:
     if not changed:
         return message(Text(f"The clock on {ref} was already stopped (since {day_text(case.paused_since)})."))
     return message(Text(f"The clock on *{ref}* is stopped from today while you wait for the requester to clarify. "
-                        f"When they reply, use `foi resume {ref}` and the days waited are added to the due date."),
+                        f"When they reply, use `foi resume {ref}`: "
+                        + ("the days waited are added to the due date." if case.kind == "sar" else
+                           "the working days start again from the day after their reply (FOI s1(3), EIR reg 9(4)).")),
                    Note("Only stop the clock when you have asked the requester what they mean; if unsure, ask the "
                         "FOI Team first (8.1)."))
 
@@ -88,8 +90,9 @@ async def resume(svc, email: str | None, raw_ref: str) -> Message:
     case, changed = await repo.resume_case(svc, ref, by, await working_calendar(svc))
     if not changed:
         return message(Text(f"The clock on {ref} is already running."))
-    return message(Text(f"The clock on *{ref}* is running again. It is now due on *{day_text(case.due)}* "
-                        f"({case.paused_days} day{'s' if case.paused_days != 1 else ''} added for the wait)."))
+    why = (f"{case.paused_days} day{'s' if case.paused_days != 1 else ''} added for the wait" if case.kind == "sar"
+           else "the working days started again from today's clarification")
+    return message(Text(f"The clock on *{ref}* is running again. It is now due on *{day_text(case.due)}* ({why})."))
 
 
 async def extend(svc, email: str | None, raw_ref: str) -> Message:

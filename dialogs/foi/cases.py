@@ -143,7 +143,13 @@ async def resume_case(svc, ref: str, by: str, cal) -> tuple[FoiCase, bool]:
     if case.state != "clarifying":
         raise BadInput(f"The clock on {ref} isn't stopped" + (" (it is closed)." if case.state == "closed" else "."))
     today = svc.today()
-    paused = case.paused_days + paused_between(case.kind, case.paused_since or today, today, cal)
+    if case.kind == "sar":
+        # Subject access: the clock pauses while waiting, so the days waited are added (ICO guidance).
+        paused = case.paused_days + paused_between(case.kind, case.paused_since or today, today, cal)
+    else:
+        # FOI s1(3) and EIR reg 9(4): nothing is owed until the clarification arrives, so the working days start
+        # again from the day after it does. Counting every working day since receipt as paused does exactly that.
+        paused = cal.working_days_between(case.received, today)
     due = compute_due(case.received, case.kind, case.extended, paused, cal)
     return await _change(svc, ref, by, "clock_restarted", allowed_from=("clarifying",),
                          values={"state": "open", "paused_since": None, "paused_days": paused, "due": due},

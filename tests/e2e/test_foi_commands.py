@@ -91,7 +91,7 @@ async def test_reassign_button_opens_a_form(foi_bot):
     assert (await get(foi_bot)).owner_email == "manager@example.gov.uk"
 
 
-async def test_clarify_stops_the_clock_and_resume_adds_the_days(foi_bot):
+async def test_clarify_stops_the_clock_and_resume_starts_the_20_days_again(foi_bot):
     await forward(foi_bot)
     assert (await get(foi_bot)).due == date(2026, 12, 31)
     foi_bot.clock.set(london(2026, 12, 7, 10, 0))
@@ -103,9 +103,12 @@ async def test_clarify_stops_the_clock_and_resume_adds_the_days(foi_bot):
     assert "1 with the clock stopped" in dm
     foi_bot.clock.set(london(2026, 12, 14, 10, 0))
     said = await say(foi_bot, "foi resume FOI-2026-0001")
-    assert "now due on *Monday 11 January 2027* (5 days added for the wait)" in said
+    # The clarification came on Monday 14 December: day 1 is Tuesday 15 December. Counting 20 working days and
+    # skipping 25 and 28 December, 1 January and Scotland's 4 January (2 January falls on a Saturday) gives
+    # Friday 15 January 2027 (FOIA s1(3): nothing is owed until the clarification arrives).
+    assert "now due on *Friday 15 January 2027* (the working days started again" in said
     case = await get(foi_bot)
-    assert case.state == "open" and case.paused_days == 5 and case.due == date(2027, 1, 11)
+    assert case.state == "open" and case.due == date(2027, 1, 15)
     assert "isn't stopped" in await say(foi_bot, "foi resume FOI-2026-0001")
 
 
