@@ -40,7 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0 if args.command in (None, "help") else 2
-    result = args.func(args)
-    if inspect.isawaitable(result):
-        result = asyncio.run(result)
+    from bot.orgconfig import ConfigError
+
+    try:
+        result = args.func(args)
+        if inspect.isawaitable(result):
+            result = asyncio.run(result)
+    except ConfigError as exc:  # a bad organisation file: one line, whatever the subcommand
+        print(exc, file=sys.stderr)
+        return 2
     return int(result or 0)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from bot.clock import Clock, FixedClock
@@ -43,4 +44,15 @@ async def open_services(clock: Clock | None = None, with_senders: bool = False):
     return svc
 
 
-__all__ = ["fail", "parse_when", "open_services", "ConfigError", "FixedClock"]
+@asynccontextmanager
+async def cli_services(clock: Clock | None = None, with_senders: bool = False):
+    """`async with cli_services() as svc:` — services for one command-line run, closed afterwards.
+    A bad organisation file raises ConfigError, which bot.cli.main reports in one line (exit 2)."""
+    svc = await open_services(clock, with_senders)
+    try:
+        yield svc
+    finally:
+        await svc.db.close()
+
+
+__all__ = ["fail", "parse_when", "open_services", "cli_services", "ConfigError", "FixedClock"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ._common import ConfigError, fail, open_services
+from ._common import cli_services, fail
 
 
 def add_parser(subparsers) -> None:
@@ -39,16 +39,11 @@ async def run_add(args) -> int:
         return fail(f"python -m bot calendar add-holiday: expected a date like 2026-09-21, got {args.date!r}")
     except WorkflowError as exc:
         return fail(f"python -m bot calendar add-holiday: {exc.message}")
-    try:
-        svc = await open_services(with_senders=True)
-    except ConfigError as exc:
-        return fail(str(exc))
-    try:
-        result = await add_holiday(svc, day, name, "command line")
-    except WorkflowError as exc:
-        return fail(f"python -m bot calendar add-holiday: {exc.message}")
-    finally:
-        await svc.db.close()
+    async with cli_services(with_senders=True) as svc:
+        try:
+            result = await add_holiday(svc, day, name, "command line")
+        except WorkflowError as exc:
+            return fail(f"python -m bot calendar add-holiday: {exc.message}")
     print(f"added {result.day.isoformat()} {result.name}")
     for owner, ref, old, new in result.changed:
         print(f"{ref}\t{old.isoformat()} -> {new.isoformat()}\t{owner}")
@@ -62,11 +57,7 @@ async def run_list(args) -> int:
     from policy.calendar import WorkingCalendar
     from storage.models import ProclaimedHoliday
 
-    try:
-        svc = await open_services()
-    except ConfigError as exc:
-        return fail(str(exc))
-    try:
+    async with cli_services() as svc:
         year = args.year or svc.today().year
         async with svc.db.sessions() as s:
             named = {date.fromisoformat(h.day): h.name for h in await s.scalars(select(ProclaimedHoliday))}
@@ -75,8 +66,6 @@ async def run_list(args) -> int:
             days = cal.holidays_between(date(year, 1, 1), date(year, 12, 31))
         except ValueError as exc:
             return fail(f"python -m bot calendar list: {exc}")
-    finally:
-        await svc.db.close()
     for day, name in days:
         print(f"{day.isoformat()}\t{day:%a}\t{name}")
     return 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from ._common import ConfigError, fail, open_services
+from ._common import cli_services, fail
 
 
 def add_parser(subparsers) -> None:
@@ -28,11 +28,7 @@ async def run_report(args) -> int:
     raw = str(args.crisis_id).lstrip("#")
     if not raw.isdigit():
         return fail(f"crisis report: expected a crisis number like 3, got {args.crisis_id!r}")
-    try:
-        svc = await open_services(with_senders=args.post)
-    except ConfigError as exc:
-        return fail(str(exc))
-    try:
+    async with cli_services(with_senders=args.post) as svc:
         crisis = await repo.get(svc.db, int(raw))
         if crisis is None:
             return fail(f"crisis report: there is no crisis {raw}")
@@ -45,25 +41,17 @@ async def run_report(args) -> int:
                 await svc.notifier.upload(crisis.platform, crisis.room_id, file)
             except Exception as exc:  # the report was printed; say why it could not be posted
                 return fail(f"crisis report: could not post it in the room: {getattr(exc, 'reason', exc)}")
-    finally:
-        await svc.db.close()
     return 0
 
 
 async def run_list(args) -> int:
     from dialogs.crisis import cards, repo
 
-    try:
-        svc = await open_services()
-    except ConfigError as exc:
-        return fail(str(exc))
-    try:
+    async with cli_services() as svc:
         actives = await repo.active(svc.db)
         for c in actives:
             print(f"{c.id}\t{cards.account_names(c)}\t{c.platform}:{c.room_name}\tstarted "
                   f"{cards.when(c.started_at, svc.config.tz)}\tby {c.started_by}")
         if not actives:
             print("no active crises")
-    finally:
-        await svc.db.close()
     return 0

@@ -69,13 +69,9 @@ async def run_list(args) -> int:
     from dialogs.foi.cases import open_cases
     from dialogs.foi.rules import standing
 
-    from ._common import ConfigError, open_services
+    from ._common import cli_services
 
-    try:
-        svc = await open_services()
-    except ConfigError as exc:
-        return fail(str(exc))
-    try:
+    async with cli_services() as svc:
         cases = await open_cases(svc)
         cal = await working_calendar(svc)
         today = svc.today()
@@ -85,6 +81,4 @@ async def run_list(args) -> int:
             print(f"{c.reference}\t{kind}\t{c.owner_email}\t{c.due.isoformat()}\t"
                   f"{standing(c.due, today, cal).words()}{state}\t{'emailed' if c.email_state == 'sent' else 'not yet sent'}")
         print(f"{len(cases)} open case(s)")
-    finally:
-        await svc.db.close()
     return 0

@@ -1,7 +1,7 @@
 """`python -m bot remind --now 2026-12-01T09:00 [--dry-run]`: run every due sweep once as at that time."""
 from __future__ import annotations
 
-from ._common import ConfigError, FixedClock, fail, open_services, parse_when
+from ._common import ConfigError, FixedClock, cli_services, fail, parse_when
 
 
 def add_parser(subparsers) -> None:
@@ -23,11 +23,8 @@ async def run(args) -> int:
         return fail(str(exc))
     except ValueError:
         return fail(f"--now: expected a date-time like 2026-12-01T09:00, got {args.now!r}")
-    svc = await open_services(FixedClock(at) if at else None, with_senders=not args.dry_run)
-    try:
+    async with cli_services(FixedClock(at) if at else None, with_senders=not args.dry_run) as svc:
         outcomes = await SweepRunner(svc).run_all(dry_run=args.dry_run)
-    finally:
-        await svc.db.close()
     for name, outcome in outcomes:
         print(f"{name}: {outcome}")
     if not outcomes:
