@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 from storage.db import Database
 from storage.identity import identities_by_email, identity_by_user, remember_identity
@@ -11,6 +12,13 @@ from .clock import Clock
 from .messages import PersonRef
 
 log = logging.getLogger(__name__)
+
+
+# How people are named in a command: Slack escapes an @mention as <@U123|name> (should_escape is on) and an
+# address as <mailto:a@b|a@b>; Teams mentions arrive as addresses already (bot/teams/agent.py); or typed.
+SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+SLACK_MAILTO = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 class Directory:
@@ -101,6 +109,19 @@ class Directory:
         for p, uid in await self.user_ids(email):
             if p == platform:
                 return uid
+        return None
+
+    async def person_named_in(self, text: str | None) -> PersonRef | None:
+        """The first person a command names: a Slack @mention (resolved to an email when Slack will say) or an
+        email address. None when nobody is named; a PersonRef without an email when Slack would not say."""
+        text = text or ""
+        found = SLACK_MENTION.search(text)
+        if found:
+            return await self.resolve(PersonRef("slack", found.group(1), name=found.group(2)))
+        found = SLACK_MAILTO.search(text) or EMAIL.search(text)
+        if found:
+            email = (found.group(1) if found.re is SLACK_MAILTO else found.group(0)).lower()
+            return PersonRef(None, None, email)
         return None
 
     async def mention(self, email: str | None, platform: str) -> str:

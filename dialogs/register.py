@@ -5,13 +5,12 @@ administrator). Nothing here holds a password or a login (5.5): only who adminis
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import (Button, Buttons, Ephemeral, Fields, Header, Message, Note, PersonRef, Text,
+from bot.messages import (Button, Buttons, Ephemeral, Fields, Header, Message, Note, Text,
                           UpdateOriginal, message)
 from storage.events import record_event
 from storage.models.accounts import AccountAdmin, AccountTask, OnboardingItem, SocialAccount
@@ -19,8 +18,6 @@ from storage.models.accounts import AccountAdmin, AccountTask, OnboardingItem, S
 from .errors import BadInput, NotAllowed, NotFound
 
 COMMS = ("comms_team", "head_of_comms")
-SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 REVIEW_EVERY = timedelta(days=365)
 PASSWORD_TASK = "change_password"
 
@@ -124,16 +121,12 @@ async def list_accounts(svc, viewer: str | None, scope: str) -> Message:
 # --- leavers ----------------------------------------------------------------------------------------------------
 
 async def person_from_text(svc, platform: str, text: str) -> str:
-    """`@person` in Slack arrives as <@U123|name>; in Teams type their email address."""
-    found = SLACK_MENTION.search(text or "")
-    if found:
-        email = await svc.directory.email_of(PersonRef("slack", found.group(1)))
-        if not email:
-            raise BadInput("I couldn't find that person's email address, so I can't match them to the register.")
-        return email
-    found = EMAIL.search(text or "")
-    if found:
-        return found.group(0).lower()
+    """`@person` in Slack arrives as <@U123|name>; in Teams a mention arrives as their email address."""
+    person = await svc.directory.person_named_in(text)
+    if person is not None and person.email:
+        return person.email
+    if person is not None:
+        raise BadInput("I couldn't find that person's email address, so I can't match them to the register.")
     how = "`/smpolicy leaver @person`" if platform == "slack" else "`leaver name@example.gov.uk`"
     raise BadInput(f"Who is leaving? Use {how}.")
 

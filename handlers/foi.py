@@ -2,10 +2,9 @@
 buttons on the daily DM, the forms, and the sweeps (daily DMs, email retries, retention)."""
 from __future__ import annotations
 
-import re
 from datetime import date, time
 
-from bot.messages import Ephemeral, FormErrors, OpenForm, PersonRef, Text, message
+from bot.messages import Ephemeral, FormErrors, OpenForm, Text, message
 from bot.workdays import working_calendar
 from dialogs.errors import BadInput, NotAllowed
 from dialogs.foi import actions, forward, texts
@@ -20,8 +19,6 @@ from storage.claims import first_delivery
 from .registry import Daily, Every, action, command, form, shortcut, sweep
 
 USAGE = "foi [list | show REF | done REF | reassign REF @person | clarify REF | resume REF | extend REF]"
-_SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-_SLACK_MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
 
 
 def _help(platform: str) -> Ephemeral:
@@ -45,16 +42,11 @@ def _one_ref(rest: list[str], verb: str) -> str:
 
 
 async def _person_email(svc, raw: str) -> str:
-    m = _SLACK_MENTION.match(raw)
-    if m:
-        email = await svc.directory.email_of(PersonRef("slack", m.group(1)))
-        if email:
-            return email
+    person = await svc.directory.person_named_in(raw)
+    if person is not None and person.email:
+        return person.email
+    if person is not None:
         raise BadInput("I couldn't find an email address for that person, so I can't remind them.")
-    m = _SLACK_MAILTO.match(raw)
-    candidate = m.group(1) if m else raw.strip("<>")
-    if looks_like_email(candidate):
-        return candidate.lower()
     raise BadInput(f"I couldn't tell who `{raw}` is. Give their email address (in Slack you can also @mention "
                    "them, so the name turns into a link).")
 

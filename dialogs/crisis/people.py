@@ -7,7 +7,6 @@ and resolved to a platform id only when a room is convened.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
@@ -19,8 +18,6 @@ log = logging.getLogger(__name__)
 
 COMMS_ROLES = ("comms_team", "head_of_comms", "crisis_roster")
 
-_SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
-_EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass(frozen=True)
@@ -131,17 +128,12 @@ def person_key(ref: PersonRef, email: str | None) -> str:
 
 async def person_in(svc, platform: str, text: str) -> tuple[str, PersonRef]:
     """(email, person) for the first person named in `text`: a Slack mention (<@U123|name>) or an email."""
-    mention = _SLACK_MENTION.search(text or "")
-    if mention and platform == "slack":
-        ref = await svc.directory.resolve(PersonRef("slack", mention.group(1), name=mention.group(2)))
-        if not ref.email:
-            raise BadInput("I couldn't find an email address for that person in Slack, so I can't include them. "
-                           "Try their email address instead.")
-        return ref.email, ref
-    found = _EMAIL.search(text or "")
-    if found:
-        email = found.group(0).lower()
-        return email, PersonRef(None, None, email)
+    person = await svc.directory.person_named_in(text)
+    if person is not None and person.email:
+        return person.email, person
+    if person is not None:
+        raise BadInput("I couldn't find an email address for that person in Slack, so I can't include them. "
+                       "Try their email address instead.")
     if platform == "slack":
         raise BadInput("Please name the person with an @mention (for example `@Sam Staff`) or their email address.")
     raise BadInput("Please give the person's email address, for example `name@example.gov.uk`.")
