@@ -67,34 +67,36 @@ STAFF_QUESTIONS = [
     ("can firefighters share pictures of crashed cars?", "8.2/4.2"),
     ("a firefighter wants to post casualty numbers from an incident", "8.2/2.5"),
     ("can councillors use their phones during council meetings?", "MG 7"),
+    # Were KNOWN_MISSES. They were the development set of the round that changed policy/pack/synonyms.toml, the
+    # stemmer and the don't-know rule, so they no longer measure generalisation: tests/policy/test_search_heldout.py does.
+    ("is it ok to pay facebook to push our post to more people?", "2.7"),
+    ("we'd like to put some money behind a post about the recycling centre", "2.7"),
+    ("I want to start an Instagram page for our library", "2.5"),
+    ("who do I ask before opening a new TikTok account for the service?", "2.5"),
+    ("I think someone has got into our twitter account", "2.10"),
+    ("could I be disciplined for breaking the social media rules?", "2.10"),
+    ("how friendly should our replies sound?", "3.2"),
+    ("someone asked a question on our page and I'm not sure of the answer", "3.3"),
+    ("can I mention my job at the council in my Twitter bio?", "3.7"),
+    ("a troll keeps targeting me on our page", "3.9"),
+    ("what does Orlo do for us?", "5.2"),
+    ("how do I get our page onto the single access platform?", "5.4"),
+    ("our YouTube channel can't go on Orlo, what do I do?", "5.5"),
+    ("a member of the public asked for their personal data via Twitter DM", "8.1"),
+    ("can I film at a house fire and post it?", "8.2/4.2"),
+    ("who's in charge of the social media policy?", "2.1"),
+    ("what if I accidentally post confidential information?", "2.10"),
+    ("what is the single access platform?", "5.1"),
+    ("which social networks does Orlo support?", "5.5"),
+    ("where can I get the policy in another language?", "6.6"),
+    ("I'm a councillor, can I share a photo someone else took?", "MG 5.2"),
+    ("as a councillor can I be sued for something I tweet?", "MG 5.1"),
+    ("I'm a councillor, can I share confidential committee papers?", "MG 5.4"),
 ]
 
 # Reported, not hidden: the expected section, and (in the comment) what the engine put first when written.
 KNOWN_MISSES = [
-    ("is it ok to pay facebook to push our post to more people?", "2.7"),   # gave don't know
-    ("we'd like to put some money behind a post about the recycling centre", "2.7"),   # gave don't know
-    ("I want to start an Instagram page for our library", "2.5"),   # gave don't know
-    ("who do I ask before opening a new TikTok account for the service?", "2.5"),   # gave don't know
-    ("I think someone has got into our twitter account", "2.10"),   # gave 5.5
-    ("could I be disciplined for breaking the social media rules?", "2.10"),   # gave don't know
-    ("how friendly should our replies sound?", "3.2"),   # gave 4.2
-    ("someone asked a question on our page and I'm not sure of the answer", "3.3"),   # gave 8.1
-    ("can I mention my job at the council in my Twitter bio?", "3.7"),   # gave don't know
-    ("a troll keeps targeting me on our page", "3.9"),   # gave 2.7
-    ("what does Orlo do for us?", "5.2"),   # gave 5.3
-    ("how do I get our page onto the single access platform?", "5.4"),   # gave 5.3
-    ("our YouTube channel can't go on Orlo, what do I do?", "5.5"),   # gave 5.3
-    ("a member of the public asked for their personal data via Twitter DM", "8.1"),   # gave 3.4
-    ("can I film at a house fire and post it?", "8.2/4.2"),   # gave 2.9
-    ("who's in charge of the social media policy?", "2.1"),   # gave 2.2
-    ("does my manager need to authorise me to post on the team account?", "2.3"),   # gave 2.5
-    ("what if I accidentally post confidential information?", "2.10"),   # gave MG 5.4
-    ("what is the single access platform?", "5.1"),   # gave 5.3
-    ("which social networks does Orlo support?", "5.5"),   # gave 5.3
-    ("where can I get the policy in another language?", "6.6"),   # gave don't know
-    ("I'm a councillor, can I share a photo someone else took?", "MG 5.2"),   # gave don't know
-    ("as a councillor can I be sued for something I tweet?", "MG 5.1"),   # gave MG 7
-    ("I'm a councillor, can I share confidential committee papers?", "MG 5.4"),   # gave MG 7
+    ("does my manager need to authorise me to post on the team account?", "2.3"),   # gave 2.5 (before and after tuning)
 ]
 
 OFF_TOPIC = [

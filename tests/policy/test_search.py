@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from policy.sections import PACK_DIR, PackError, get_section, load_sections
-from policy.search import (SNIPPET_CHARS, TAIL_RATIO, Answer, PolicySearch, ask, load_commands,
+from policy.search import (SNIPPET_CHARS, TAIL_RATIO, Answer, PolicySearch, ask, engine, load_commands,
                            stem, terms)
+from policy.text_normalise import one_slip
 
 STAFF_QUESTIONS = [
     # 2 Responsibilities
@@ -276,6 +277,11 @@ def test_deterministic():
     ("harassed", "harass"), ("harassing", "harass"), ("policies", "policy"),
     ("bullied", "bully"), ("stopped", "stop"), ("under-18s".split("-")[1], "18"),
     ("share", "shar"), ("sharing", "shar"), ("shared", "shar"), ("access", "access"),
+    # -ly only from adverbs; -ment only when a real word is left; US -ize and -isation as -ise.
+    ("friendly", "friendly"), ("likely", "likely"), ("family", "family"), ("supplies", "supply"),
+    ("regularly", "regular"), ("comments", "comment"), ("payment", "payment"), ("harassment", "harass"),
+    ("authorize", "authoris"), ("authorised", "authoris"), ("authorisation", "authoris"),
+    ("organizations", "organis"),
 ])
 def test_stem(word, expected):
     assert stem(word) == expected
@@ -284,6 +290,49 @@ def test_stem(word, expected):
 def test_terms_drop_stop_words_punctuation_and_possessives():
     assert terms("Can I PAY to promote a suspect's post?!") == ["pay", "promot", "suspect", "post"]
     assert terms("two-factor") == ["two", "factor"]
+
+
+def test_contractions_typed_without_apostrophes_are_stop_words():
+    assert terms("dont cant whats im ive isnt") == []
+
+
+@pytest.mark.parametrize("typed,meant", [
+    ("facebok", "facebook"), ("harrass", "harass"), ("permision", "permission"), ("pasword", "password"),
+])
+def test_one_slip_reads_past_a_typo(typed, meant):
+    assert one_slip(typed, engine()._vocabulary) == meant
+
+
+@pytest.mark.parametrize("word", ["lunch", "laptop", "canteen", "survey", "pension", "football", "acount"])
+def test_one_slip_leaves_real_words_short_words_and_ties_alone(word):
+    # "lunch" is one letter from "launch" but too short to guess; "acount" is one slip from two words.
+    assert one_slip(stem(word), engine()._vocabulary) is None
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("can i boost a facebok post", "2.7"),
+    ("someone is harrassing me on twitter", "3.9"),
+])
+def test_typos_find_the_section(question, expected):
+    assert ask(question).hits[0].section.id == expected
+
+
+@pytest.mark.parametrize("question", ["help", "next steps", "time", "people", "any advice"])
+def test_everyday_words_alone_are_a_dont_know(question):
+    assert not ask(question).known
+
+
+def test_naming_a_network_does_not_pull_to_the_list_of_networks():
+    assert ask("new tiktok").hits[0].section.id == "2.5"
+    assert ask("can I pay facebook to push our post").hits[0].section.id == "2.7"
+
+
+def test_member_of_the_public_or_of_staff_is_not_a_councillor():
+    search = engine()
+    councillors = next(a for a in search.audiences if "MG" in a.prefixes)
+    assert councillors.words & search._parse("a member is abusive")[1]
+    for question in ("a member of the public is abusive", "a member of staff is abusive"):
+        assert not councillors.words & search._parse(question)[1], question
 
 
 def test_synonyms_find_words_the_policy_never_uses():
@@ -323,6 +372,8 @@ def test_another_pack_directory(tmp_path):
     ("synonyms.toml", "[[group]\n", "invalid TOML"),
     ("synonyms.toml", "[[group]]\nterms = []\n", "group #1 'terms' must be a non-empty list"),
     ("synonyms.toml", "[[audience]]\nsections = ['8.2']\nwords = ['fire']\nfactor = 2\n", "'factor'"),
+    ("synonyms.toml", "[[group]]\nterms = ['fb']\nweight = 0\n", "group #1 'weight' must be a number"),
+    ("synonyms.toml", "[[group]]\nterms = ['orlo']\nsame = 'yes'\n", "group #1 'same' must be true or false"),
     ("commands.toml", "[sections.\"9.9\"]\nhint = \"x\"\n", "section '9.9' is not in the pack"),
     ("commands.toml", "[sections.\"2.7\"]\ncommand = \"boost\"\nhint = \"x\"\n", "must start with '/'"),
     ("commands.toml", "[sections.\"2.7\"]\ncommand = \"/smpolicy boost\"\n", "needs a 'hint'"),

@@ -2,14 +2,34 @@
 
 Written before the round of tuning that used tests/e2e/test_ask_questions.py's KNOWN_MISSES as its
 development set, with each expected section chosen from the policy text before the engine was run
-on it. They are NOT tuned against: no synonym, weight or threshold was chosen by looking at how these
-questions rank. Where two sections say the same thing (a councillor's question answered by both the
+on it. They are NOT tuned against: no synonym, weight or threshold was chosen to make one of them rank
+(but see the caveat below). Where two sections say the same thing (a councillor's question answered by both the
 Members guidance and the 8.3 protocol) both were listed as acceptable up front.
 
 The tests assert only what the engine achieves, as "at least N of 30"; the figures are recorded here.
 
-    baseline (before tuning)   first 12/30   in the hits 14/30   off-topic "don't know" 4/6
-    final                      (filled in after tuning)
+    baseline (commit bf68a17, before tuning)   first 12/30   in the hits 14/30   off-topic "don't know" 4/6
+    after the KNOWN_MISSES round               first 19/30   in the hits 21/30   off-topic "don't know" 5/6
+    the same, discounting the caveat below     first 16/30   in the hits 20/30   off-topic "don't know" 4/6
+
+Gained: "our x account got compromised", "new youtube channel for the museum", "resident put there adress in
+a comment" (the typo reader), "how do i get on orlo", "2 factor on insta", "staff member left but still knows
+the login", "someone wants their data" first; "someone swearing on the station fb page" and "cllr live
+tweeting from a closed meeting" now in the hits; "parking permit for staff" now a don't-know. Lost: none.
+
+Caveat: the baseline was recorded from the per-question table (python -m tests.policy.test_search_heldout),
+so its misses were known before tuning began. Entries were added for the KNOWN_MISSES, the word list in the
+task and general slips (typos, missing apostrophes), not for held-out wording, but three gains rest on
+entries added while those misses were known (each checked by taking the entry out again): "their data" (for
+the KNOWN_MISSES question "asked for their personal data"), "get on" (for "get our page onto the platform")
+and the "member of staff" group (which also makes "parking permit for staff" a don't-know). The discounted
+line counts those as not gained.
+
+Still not in the hits (seven of them "don't know"): "tweet how many engines went to the barn fire?", "can i
+check fb at lunch", "can I swear on my own account", "do i have to answer dms on a sunday", "everyone's
+slating us online after the bin strike", "can i use emojis and hashtags", "how chatty should we be on
+twitter", "councillor retweeting party stuff", "cllr moaning online about a planning app he's voting on";
+and "whats the wifi password" is answered (MG 6) instead of a don't-know.
 """
 from __future__ import annotations
 
@@ -59,9 +79,9 @@ HELD_OUT_OFF_TOPIC = [
 ]
 
 # What the engine achieves (see the docstring); a floor, not a target.
-MIN_FIRST = 12
-MIN_IN_HITS = 14
-MIN_DONT_KNOW = 4
+MIN_FIRST = 19
+MIN_IN_HITS = 21
+MIN_DONT_KNOW = 5
 
 
 def figures() -> dict[str, int]:
