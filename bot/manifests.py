@@ -33,6 +33,12 @@ PLACEHOLDER_URL = "https://YOUR-BOT-HOST"
 TEAMS_APP_ID = "00000000-0000-0000-0000-000000000000"
 
 
+def _shortcuts(registry) -> list:
+    """In a fixed order: registration order depends on which module a test or tool imported first."""
+    first = ["is_this_ok"]  # the one people use most sits at the top of the menu
+    return sorted(registry.shortcuts.values(), key=lambda s: (s.callback_id not in first, s.callback_id))
+
+
 def slack_manifest(base_url: str = PLACEHOLDER_URL) -> dict:
     registry = load_all()
     events_url = base_url.rstrip("/") + "/slack/events"
@@ -44,7 +50,7 @@ def slack_manifest(base_url: str = PLACEHOLDER_URL) -> dict:
          "description": "Run a social media crisis (policy 4.3)", "usage_hint": "start [account] [what is happening]"},
     ]
     shortcuts = [{"name": s.title, "type": "message", "callback_id": s.callback_id,
-                  "description": s.description[:150]} for s in registry.shortcuts.values()]
+                  "description": s.description[:150]} for s in _shortcuts(registry)]
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
@@ -80,7 +86,7 @@ def teams_manifest(app_id: str = TEAMS_APP_ID) -> dict:
     commands = [{"title": command_text(c.family, c.name, "teams")[:32], "description": c.summary[:128]}
                 for c in menu]
     actions = [{"id": s.callback_id, "type": "action", "title": s.title[:32], "description": s.description[:128],
-                "context": ["message"], "fetchTask": True} for s in registry.shortcuts.values()][:10]
+                "context": ["message"], "fetchTask": True} for s in _shortcuts(registry)][:10]
     return {
         "$schema": "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.schema.json",
         "manifestVersion": "1.17",

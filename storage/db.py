@@ -32,9 +32,14 @@ class Database:
         if self.dialect == "postgresql":
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        reader = self.engine
         if self.dialect == "sqlite":
             _tune_sqlite(self.engine)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+            # Reads take no write lock (WAL lets them run beside a writer); only transaction() writes.
+            reader = self.engine.execution_options(smpolicy_read_only=True)
+        # `sessions()` is for reading; `transaction()` for every change.
+        self.sessions = async_sessionmaker(reader, expire_on_commit=False)
+        self._writer = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -43,7 +48,7 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: commits on success, rolls back on any error."""
-        async with self.sessions() as session:
+        async with self._writer() as session:
             async with session.begin():
                 yield session
 
@@ -74,4 +79,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get("smpolicy_read_only"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
