@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 import warnings
@@ -99,6 +100,10 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
 
             runtime.socket_mode = SocketModeRunner(runtime.slack_app, settings.slack_app_token)
             await runtime.socket_mode.start()
+        # Everything loaded so far (the policy pack, compiled rules, SDK modules) lives as long as the process:
+        # take it out of the garbage collector's full passes, which otherwise stall every request for ~150 ms.
+        gc.collect()
+        gc.freeze()
         if start_scheduler:
             runtime.runner.start()
             # Catch up on anything missed while the bot was down, after the server is listening.
