@@ -5,6 +5,7 @@ heads, so helpers adding tables never have to edit each other's revisions.
 """
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import logging
 from pathlib import Path
@@ -47,7 +48,9 @@ async def upgrade(db: Database) -> None:
     if db.is_sqlite:
         lock_path = _sqlite_lock_path(db)
         with open(lock_path, "a") as lock_file:
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            # Wait for the lock in a thread: a blocking flock on the event loop would stop the very
+            # migration it is waiting for when two databases are opened in one process.
+            await asyncio.to_thread(fcntl.flock, lock_file, fcntl.LOCK_EX)
             try:
                 async with db.engine.connect() as conn:
                     await conn.run_sync(_upgrade)
