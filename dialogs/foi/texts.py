@@ -138,8 +138,8 @@ def email_for(case, *, to: str, cc: str | None, creator_label: str, owner_label:
     subject = (f"[{case.reference}] {KIND_LABELS[case.kind]} request received on "
                f"{PLATFORMS.get(case.source_platform, case.source_platform)} – due {case.due.isoformat()}")
     body = "\n".join([
-        f"A request for information received on social media has been forwarded under the Social Media Policy, "
-        f"appendix 8.1.",
+        "A request for information received on social media has been forwarded under the Social Media Policy, "
+        "appendix 8.1.",
         "",
         f"Reference:     {case.reference}",
         f"Type:          {KIND_LABELS[case.kind]}",
