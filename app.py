@@ -8,7 +8,6 @@ import asyncio
 import gc
 import logging
 import sys
-import warnings
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -22,6 +21,7 @@ from bot.orgconfig import ConfigError, OrgConfig, load_config
 from bot.scheduler import SweepRunner
 from bot.services import Services
 from bot.settings import Settings, load_settings
+from bot.teams.ingress import teams_off_message
 from bot.web import build_routes, slack_off_message
 from handlers.registry import load_all
 from storage import migrate
@@ -77,9 +77,11 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
         runtime.slack_app = build_slack_app(svc, inflight, senders["slack"])
     else:
         log.warning(slack_off_message(settings))
+    if settings.teams_mode == "off":
+        log.warning(teams_off_message(settings))
 
     from bot.teams.agent import SmpolicyAgent
-    from bot.teams.host import auth_configuration, build_adapter
+    from bot.teams.host import build_adapter
     from bot.teams.sender import TeamsSender
 
     runtime.teams_adapter = build_adapter(settings)
@@ -89,9 +91,6 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
 
     app = web.Application(client_max_size=25 * 1024 * 1024)
     app[RUNTIME] = runtime
-    with warnings.catch_warnings():  # the SDK's JWT check reads this plain string key
-        warnings.simplefilter("ignore")
-        app["agent_configuration"] = auth_configuration(settings)
     build_routes(app, runtime=runtime)
 
     async def on_startup(_app):

@@ -25,6 +25,15 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def _flag(name: str) -> bool:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SystemExit(f"{name} must be 1 or 0, not {raw!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     port: int = 3978
@@ -37,6 +46,7 @@ class Settings:
     teams_app_id: str | None = None
     teams_app_password: str | None = field(default=None, repr=False)
     teams_tenant_id: str | None = None
+    teams_anonymous: bool = False  # TEAMS_ANONYMOUS=1: a local emulator on loopback, no tokens
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_starttls: bool = False
@@ -55,7 +65,15 @@ class Settings:
 
     @property
     def teams_mode(self) -> str:
-        return "authenticated" if self.teams_app_id else "anonymous"
+        """authenticated, anonymous (asked for explicitly, loopback only) or off."""
+        if self.teams_app_id:
+            return "authenticated"
+        return "anonymous" if self.teams_anonymous else "off"
+
+    def missing_for_teams(self) -> list[str]:
+        if self.teams_app_id:
+            return []
+        return ["TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID"]
 
     def missing_for_slack(self) -> list[str]:
         missing = [] if self.slack_bot_token else ["SLACK_BOT_TOKEN"]
@@ -83,6 +101,7 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         teams_app_id=e("TEAMS_APP_ID") or None,
         teams_app_password=e("TEAMS_APP_PASSWORD") or None,
         teams_tenant_id=e("TEAMS_TENANT_ID") or None,
+        teams_anonymous=_flag("TEAMS_ANONYMOUS"),
         smtp_host=e("SMTP_HOST") or None,
         smtp_port=_int("SMTP_PORT", 25),
         smtp_starttls=(e("SMTP_STARTTLS") or "").lower() in ("1", "true", "yes"),

@@ -4,9 +4,11 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
-from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator
 
 from . import __version__
+from .teams.host import auth_configuration
+from .teams.ingress import admit
+from .teams.service_urls import ServiceUrlPolicy
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +33,15 @@ def build_routes(app: web.Application, *, runtime) -> None:
         bolt_response = await runtime.slack_app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
-    @jwt_authorization_decorator
+    teams_auth = auth_configuration(settings)
+    teams_urls = ServiceUrlPolicy(settings.teams_mode)
+
     async def teams_messages(request: web.Request) -> web.Response:
         if not runtime.inflight.accepting:
             return web.json_response({"error": "shutting down"}, status=503)
+        refused = await admit(request, settings, teams_auth, teams_urls)
+        if refused is not None:
+            return refused
         return await runtime.teams_adapter.process(request, runtime.teams_agent)
 
     async def healthz(request: web.Request) -> web.Response:

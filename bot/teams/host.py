@@ -1,4 +1,8 @@
-"""Builds the Agents SDK adapter: authenticated with an app id and secret, or anonymous for local runs."""
+"""Builds the Agents SDK adapter: authenticated with an app id and secret, or anonymous for local runs only.
+
+Every connector client the SDK makes (replies, proactive messages, roster reads) goes through a factory that
+refuses a `serviceUrl` the policy does not allow, so a stored or forged reference cannot send data elsewhere.
+"""
 from __future__ import annotations
 
 import logging
@@ -10,6 +14,8 @@ from microsoft_agents.hosting.core.authorization import AuthTypes, Connections
 from microsoft_agents.hosting.core.rest_channel_service_client_factory import RestChannelServiceClientFactory
 
 from bot.settings import Settings
+
+from .service_urls import ServiceUrlPolicy
 
 log = logging.getLogger(__name__)
 
@@ -37,35 +43,58 @@ class _AnonymousConnections(Connections):
         return self._config
 
 
-class _AnonymousClientFactory(RestChannelServiceClientFactory):
-    """Anonymous local mode end to end: proactive turns (a new chat or channel thread) would otherwise ask
-    for a token the SDK cannot have without an app registration."""
+class ServiceUrlRefused(PermissionError):
+    """The bot was asked to talk to a Bot Connector it does not trust."""
+
+
+class _GuardedClientFactory(RestChannelServiceClientFactory):
+    """Checks the service URL before any connection is made."""
+
+    def __init__(self, connections: Connections, policy: ServiceUrlPolicy, anonymous: bool = False):
+        super().__init__(connections)
+        self._policy = policy
+        self._anonymous = anonymous
 
     async def create_connector_client(self, context, claims_identity, service_url, audience, scopes=None,
                                       use_anonymous=False):
+        if not self._policy.allows(service_url):
+            log.warning("Refused to contact a Teams service URL outside the allowed hosts (Teams %s mode)",
+                        self._policy.mode)
+            raise ServiceUrlRefused("that Teams service address is not allowed")
+        # Anonymous local mode end to end: proactive turns (a new chat or channel thread) would otherwise ask
+        # for a token the SDK cannot have without an app registration.
         return await super().create_connector_client(context, claims_identity, service_url, audience, scopes,
-                                                     use_anonymous=True)
+                                                     use_anonymous=use_anonymous or self._anonymous)
 
     async def create_user_token_client(self, context, claims_identity, use_anonymous=False):
-        return await super().create_user_token_client(context, claims_identity, use_anonymous=True)
+        return await super().create_user_token_client(context, claims_identity,
+                                                      use_anonymous=use_anonymous or self._anonymous)
 
 
 def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
-    if settings.teams_app_id:
+    if settings.teams_mode == "authenticated":
         return AgentAuthConfiguration(
             auth_type=AuthTypes.client_secret,
             client_id=settings.teams_app_id,
             client_secret=settings.teams_app_password,
             tenant_id=settings.teams_tenant_id,
         )
-    return AgentAuthConfiguration(anonymous_allowed=True)
+    return AgentAuthConfiguration(anonymous_allowed=settings.teams_mode == "anonymous")
 
 
 def build_adapter(settings: Settings) -> CloudAdapter:
-    if settings.teams_app_id:
+    policy = ServiceUrlPolicy(settings.teams_mode)
+    if settings.teams_mode == "authenticated":
         config = auth_configuration(settings)
         manager = MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": config})
-        return CloudAdapter(connection_manager=manager)
-    log.warning("TEAMS_APP_ID is not set: Teams runs in anonymous local mode (no token checks). "
-                "Set TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID before connecting a real tenant.")
-    return CloudAdapter(channel_service_client_factory=_AnonymousClientFactory(_AnonymousConnections()))
+        return CloudAdapter(connection_manager=manager,
+                            channel_service_client_factory=_GuardedClientFactory(manager, policy),
+                            host_validator=policy.host_validator())
+    if settings.teams_mode == "anonymous":
+        log.warning("TEAMS_ANONYMOUS=1: Teams runs in anonymous local mode, with no token checks, for callers on "
+                    "this machine only (loopback, no proxy headers). Never use it behind a proxy or in production; "
+                    "set TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID for a real tenant.")
+    # Teams off: the adapter exists so the sender can be wired, but the route answers 503 and the factory
+    # refuses every service URL.
+    return CloudAdapter(channel_service_client_factory=_GuardedClientFactory(_AnonymousConnections(), policy,
+                                                                             anonymous=True))

@@ -52,7 +52,7 @@ def test_starts_without_credentials_and_stops_cleanly_on_sigterm(tmp_path):
             proc.kill()
     assert proc.returncode == 0
     assert "SLACK_BOT_TOKEN" in out          # says which variables to set for Slack
-    assert "TEAMS_APP_ID is not set" in out   # and warns about Teams' anonymous mode
+    assert "Teams is not connected" in out and "TEAMS_APP_ID" in out   # and for Teams
     assert "Traceback" not in out
 
 

@@ -79,6 +79,8 @@ class BotHarness:
             smtp_host=self.env.get("SMTP_HOST"), smtp_port=int(self.env.get("SMTP_PORT", 25)),
             teams_app_id=self.env.get("TEAMS_APP_ID"), teams_app_password=self.env.get("TEAMS_APP_PASSWORD"),
             teams_tenant_id=self.env.get("TEAMS_TENANT_ID"),
+            # The tests' Bot Connector stand-in is on loopback: anonymous local mode, as a developer runs it.
+            teams_anonymous=self.env.get("TEAMS_ANONYMOUS", "1") == "1",
         )
 
     async def _start_bot(self) -> None:

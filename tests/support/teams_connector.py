@@ -38,12 +38,18 @@ class TeamsStandIn:
     members: dict[str, dict] = field(default_factory=dict)   # user id ("29:...") -> {"email", "name"}
     sent: list[Sent] = field(default_factory=list)
     created: list[dict] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)   # every "METHOD /path" the bot made, roster reads too
 
     def __post_init__(self):
         self._ids = itertools.count(1)
 
     def app(self) -> web.Application:
-        app = web.Application()
+        @web.middleware
+        async def record(request, handler):
+            self.requests.append(f"{request.method} {request.path}")
+            return await handler(request)
+
+        app = web.Application(middlewares=[record])
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
@@ -57,6 +63,7 @@ class TeamsStandIn:
     def clear(self) -> None:
         self.sent.clear()
         self.created.clear()
+        self.requests.clear()
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()
