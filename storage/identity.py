@@ -3,28 +3,34 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .db import Database
 from .models import ConversationRef, Identity
 
 
+def _insert(db: Database, model):
+    """INSERT … ON CONFLICT for this database: several instances meeting a new person at once must not race
+    (a select-then-insert lets two of them insert, and one fails)."""
+    return (postgresql.insert if db.dialect == "postgresql" else sqlite.insert)(model)
+
+
 async def remember_identity(db: Database, platform: str, user_id: str, email: str | None, name: str | None,
                             now: datetime) -> None:
+    email = email.lower() if email else None
+    stmt = _insert(db, Identity).values(platform=platform, user_id=user_id, email=email, name=name or None,
+                                        seen_at=now)
+    # A known person: keep what we knew when the platform did not say it this time.
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Identity.platform, Identity.user_id],
+        set_={"email": func.coalesce(stmt.excluded.email, Identity.email),
+              "name": func.coalesce(stmt.excluded.name, Identity.name),
+              "seen_at": stmt.excluded.seen_at},
+    )
     async with db.transaction() as session:
-        row = await session.scalar(
-            select(Identity).where(Identity.platform == platform, Identity.user_id == user_id)
-        )
-        if row is None:
-            session.add(Identity(platform=platform, user_id=user_id, email=(email or None) and email.lower(),
-                                 name=name, seen_at=now))
-        else:
-            if email:
-                row.email = email.lower()
-            if name:
-                row.name = name
-            row.seen_at = now
+        await session.execute(stmt)
 
 
 async def identity_by_user(session: AsyncSession, platform: str, user_id: str) -> Identity | None:
@@ -39,15 +45,12 @@ async def identities_by_email(session: AsyncSession, email: str) -> list[Identit
 
 
 async def save_conversation_ref(db: Database, platform: str, key: str, reference: dict, now: datetime) -> None:
+    stmt = _insert(db, ConversationRef).values(platform=platform, key=key, reference=reference, updated_at=now)
+    stmt = stmt.on_conflict_do_update(index_elements=[ConversationRef.platform, ConversationRef.key],
+                                      set_={"reference": stmt.excluded.reference,
+                                            "updated_at": stmt.excluded.updated_at})
     async with db.transaction() as session:
-        row = await session.scalar(
-            select(ConversationRef).where(ConversationRef.platform == platform, ConversationRef.key == key)
-        )
-        if row is None:
-            session.add(ConversationRef(platform=platform, key=key, reference=reference, updated_at=now))
-        else:
-            row.reference = reference
-            row.updated_at = now
+        await session.execute(stmt)
 
 
 async def conversation_ref(session: AsyncSession, platform: str, key: str) -> dict | None:
