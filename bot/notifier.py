@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from handlers.registry import REGISTRY
-from storage.claims import release_claim, try_claim
+from storage.claims import mark_sent, release_claim, try_claim
 
 from .messages import Message, MessageRef, PersonRef, UploadFile
 from .platforms import Room, SendError
@@ -131,13 +131,16 @@ class Notifier:
         if claim and not await try_claim(db, *claim, now=self.svc.now()):
             return None
         try:
-            return await send()
+            ref = await send()
         except Exception as exc:
             if claim:
                 await release_claim(db, *claim)
             if isinstance(exc, SendError):
                 raise
             raise SendError(f"the message could not be sent ({type(exc).__name__})") from exc
+        if claim:
+            await mark_sent(db, *claim)
+        return ref
 
 
 async def _guard(awaitable):

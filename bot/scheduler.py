@@ -7,7 +7,7 @@ a daily sweep only runs once its local time has passed (and, if it asks, on a wo
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -15,7 +15,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from handlers.registry import Daily, Every, Sweep, load_all
 
+from storage.claims import any_unfinished_since
+
 from .workdays import working_calendar
+
+RECOVERY_MINUTES = 5  # how often to look for reminders whose sender died between claiming and sending
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +71,22 @@ class SweepRunner:
         if sweep is not None and await self.is_due(sweep, self.svc.now()):
             await self.run_one(sweep)
 
+    async def recover_unsent(self, now: datetime | None = None) -> bool:
+        """A reminder claimed today but never sent (its process died, or the send failed) goes out now: every
+        due sweep runs again, and its claims let through only what was not sent. True if it ran them."""
+        now = now or self.svc.now()
+        if not await any_unfinished_since(self.svc.db, now - timedelta(days=1), now):
+            return False
+        log.info("re-running due sweeps: a reminder claimed earlier was not sent")
+        await self.run_all(now)
+        return True
+
+    async def _recover_tick(self) -> None:
+        try:
+            await self.recover_unsent()
+        except Exception:
+            log.exception("looking for unsent reminders failed")
+
     def start(self) -> None:
         tz = self.svc.config.tz
         self.scheduler = AsyncIOScheduler(timezone=tz)
@@ -79,6 +99,8 @@ class SweepRunner:
                 trigger = IntervalTrigger(minutes=sched.minutes, timezone=tz)
             self.scheduler.add_job(self._tick, trigger, args=[sweep.name], id=sweep.name,
                                    coalesce=True, max_instances=1, misfire_grace_time=3600)
+        self.scheduler.add_job(self._recover_tick, IntervalTrigger(minutes=RECOVERY_MINUTES, timezone=tz),
+                               id="recover_unsent", coalesce=True, max_instances=1)
         self.scheduler.start()
 
     def stop(self) -> None:

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import Row, case, func, select
 
 from bot.messages import PersonRef
-from storage.claims import release_claim, try_claim
+from storage.claims import mark_sent, release_claim, try_claim, unfinished_claims
 from storage.models.foi import FoiCase
 
 from .pacing import Pacer, retry_after
@@ -100,7 +100,6 @@ async def _send_once(svc, pacer: Pacer, kind: str, item: str, day: str, to: Pers
         await pacer.wait(to.platform)
         try:
             await svc.notifier.dm(to, msg)
-            return "sent"
         except Exception as exc:
             wait = retry_after(exc)
             if wait is not None and attempt == 1:
@@ -108,7 +107,9 @@ async def _send_once(svc, pacer: Pacer, kind: str, item: str, day: str, to: Pers
                 continue
             log.warning("FOI %s to %s not sent: %s", kind, to.platform, exc)
             break
-    await release_claim(svc.db, kind, item, day)
+        await mark_sent(svc.db, kind, item, day)
+        return "sent"
+    await release_claim(svc.db, kind, item, day, now=svc.now())
     return "failed"
 
 
@@ -121,8 +122,6 @@ async def send_digests(svc, now: datetime, cal, digests: list[Digest] | None = N
     today = now.astimezone(svc.config.tz).date()
     digests = digests if digests is not None else await plan_digests(svc, today, cal)
     tally = defaultdict(int)
-    retry = svc.extras.setdefault("foi_digest_retry", {})
-    failed = retry.setdefault(today.isoformat(), set())
     pacer = pacer_for(svc)
     for d in digests:
         if only is not None and d.owner not in only:
@@ -135,17 +134,17 @@ async def send_digests(svc, now: datetime, cal, digests: list[Digest] | None = N
         msg = digest_message(today, d, cal)
         outcome = await _send_once(svc, pacer, DIGEST, d.owner, today.isoformat(), to, msg)
         tally[outcome] += 1
-        (failed.add if outcome == "failed" else failed.discard)(d.owner)
     return dict(tally)
 
 
 async def retry_failed_digests(svc, now: datetime, cal) -> dict[str, int]:
-    """Owners whose DM failed earlier today in this process get another go (their claim was released)."""
+    """Owners whose digest today failed, or whose sender died between claiming and sending (its lease has run
+    out), get another go: read from the database, so it works in whichever process runs the sweep."""
     today = now.astimezone(svc.config.tz).date()
-    failed = svc.extras.get("foi_digest_retry", {}).get(today.isoformat())
-    if not failed:
+    unsent = await unfinished_claims(svc.db, DIGEST, today.isoformat(), now)
+    if not unsent:
         return {}
-    return await send_digests(svc, now, cal, only=set(failed))
+    return await send_digests(svc, now, cal, only=set(unsent))
 
 
 async def summary_counts(svc, today: date, cal) -> tuple[dict, list[Line]]:

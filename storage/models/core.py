@@ -50,14 +50,19 @@ class ConversationRef(Base):
 
 
 class SendClaim(Base):
-    """Inserted before a reminder is sent: only the process whose insert succeeded sends it."""
+    """A lease on one reminder: inserted (or taken over once expired) before sending, marked sent after.
+
+    Only the process holding the lease sends. A process that dies between claiming and sending leaves a claim
+    whose lease runs out, and the next sweep that day takes it over, so the reminder is late, never lost."""
     __tablename__ = "send_claims"
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(60))
     item: Mapped[str] = mapped_column(String(200))
     day: Mapped[str] = mapped_column(String(20))              # local date (or slot) the send belongs to
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    __table_args__ = (UniqueConstraint("kind", "item", "day"),)
+    state: Mapped[str] = mapped_column(String(10), default="claimed", server_default="sent")  # claimed|sent|failed
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    __table_args__ = (UniqueConstraint("kind", "item", "day"), Index("ix_send_claims_day_state", "day", "state"))
 
 
 class ProcessedRequest(Base):
