@@ -4,8 +4,10 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
 
 from . import __version__
+from .slack.door import admit as slack_door
 from .teams.host import auth_configuration
 from .teams.ingress import admit
 from .teams.service_urls import ServiceUrlPolicy
@@ -21,6 +23,8 @@ def slack_off_message(settings) -> str:
 def build_routes(app: web.Application, *, runtime) -> None:
     settings = runtime.svc.settings
 
+    slack_verifier = SignatureVerifier(settings.slack_signing_secret or "")
+
     async def slack_events(request: web.Request) -> web.Response:
         if not runtime.inflight.accepting:
             return web.json_response({"error": "shutting down"}, status=503)
@@ -30,6 +34,9 @@ def build_routes(app: web.Application, *, runtime) -> None:
             return web.json_response({"error": "this bot talks to Slack over Socket Mode"}, status=404)
         from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
+        refused = await slack_door(request, slack_verifier, runtime.svc.db, runtime.svc.now)
+        if refused is not None:
+            return refused
         bolt_response = await runtime.slack_app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 

@@ -94,6 +94,24 @@ async def authenticate(request: web.Request, mode: str, config: AgentAuthConfigu
         return _refuse(401, "Invalid token or authentication failed.", type(exc).__name__)
 
 
+def _shape_problem(body) -> str | None:
+    """The fields the SDK and our agent rely on, checked before the SDK's model (which logs a traceback-sized
+    error for anything it cannot read)."""
+    if not isinstance(body, dict):
+        return "not an object"
+    if not isinstance(body.get("type"), str) or not body["type"]:
+        return "no type"
+    conversation = body.get("conversation")
+    if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str) or not conversation["id"]:
+        return "no conversation id"
+    if not isinstance(body.get("serviceUrl"), str):
+        return "no serviceUrl"
+    for key in ("from", "recipient", "channelData"):
+        if key in body and body[key] is not None and not isinstance(body[key], dict):
+            return f"{key} is not an object"
+    return None
+
+
 async def admit(request: web.Request, settings, config: AgentAuthConfiguration,
                 policy: ServiceUrlPolicy) -> web.Response | None:
     """None when the request may go to the adapter (with request["claims_identity"] set); else the refusal."""
@@ -108,11 +126,15 @@ async def admit(request: web.Request, settings, config: AgentAuthConfiguration,
         return claims
     try:
         body = json.loads(await request.read())
+    except ValueError:
+        return _refuse(400, "The body is not JSON.", "not JSON")
+    problem = _shape_problem(body)
+    if problem:
+        return _refuse(400, "The body is not a Bot Framework activity.", problem)
+    try:
         activity = Activity.model_validate(body)
-    except (ValueError, TypeError) as exc:  # json and pydantic errors are ValueErrors
+    except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
         return _refuse(400, "The body is not a Bot Framework activity.", type(exc).__name__)
-    if not activity.type or not activity.conversation or not activity.conversation.id:
-        return _refuse(400, "The activity has no type or conversation.", "missing type or conversation")
     if not policy.allows(activity.service_url):
         return _refuse(403, "The activity's serviceUrl is not a Bot Framework service this bot talks to.",
                        "serviceUrl not allowed")
