@@ -38,6 +38,7 @@ def _flag(name: str) -> bool:
 class Settings:
     port: int = 3978
     database_url: str = DEFAULT_DATABASE_URL
+    db_connect_attempts: int = 6  # PostgreSQL refusing connections at start-up is retried this many times
     config_path: str | None = None
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
@@ -93,6 +94,7 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
     return Settings(
         port=_int("PORT", 3978),
         database_url=e("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        db_connect_attempts=max(1, _int("SMPOLICY_DB_CONNECT_ATTEMPTS", 6)),
         config_path=e("SMPOLICY_CONFIG") or None,
         slack_bot_token=e("SLACK_BOT_TOKEN") or None,
         slack_signing_secret=e("SLACK_SIGNING_SECRET") or None,
