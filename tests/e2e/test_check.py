@@ -226,3 +226,18 @@ async def test_command_line_gives_the_same_result(bot, tmp_path):
         event = (await session.scalars(select(Event).where(Event.subject_kind == "check"))).one()
     assert cli["verdict"] == event.to_state == "sign_off"
     assert [f["category"] for f in cli["findings"]] == event.details["categories"]
+
+
+async def test_a_forged_button_cannot_read_a_private_channel_for_someone_outside_it(bot):
+    # A message in a private channel staff are not in (issue 10, item 7: the confused deputy).
+    bot.slack.channel_members["GPRIVATE"] = ["UCOMMS", "UMANAGER"]
+    bot.slack.messages[("GPRIVATE", "1700000000.000200")] = {"ts": "1700000000.000200", "user": "UCOMMS",
+                                                             "text": "Confidential: the restructure list"}
+    await bot.slack_click("check.signoff", "slack|GPRIVATE|1700000000.000200", user="USTAFF", ephemeral=True)
+    draft = next(b for b in bot.last_view()["blocks"] if b.get("block_id") == "draft")
+    assert "restructure" not in str(draft)
+    assert bot.slack.of("conversations.history") == []
+    # A member of that channel still gets their draft filled in.
+    await bot.slack_click("check.signoff", "slack|GPRIVATE|1700000000.000200", user="UCOMMS", ephemeral=True)
+    draft = next(b for b in bot.last_view()["blocks"] if b.get("block_id") == "draft")
+    assert draft["element"]["initial_value"] == "Confidential: the restructure list"

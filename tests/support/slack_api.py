@@ -57,6 +57,7 @@ class SlackStandIn:
     uninvitable: dict[str, str] = field(default_factory=dict)   # user id -> Slack error on invite
     fail_methods: dict[str, str] = field(default_factory=dict)  # method -> error to answer with
     rate_limit_once: set[str] = field(default_factory=set)      # methods answering 429 once
+    channel_members: dict[str, list[str]] = field(default_factory=dict)  # channel -> members (else: everyone)
     calls: list[Call] = field(default_factory=list)
     base_url: str = ""
 
@@ -191,6 +192,14 @@ class SlackStandIn:
         if method == "conversations.history":
             found = self.messages.get((a.get("channel"), a.get("latest")))
             return {**ok, "messages": [found] if found else [], "has_more": False}
+        if method == "conversations.members":
+            channel = a.get("channel", "")
+            members = self.channel_members.get(channel, list(self.users))
+            start = int(a.get("cursor") or 0)
+            size = max(1, min(int(a.get("limit") or 100), 1000))
+            page = members[start:start + size]
+            nxt = str(start + size) if start + size < len(members) else ""
+            return {**ok, "members": page, "response_metadata": {"next_cursor": nxt}}
         if method == "conversations.replies":
             return {**ok, "messages": [], "has_more": False}
         if method == "chat.getPermalink":
