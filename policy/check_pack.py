@@ -1,7 +1,10 @@
 """Load and validate the checker's rules: policy/pack/rules.toml and policy/pack/words/*.txt.
 
 Everything a council might change lives in the pack: categories, severities,
-sections, messages, patterns, word lists and which profiles a rule applies to.
+sections, messages, patterns, word lists, which profiles a rule applies to, the
+words that support or weaken a match and the severity each confidence band gets,
+the published contacts and venues that are never personal data, and what makes a
+mention of a person sensitive.
 A malformed pack fails here, at start-up, with one line naming the file and key
 (``PackError``), never later in the middle of a check.
 """
@@ -23,7 +26,10 @@ SEVERITIES = {"stop": 3, "sign_off": 2, "advice": 1}
 _RULE_KEYS = {
     "id", "category", "profiles", "severity", "section", "message", "pattern", "case_sensitive",
     "triggers", "words", "allow", "detector", "near", "not_near", "window", "image",
+    "support", "weaken", "confidence", "bands", "message_medium", "masked_only", "label",
 }
+BANDS = {"high": det.HIGH, "medium": det.MEDIUM, "low": det.LOW}
+_BAND_VALUES = ("rule", "stop", "sign_off", "advice", "none")
 _MESSAGE_FIELDS = {"section": "3.4", "reason": "r", "approver": "a", "account": "b"}
 _UPPER_OUTSIDE_ESCAPE = re.compile(r"(?<!\\)[A-Z]")  # \S, \D, \W, \B are fine
 
@@ -39,6 +45,8 @@ class Context:
     detector: str | None = None
     window: int | None = None  # characters; None: the rule's window
     side: str = "both"  # "before": the words leading up to the match; "after": those after it; or "both"
+    label: str = ""  # plain words for the evidence: "a word about phoning"
+    weight: int = 1  # how many bands a supporting (or weakening) context moves the confidence
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,19 @@ class Rule:
     window: int = 100
     image: bool = False
     triggers: tuple[str, ...] = ()
+    support: tuple[str, ...] = ()  # contexts that raise the confidence by their weight
+    weaken: tuple[str, ...] = ()  # contexts that lower it (an organisation's words next to a number)
+    confidence: int = det.HIGH  # the level of a pattern or word match before support (detectors grade their own)
+    bands: tuple = ("rule", "rule", "none")  # severity at (high, medium, low): "rule" is the rule's own
+    message_medium: dict[str, str] | None = None  # the message when the finding is less than sure
+    masked_only: bool = False  # a word list rule that only counts masked forms ("c*ck")
+    label: str = ""  # what a pattern or word match is, for the evidence
+
+    def severity_at(self, level: int, profile: str) -> str | None:
+        band = self.bands[det.HIGH - level]
+        if band == "rule":
+            return self.severity[profile]
+        return None if band == "none" else band
 
 
 @dataclass(frozen=True)
@@ -85,6 +106,7 @@ class Pack:
     image: dict[str, Template]
     index: dict[str, TriggerIndex]  # profile -> index over that profile's rules
     plan: dict[str, "Plan"]  # profile -> that profile's rules, grouped by how they match
+    published: det.OwnIndex = det.OwnIndex()  # contacts and venues that are never personal data
 
 
 @dataclass
@@ -248,7 +270,68 @@ def load_rules(path: str | Path | None = None) -> Pack:
 
     index = {p: _build_index(rules, p) for p in PROFILES}
     plan = {p: Plan.build(rules, p) for p in PROFILES}
-    return Pack(path, name, version, posting, photo, categories, rules, contexts, dcfg, state, image, index, plan)
+    published = _load_published(ld, ld.get(data, "published", dict, "top level", {}))
+    return Pack(path, name, version, posting, photo, categories, rules, contexts, dcfg, state, image, index, plan,
+                published)
+
+
+def _load_published(ld: _Loader, table: dict) -> det.OwnIndex:
+    """The organisation's and partners' published contacts and public venues (the organisation file adds more)."""
+    where = "[published]"
+    unknown = set(table) - {"domains", "phones", "buildings", "venues"}
+    if unknown:
+        raise ld.fail(where, f'unknown key "{sorted(unknown)[0]}"')
+    phones = ld.str_list(table, "phones", where, [])
+    bad = [p for p in phones if det.e164(p) is None]
+    if bad:
+        raise ld.fail(f'{where} key "phones"', f"{bad[0]!r} is not a phone number")
+    venues = ld.words(ld.get(table, "venues", str, where), f'{where} key "venues"') if "venues" in table else []
+    return det.build_own_index(ld.str_list(table, "domains", where, []), phones,
+                               ld.str_list(table, "buildings", where, []), venues)
+
+
+def _load_people(ld: _Loader, table: dict) -> det.PeopleConfig | None:
+    """[people]: what makes a mention of a person sensitive. Without it, the person detectors find nothing."""
+    if not table:
+        return None
+    where = "[people]"
+    unknown = set(table) - {"circumstances", "circumstances_case_sensitive", "labels", "roles_before",
+                            "roles_after", "generic", "history", "window"}
+    if unknown:
+        raise ld.fail(where, f'unknown key "{sorted(unknown)[0]}"')
+    kinds = ld.get(table, "circumstances", dict, where)
+    if not kinds:
+        raise ld.fail(f'{where} key "circumstances"', "expected at least one kind of circumstance")
+    parts = []
+    for kind, spec in kinds.items():
+        here = f"[people.circumstances] key \"{kind}\""
+        if not re.fullmatch(r"[a-z][a-z_]*", kind):
+            raise ld.fail(here, "a kind is lower-case letters and \"_\"")
+        src = _pattern_source(ld, {"pattern": spec}, here)
+        ld.regex(src, False, here)
+        parts.append(f"(?P<{kind}>{src})")
+    circumstances = ld.regex("|".join(parts), False, f'{where} key "circumstances"')
+    cs = None
+    if "circumstances_case_sensitive" in table:
+        cs = ld.regex(_pattern_source(ld, {"pattern": table["circumstances_case_sensitive"]}, where), True,
+                      f'{where} key "circumstances_case_sensitive"')
+    labels = ld.get(table, "labels", dict, where, {})
+    for k, v in labels.items():
+        if not isinstance(v, str) or not v.strip():
+            raise ld.fail(f'{where} key "labels"', f'label for "{k}" must be a non-empty string')
+
+    def pattern(key):
+        return ld.regex(_pattern_source(ld, {"pattern": ld.get(table, key, (str, list), where)}, f"{where} {key}"),
+                        False, f'{where} key "{key}"')
+
+    window = ld.get(table, "window", int, where, 120)
+    if not 0 < window <= 1000:
+        raise ld.fail(f'{where} key "window"', "expected a number of characters from 1 to 1000")
+    return det.PeopleConfig(
+        circumstances=circumstances, circumstances_cs=cs, roles_before=pattern("roles_before"),
+        roles_after=pattern("roles_after"), generic=pattern("generic"), history=pattern("history"),
+        labels={k: v for k, v in labels.items()}, window=window,
+    )
 
 
 def _load_contexts(ld: _Loader, table: dict) -> dict[str, Context]:
@@ -257,7 +340,7 @@ def _load_contexts(ld: _Loader, table: dict) -> dict[str, Context]:
         where = f"[contexts.{name}]"
         if not isinstance(spec, dict):
             raise ld.fail(where, "expected a table with pattern or detector")
-        unknown = set(spec) - {"pattern", "detector", "case_sensitive", "window", "side"}
+        unknown = set(spec) - {"pattern", "detector", "case_sensitive", "window", "side", "label", "weight"}
         if unknown:
             raise ld.fail(where, f'unknown key "{sorted(unknown)[0]}"')
         cs = ld.get(spec, "case_sensitive", bool, where, False)
@@ -267,15 +350,19 @@ def _load_contexts(ld: _Loader, table: dict) -> dict[str, Context]:
         side = ld.get(spec, "side", str, where, "both")
         if side not in ("before", "after", "both"):
             raise ld.fail(f'{where} key "side"', 'expected "before", "after" or "both"')
+        label = ld.get(spec, "label", str, where, name.replace("_", " "))
+        weight = ld.get(spec, "weight", int, where, 1)
+        if not 1 <= weight <= 2:
+            raise ld.fail(f'{where} key "weight"', "expected 1 or 2 (bands to move the confidence)")
         if "detector" in spec:
             d = ld.get(spec, "detector", str, where)
             if d not in det.DETECTORS:
                 raise ld.fail(f'{where} key "detector"', f"unknown detector {d!r}; known: {', '.join(det.DETECTORS)}")
-            out[name] = Context(detector=d, window=window, side=side)
+            out[name] = Context(detector=d, window=window, side=side, label=label, weight=weight)
         else:
             src = _pattern_source(ld, spec, where)
             out[name] = Context(pattern=ld.regex(src, cs, f'{where} key "pattern"'), case_sensitive=cs,
-                                window=window, side=side)
+                                window=window, side=side, label=label, weight=weight)
     return out
 
 
@@ -302,6 +389,8 @@ def _load_detector_config(ld: _Loader, table: dict) -> det.DetectorConfig:
         role_mailboxes=wl("role_mailboxes") if "role_mailboxes" in table else frozenset(),
         phone_allow_types=frozenset(det.PHONE_TYPES[t] for t in types),
         address_re=det.compile_address_re(suffixes),
+        first_names=wl("first_names") if "first_names" in table else frozenset(),
+        people=_load_people(ld, ld.get(table, "people", dict, where, {})),
     )
 
 
@@ -373,13 +462,33 @@ def _load_rule(ld: _Loader, spec: Any, i: int, categories: dict, contexts: dict)
             raise ld.fail(f'{where} key "triggers"', problem)
     near = tuple(ld.str_list(spec, "near", where, []))
     not_near = tuple(ld.str_list(spec, "not_near", where, []))
-    for key, names in (("near", near), ("not_near", not_near)):
+    support = tuple(ld.str_list(spec, "support", where, []))
+    weaken = tuple(ld.str_list(spec, "weaken", where, []))
+    for key, names in (("near", near), ("not_near", not_near), ("support", support), ("weaken", weaken)):
         for n in names:
             if n not in contexts:
                 raise ld.fail(f'{where} key "{key}"', f'unknown context "{n}"; define it under [contexts.{n}]')
     window = ld.get(spec, "window", int, where, 100)
     if not 0 < window <= 1000:
         raise ld.fail(f'{where} key "window"', "expected a number of characters from 1 to 1000")
+    confidence = ld.get(spec, "confidence", str, where, "high")
+    if confidence not in BANDS:
+        raise ld.fail(f'{where} key "confidence"', f"expected one of {', '.join(BANDS)}, got {confidence!r}")
+    bands_spec = ld.get(spec, "bands", dict, where, {})
+    unknown = set(bands_spec) - set(BANDS)
+    if unknown:
+        raise ld.fail(f'{where} key "bands"', f"unknown band {sorted(unknown)[0]!r}; bands are high, medium, low")
+    bands = []
+    for band, default in (("high", "rule"), ("medium", "rule"), ("low", "none")):
+        v = bands_spec.get(band, default)
+        if v not in _BAND_VALUES:
+            raise ld.fail(f'{where} key "bands"', f"band {band!r}: expected one of {', '.join(_BAND_VALUES)}")
+        bands.append(v)
+    masked_only = ld.get(spec, "masked_only", bool, where, False)
+    if masked_only and "words" not in spec:
+        raise ld.fail(f'{where} key "masked_only"', 'masked_only only applies to a "words" rule')
+    message_medium = (ld.by_profile(spec, "message_medium", where, profiles, ld.check_message)
+                      if "message_medium" in spec else None)
     return Rule(
         id=rid,
         category=cat,
@@ -397,6 +506,13 @@ def _load_rule(ld: _Loader, spec: Any, i: int, categories: dict, contexts: dict)
         window=window,
         image=ld.get(spec, "image", bool, where, False),
         triggers=triggers,
+        support=support,
+        weaken=weaken,
+        confidence=BANDS[confidence],
+        bands=tuple(bands),
+        message_medium=message_medium,
+        masked_only=masked_only,
+        label=ld.get(spec, "label", str, where, ""),
     )
 
 

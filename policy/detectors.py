@@ -1,12 +1,20 @@
-"""UK personal-data detectors for the post checker.
+"""UK identifier and people detectors for the post checker, each hit graded.
 
-Each detector takes the original text and returns a list of ``Hit`` spans. They are
-pure functions of their inputs: nothing about the text is remembered between calls.
-Cheap prefilters (is there a digit? an "@"?) come first so that clean posts cost
-next to nothing; ``phonenumbers`` only sees the short candidate runs of digits.
+Each detector takes the original text and returns a list of ``Hit`` spans. A hit carries a level: what the
+pattern and its validation alone support (3 high, 2 medium, 1 low), the way data-loss-prevention tools grade a
+sensitive-information type. A shape that passes its check (the UK number plan, the Luhn check on a card, the
+NHS number's modulus 11 check digit, the Royal Mail postcode format, an NI prefix) counts for more than the
+shape alone; a mistyped number (a digit short or long) is kept, at the lowest level, so that supporting words
+nearby can still make it count. The rule that uses a detector weighs what is around the hit (check_engine):
+supporting words raise the level, an organisation's words lower it, an advice frame cancels it.
 
-Word lists the detectors need (street suffixes, venue words, ...) come from the
-policy pack and are passed in through ``DetectorConfig``.
+They are pure functions of their inputs: nothing about the text is remembered between calls. Cheap
+prefilters (is there a digit? an "@"?) come first so that clean posts cost next to nothing; ``phonenumbers``
+only sees the short candidate runs of digits.
+
+Word lists the detectors need (street suffixes, venue words, first names, the circumstances that make a
+person's details sensitive) come from the policy pack and are passed in through ``DetectorConfig``; the
+organisation's own and its partners' published contacts and venues through ``OwnIndex``.
 """
 from __future__ import annotations
 
@@ -15,24 +23,45 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import phonenumbers
-from phonenumbers import PhoneNumberMatcher, PhoneNumberType
+from phonenumbers import PhoneNumberType
+
+LOW, MEDIUM, HIGH = 1, 2, 3
+LEVEL_NAMES = {LOW: "low", MEDIUM: "medium", HIGH: "high"}
 
 
 class Hit(NamedTuple):
     start: int
     end: int
     kind: str
+    level: int = HIGH  # what the pattern and its validation alone support
+    note: str = ""  # the evidence in plain words: "a UK mobile number", "passes the Luhn check"
+    cues: tuple[tuple[int, int, str], ...] = ()  # other words the detector relied on: (start, end, label)
 
 
 @dataclass(frozen=True)
 class OwnIndex:
-    """The organisation's own contact details, normalised once for fast lookups."""
+    """The organisation's own and its partners' contact details, normalised once for fast lookups."""
 
     domains: tuple[str, ...] = ()
     phones: frozenset[str] = frozenset()  # E.164
     national: frozenset[str] = frozenset()  # the same numbers as UK digits: "01473260588"
     buildings: tuple[str, ...] = ()  # normalised with _norm_place
     postcodes: frozenset[str] = frozenset()  # "IP12BX" (no space)
+    venues: tuple[str, ...] = ()  # public venues and buildings by name, normalised with _norm_place
+
+
+@dataclass(frozen=True)
+class PeopleConfig:
+    """What makes a mention of a person sensitive (item 2 of the checker's design)."""
+
+    circumstances: re.Pattern  # lower-cased text; one named group per kind ("age", "school_weak", ...)
+    circumstances_cs: re.Pattern | None  # case-sensitive extras ("SEND", "SEN")
+    roles_before: re.Pattern  # a public or staff role just before a name: "Cllr", "our Head of Libraries,"
+    roles_after: re.Pattern  # ... or just after it: ", Cabinet Member for", "from our team"
+    generic: re.Pattern  # "if your child ...": advice to everyone, not one person
+    history: re.Pattern  # "the novelist", "in 1778": a historical figure
+    labels: dict  # kind -> plain words for the evidence ("school or year group")
+    window: int = 120  # characters between a person and a circumstance
 
 
 @dataclass(frozen=True)
@@ -47,6 +76,8 @@ class DetectorConfig:
     role_mailboxes: frozenset[str] = frozenset()  # "enquiries", "customer", "services": shared mailboxes
     phone_allow_types: frozenset[int] = frozenset()
     address_re: re.Pattern | None = field(default=None, compare=False)
+    first_names: frozenset[str] = frozenset()  # lower case: "sharon", "jack"
+    people: PeopleConfig | None = field(default=None, compare=False)
 
 
 # --- helpers ---------------------------------------------------------------------
@@ -62,6 +93,14 @@ def _digits(s: str) -> str:
     return "".join(c for c in s if c.isdigit())
 
 
+def _lower(text: str) -> str:
+    """Lower-case without moving offsets (a few characters grow when lower-cased)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def e164(number: str) -> str | None:
     """A published phone number in any format -> E.164, or None if it isn't one."""
     try:
@@ -73,7 +112,13 @@ def e164(number: str) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def build_own_index(domains, phones, buildings) -> OwnIndex:
+def _building_name(building: str) -> str | None:
+    """"Endeavour House, 8 Russell Road, Ipswich IP1 2BX" -> "Endeavour House" (a name, not a number)."""
+    head = building.split(",", 1)[0].strip()
+    return head if head and not head[0].isdigit() and any(c.isalpha() for c in head) else None
+
+
+def build_own_index(domains, phones, buildings, venues=()) -> OwnIndex:
     doms = tuple(sorted({d.strip().lower().lstrip("@").rstrip(".") for d in domains if d.strip()}))
     e164s = frozenset(n for n in (e164(p) for p in phones) if n)
     blds = tuple(_norm_place(b) for b in buildings if b.strip())
@@ -81,92 +126,149 @@ def build_own_index(domains, phones, buildings) -> OwnIndex:
         (m.group(1) + m.group(2)).upper() for b in buildings for m in _POSTCODE_CAND.finditer(b)
     )
     national = frozenset("0" + n[3:] for n in e164s if n.startswith("+44"))
-    return OwnIndex(doms, e164s, national, blds, pcs)
+    names = [n for n in (_building_name(b) for b in buildings) if n] + [v for v in venues if v.strip()]
+    vens = tuple(dict.fromkeys(_norm_place(v) for v in names if len(_norm_place(v)) > 4))
+    return OwnIndex(doms, e164s, national, blds, pcs, vens)
 
 
-# --- phone numbers -----------------------------------------------------------------
+def merge_own(a: OwnIndex, b: OwnIndex) -> OwnIndex:
+    """The pack's published contacts and the organisation file's, together."""
+    if not (b.domains or b.phones or b.buildings or b.venues):
+        return a
+    if not (a.domains or a.phones or a.buildings or a.venues):
+        return b
+    return OwnIndex(
+        tuple(sorted(set(a.domains) | set(b.domains))), a.phones | b.phones, a.national | b.national,
+        tuple(dict.fromkeys(a.buildings + b.buildings)), a.postcodes | b.postcodes,
+        tuple(dict.fromkeys(a.venues + b.venues)),
+    )
 
-# A run that could be a phone number: 10 or more digits with spaces, dashes or brackets.
-_PHONE_CAND = re.compile(r"(?<![\w.])(?:\+|00)?\(?\d[\d \-().]{8,}\d(?![\d])")
-_MOBILE_SHAPE = re.compile(r"^07\d{9}$")
+
+def _venue_named(low_window: str, own: OwnIndex) -> bool:
+    """Does this stretch of (lower-cased) text name one of the published public venues?"""
+    if not own.venues:
+        return False
+    norm = _norm_place(low_window)
+    return any(v in norm for v in own.venues)
+
+
+# --- phone numbers (the UK number plan) ------------------------------------------------
+
+# A run that could be a phone number: 9 or more digits with spaces, dashes, dots or brackets.
+_PHONE_CAND = re.compile(r"(?<![\w.,£$/])(?:\+|00)?\(?\d[\d \-().]{7,}\d(?![\d/])")
+_OWN = "own"  # a published number: not personal data
+_MAX_PARSES = 40  # phonenumbers calls per text: a post has a few numbers, junk must not cost seconds
+_DIGIT_GROUP = re.compile(r"\+?\(?\d[\d()-]*")
 
 
 def _uk_national(raw: str, digits: str) -> str | None:
     """"+44 7911 123456" -> "07911123456"; None when it isn't written as a UK number."""
     if digits.startswith("0044"):
-        return "0" + digits[4:]
-    if digits.startswith("44") and raw.lstrip("( ").startswith("+"):
-        return "0" + digits[2:]
-    return digits if digits.startswith("0") else None
-
-
-_DIGIT_GROUP = re.compile(r"\+?\(?\d[\d()-]*")
-
-
-_MAX_PARSES = 40  # phonenumbers calls per text: a post has a few numbers, junk must not cost seconds
-
-
-def _one_number(text: str, start: int, end: int, own: OwnIndex, cfg: DetectorConfig,
-                budget: list[int]) -> list[Hit] | None:
-    """Hits for text[start:end] read as one phone number; None when it isn't one."""
-    raw = text[start:end]
-    digits = _digits(raw)
-    national = _uk_national(raw, digits)
-    # Fast paths that need no parsing: our own published numbers, and UK mobiles
-    # (07...: phonenumbers calls Ofcom's drama range invalid, but a reader sees a mobile).
-    if national in own.national:
-        return []
-    if national and _MOBILE_SHAPE.match(national):
-        return [Hit(start, end, "mobile")]
-    if budget[0] <= 0:
+        national = "0" + digits[4:]
+    elif digits.startswith("44") and raw.lstrip("( ").startswith("+"):
+        national = "0" + digits[2:]
+    elif digits.startswith("0"):
+        national = digits
+    else:
         return None
+    return national[1:] if national.startswith("00") else national  # "+44 (0)7911 ..." -> 07911...
+
+
+def _plan_check(national: str, cfg: DetectorConfig, budget: list[int]):
+    """A UK number other than a mobile, by phonenumbers: (valid, allowed organisational type)."""
+    if budget[0] <= 0:
+        return False, False
     budget[0] -= 1
-    out, seen = [], False
-    for m in PhoneNumberMatcher(raw, "GB"):
-        seen = True
-        num = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
-        if num in own.phones:
+    try:
+        parsed = phonenumbers.parse(national, "GB")
+    except phonenumbers.NumberParseException:
+        return False, False
+    if not phonenumbers.is_valid_number(parsed):
+        return False, False
+    return True, phonenumbers.number_type(parsed) in cfg.phone_allow_types
+
+
+def _classify(raw: str, digits: str, own: OwnIndex, cfg: DetectorConfig, budget: list[int]):
+    """(level, note) for one run read as one phone number, _OWN for a published one, None if it isn't one."""
+    national = _uk_national(raw, digits)
+    if national is None:
+        if len(digits) == 10 and digits[0] == "7":
+            return LOW, "looks like a mobile number without its first 0"
+        return None
+    if national in own.national:
+        return _OWN
+    n = len(national)
+    if national.startswith("07"):
+        if n == 11:
+            # 071-075, 077-079 mobiles, 07624 (Isle of Man), 070 personal numbers; 076 pagers are rare.
+            # phonenumbers calls Ofcom's drama range invalid, but a reader sees a mobile.
+            return (HIGH, "a UK mobile number") if national[2] != "6" or national.startswith("07624") \
+                else (MEDIUM, "a UK pager or personal number")
+        if n in (10, 12):
+            return LOW, "looks like a mobile number with a digit missing or extra"
+        return None
+    if n not in (10, 11, 12):
+        return None
+    geographic = national[1] in "12"
+    if n == 12:
+        return (LOW, "looks like a landline number with a digit extra") if geographic else None
+    valid, allowed = _plan_check(national, cfg, budget)
+    if allowed:
+        return _OWN  # freephone, 03 numbers: organisations
+    if valid:
+        return MEDIUM, "a UK landline number" if geographic else "a UK phone number"
+    return (LOW, "looks like a landline number with a digit missing") if geographic else None
+
+
+def _split_run(text: str, start: int, end: int, own: OwnIndex, cfg: DetectorConfig, budget: list[int]):
+    """Valid numbers inside a longer run ("01473 555123 07911 123456"); None when there are none."""
+    groups = [(start + g.start(), start + g.end()) for g in _DIGIT_GROUP.finditer(text, start, end)]
+    groups = [(s, e) for s, e in groups if e <= end]
+    out, found, i = [], False, 0
+    while i < len(groups) and budget[0] > 0:
+        if text[groups[i][0]] not in "0+(":  # a phone number starts 0, +44 or (0
+            i += 1
             continue
-        kind = phonenumbers.number_type(m.number)
-        if kind in cfg.phone_allow_types:  # freephone, 03 numbers: organisations
-            continue
-        s = start + m.start
-        out.append(Hit(s, s + len(m.raw_string), "mobile" if kind == PhoneNumberType.MOBILE else "phone"))
-    return out if seen else None
+        for j in range(i, len(groups)):
+            raw = text[groups[i][0]:groups[j][1]]
+            digits = _digits(raw)
+            if len(digits) > 13:
+                i += 1
+                break
+            if len(digits) >= 10:
+                got = _classify(raw, digits, own, cfg, budget)
+                if got is _OWN or (got and got[0] >= MEDIUM):
+                    found = True
+                    if got is not _OWN:
+                        out.append(Hit(groups[i][0], groups[j][1], "phone", got[0], got[1]))
+                    i = j + 1
+                    break
+        else:
+            break
+    return out if found else None
 
 
 def phones(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
     hits: list[Hit] = []
     budget = [_MAX_PARSES]
     for cand in _PHONE_CAND.finditer(text):
-        digits = _digits(cand.group())
+        start, end = cand.span()
+        raw = cand.group()
+        digits = _digits(raw)
         n = len(digits) - (2 if digits.startswith("00") else 0)  # "0044 ...": the international prefix
-        if n < 10:
+        if n < 9:
             continue
-        if n <= 13:
-            hits += _one_number(text, cand.start(), cand.end(), own, cfg, budget) or []
+        whole = _classify(raw, digits, own, cfg, budget) if n <= 13 else None
+        if whole is _OWN:
             continue
-        # Several numbers in one run ("01473 555123 07911 123456"): grow a number group by
-        # group until one reads as a phone number, then start again after it.
-        groups = [(cand.start() + g.start(), cand.start() + g.end()) for g in _DIGIT_GROUP.finditer(cand.group())]
-        i = 0
-        while i < len(groups) and budget[0] > 0:
-            if text[groups[i][0]] not in "0+(":  # a phone number starts 0, +44 or (0
-                i += 1
-                continue
-            for j in range(i, len(groups)):
-                count = len(_digits(text[groups[i][0]:groups[j][1]]))
-                if count > 13:
-                    i += 1
-                    break
-                if count >= 10:
-                    found = _one_number(text, groups[i][0], groups[j][1], own, cfg, budget)
-                    if found is not None:
-                        hits += found
-                        i = j + 1
-                        break
-            else:
-                break
+        if whole and whole[0] >= MEDIUM:
+            hits.append(Hit(start, end, "phone", whole[0], whole[1]))
+            continue
+        inside = _split_run(text, start, end, own, cfg, budget) if n >= 10 else None
+        if inside is not None:
+            hits += inside
+        elif whole:
+            hits.append(Hit(start, end, "phone", whole[0], whole[1]))
     return hits
 
 
@@ -187,7 +289,7 @@ def emails(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
         parts = _MAILBOX_PARTS.findall(m.group(1).lower())
         if parts and all(p in cfg.role_mailboxes for p in parts):
             continue  # a shared mailbox (enquiries@, customer.services@) names no one
-        hits.append(Hit(m.start(), m.end(), "email"))
+        hits.append(Hit(m.start(), m.end(), "email", HIGH, "an email address"))
     return hits
 
 
@@ -215,11 +317,12 @@ def _postcode_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def postcodes(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
+    """Full postcodes in the Royal Mail format: a dozen or so homes, so medium until a person or home is near."""
     hits = []
     for start, end, code in _postcode_spans(text):
-        if code in own.postcodes or _venue_before(text, start, cfg):
+        if code in own.postcodes or _venue_before(text, start, cfg, own):
             continue
-        hits.append(Hit(start, end, "postcode"))
+        hits.append(Hit(start, end, "postcode", MEDIUM, "a full postcode"))
     return hits
 
 
@@ -231,12 +334,39 @@ _NI_BAD_PAIRS = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 
 
 def ni_numbers(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
+    """NI numbers with a prefix HMRC issues; the full form (with its final letter) is unmistakable."""
     hits = []
     for m in _NI.finditer(text):
         pre = m.group(1).upper()
         if pre[0] in "DFIQUV" or pre[1] in "DFIQUVO" or pre in _NI_BAD_PAIRS:
             continue
-        hits.append(Hit(m.start(), m.end(), "ni_number"))
+        full = m.group(0)[-1].isalpha()
+        hits.append(Hit(m.start(), m.end(), "ni_number", HIGH if full else MEDIUM,
+                        "a National Insurance number" if full else "looks like a National Insurance number"))
+    return hits
+
+
+# --- NHS numbers -------------------------------------------------------------------
+
+_NHS = re.compile(r"(?<![\d-])([1-9]\d{2})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
+
+
+def _nhs_check(d: str) -> bool:
+    """The NHS number's modulus 11 check digit: weights 10 down to 2 on the first nine digits."""
+    total = sum((10 - i) * (ord(c) - 48) for i, c in enumerate(d[:9]))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == ord(d[9]) - 48
+
+
+def nhs_numbers(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
+    """Ten digits (3-3-4) passing the check digit. Low alone: one ten-digit number in eleven passes by chance,
+    so the rule wants an NHS word nearby (as DLP tools do)."""
+    hits = []
+    for m in _NHS.finditer(text):
+        if _nhs_check(m.group(1) + m.group(2) + m.group(3)):
+            hits.append(Hit(m.start(), m.end(), "nhs_number", LOW, "passes the NHS number check digit"))
     return hits
 
 
@@ -260,25 +390,45 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _iban_check(iban: str) -> bool:
+    """ISO 13616: move the first four characters to the end, letters to numbers, remainder 1 on division by 97."""
+    s = iban.replace(" ", "").upper()
+    s = s[4:] + s[:4]
+    return int("".join(str(int(c, 36)) for c in s)) % 97 == 1
+
+
 def bank_details(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
-    hits = [Hit(m.start(), m.end(), "iban") for m in _IBAN.finditer(text)]
-    hits += [Hit(m.start(), m.end(), "sort_code") for m in _SORT_KEYWORD.finditer(text)]
-    hits += [Hit(m.start(), m.end(), "account_number") for m in _ACCOUNT_KEYWORD.finditer(text)]
+    hits = [Hit(m.start(), m.end(), "iban", HIGH if _iban_check(m.group()) else LOW,
+                "an IBAN that passes its check digits" if _iban_check(m.group()) else "looks like an IBAN")
+            for m in _IBAN.finditer(text)]
+    hits += [Hit(m.start(), m.end(), "sort_code", HIGH, "a sort code") for m in _SORT_KEYWORD.finditer(text)]
+    hits += [Hit(m.start(), m.end(), "account_number", HIGH, "an account number")
+             for m in _ACCOUNT_KEYWORD.finditer(text)]
     # A bare sort code only counts with an account number close by: alone it reads as a date.
     for m in _SORT_CODE.finditer(text):
         window = text[m.end(): m.end() + 40]
         acc = _ACCOUNT.search(window) or _ACCOUNT.search(text[max(0, m.start() - 40): m.start()])
         if acc:
-            hits.append(Hit(m.start(), m.end(), "sort_code"))
+            hits.append(Hit(m.start(), m.end(), "sort_code", HIGH, "a sort code with an account number"))
     return hits
 
 
+# How cards are printed: 4-4-4-4 (Visa, Mastercard), 4-6-5 (Amex), 4-6-4 (Diners), 4-4-4-4-3 (19 digits).
+_CARD_GROUPS = frozenset({(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 1)})
+_SEPARATOR = re.compile(r"[ -]")
+
+
 def cards(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
+    """13-19 digits passing the Luhn check: high when grouped as cards are printed, medium otherwise."""
     hits = []
     for m in _CARD.finditer(text):
         digits = _digits(m.group())
         if 13 <= len(digits) <= 19 and _luhn(digits):
-            hits.append(Hit(m.start(), m.end(), "card"))
+            groups = tuple(len(g) for g in _SEPARATOR.split(m.group()) if g)
+            if groups in _CARD_GROUPS:
+                hits.append(Hit(m.start(), m.end(), "card", HIGH, "a card number grouped as printed, passing the Luhn check"))
+            else:
+                hits.append(Hit(m.start(), m.end(), "card", MEDIUM, "a long number passing the Luhn check"))
     return hits
 
 
@@ -302,7 +452,7 @@ def vehicle_regs(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
         letters = m.group("prefix") or m.group("suffix")
         if letters and letters.lower() in cfg.not_plates:  # "A14 NOW", "J28 OFF" in capitals
             continue
-        hits.append(Hit(m.start(), m.end(), "vehicle_reg"))
+        hits.append(Hit(m.start(), m.end(), "vehicle_reg", HIGH, "a number plate"))
     return hits
 
 
@@ -321,7 +471,7 @@ _DOB = re.compile(
 
 
 def dates_of_birth(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
-    return [Hit(m.start(), m.end(), "date_of_birth") for m in _DOB.finditer(text)]
+    return [Hit(m.start(), m.end(), "date_of_birth", HIGH, "a date of birth") for m in _DOB.finditer(text)]
 
 
 # --- house number + street addresses ---------------------------------------------
@@ -345,7 +495,7 @@ def compile_address_re(suffixes: frozenset[str]) -> re.Pattern:
 _HOUSE_NUMBER = re.compile(r"(?<![\w.,:/£$-])\d{1,4}(?![\d.,:/%])")
 
 
-def _venue_before(text: str, start: int, cfg: DetectorConfig) -> bool:
+def _venue_before(text: str, start: int, cfg: DetectorConfig, own: OwnIndex = OwnIndex()) -> bool:
     """Is this address or postcode introduced as a venue ("held at", "Corn Exchange, ...")?"""
     before = text[max(0, start - 80): start]
     # Only look back within the sentence.
@@ -355,7 +505,7 @@ def _venue_before(text: str, start: int, cfg: DetectorConfig) -> bool:
     low = before.lower()
     if any(p in low for p in cfg.home_phrases):
         return False
-    if any(p in low for p in cfg.venue_phrases):
+    if any(p in low for p in cfg.venue_phrases) or _venue_named(low, own):
         return True
     words = _CAP_WORD.findall(before)[-6:]  # capitalised: a venue's name, "Corn Exchange"
     if any(w.lower() in cfg.venue_words for w in words):
@@ -387,13 +537,13 @@ def addresses(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
         after = end
         if m.group(3).lower() in cfg.ambiguous_suffixes and _TIME_PREP.search(text[max(0, start - 12): start]):
             continue  # "meet at 10 Christchurch Park" is a time, not a house
-        if _in_own_building(text, start, end, own) or _venue_before(text, start, cfg):
+        if _in_own_building(text, start, end, own) or _venue_before(text, start, cfg, own):
             continue
         # Take a postcode that follows closely into the span.
         for ps, pe, code in _postcode_spans(text[end: end + 40]):
             end = end + pe
             break
-        hits.append(Hit(start, end, "address"))
+        hits.append(Hit(start, end, "address", MEDIUM, "a house number and street"))
     return hits
 
 
@@ -418,6 +568,196 @@ def named(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
         if m.group(1).lower() not in cfg.name_stopwords and m.group(2).lower() not in cfg.name_stopwords:
             hits.append(Hit(m.start(), m.end(), "person"))
     return hits
+
+
+# --- people and their circumstances (item 2) -------------------------------------------
+#
+# A person is "Mrs J Smith", "Sharon Jones" (a known first name and a surname), "Hi Sharon," opening a
+# reply, "your son", "the resident" or "the lady at no. 14". A circumstance is what makes their details
+# sensitive: an age, a school or year group, care, health, special needs, debt or charges, a home address,
+# an accusation, an injury or a death. The two within a short window are personal data even with no phone
+# number or email in sight. People in a public role ("Cllr Smith", "our Head of Libraries, Jo Bloggs") and
+# historical figures ("the novelist Fanny Burney") are not private people.
+
+_HONORIFIC = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master)\b\.?\s+"
+    r"(?:(?:[A-Z]\.?\s+){0,2}(?:Mc|Mac|O')?[A-Z][a-z'\u2019]+(?:-[A-Z][a-z]+)?|[A-Z]\b\.?)"
+)
+_NAME_PAIR = re.compile(r"\b(?=([A-Z][a-z]+)\s+((?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b)")
+_POSSESSIVE_NAME = re.compile(r"\b([A-Z][a-z]+)(?:'s|\u2019s)\b")
+_NAME_AGE = re.compile(r"\s*(?:,\s*|\(\s*)(?:aged\s+)?(\d{1,2})\s*(?:\)|,|\s+(?:years?|yrs?)\b)")
+_GREETING = re.compile(
+    r"^\s*(?:@[\w.]+[\s,:]+)*"
+    r"(?:((?i:hi|hiya|hello|hey|dear|morning|good morning|good afternoon|good evening|afternoon|evening"
+    r"|thanks|thank you|thanks so much|many thanks|cheers|sorry))\s+)?"
+    r"([A-Z][a-z]+)\b(?:\s+[A-Z][a-z]+\b)?\s*[,!:\-\u2013.]"
+)
+_REPLY_HANDLE = re.compile(r"^\s*@[A-Za-z0-9_]{2,15}\b")
+_RELATION = re.compile(
+    r"\b(?:your|his|her|their)\s+(?:(?:eldest|youngest|little|older|younger|teenage|baby|step|foster|adopted)"
+    r"[\s-]+)?(?:son|daughter|child|kid|boy|girl|grandson|granddaughter|grandchild|mum|mother|dad|father|"
+    r"husband|wife|partner|nan|nana|gran|granny|grandma|grandad|grandpa|grandfather|grandmother|brother|"
+    r"sister|nephew|niece|neighbour|tenant|baby|toddler|teenager|children|kids|sons|daughters)"
+    r"(?:'s|\u2019s)?\b"
+)
+_THE_PERSON = re.compile(
+    r"\bthe\s+(?:(?:elderly|young|old|older|disabled|vulnerable|same|other)\s+)?"
+    r"(?:resident|tenant|claimant|occupant|occupier|homeowner|householder|lady|gentleman|man|woman|family|"
+    r"couple|lad|boy|girl|pensioner|neighbour|landlord|applicant|client|patient|service user|young person)"
+    r"\b(?!\s+(?:service|services|team|parking|permit|portal|survey|charter|panel|association|group|newsletter)\b)"
+    r"(\s+(?:at|on|in|from|of)\s+(?:no\.?\s*|number\s+|flat\s+)?\d{1,4}[a-z]?\b)?"
+)
+_NAMED_AFTER = re.compile(r"^,?\s+(?:called\s+|named\s+)?[A-Z][a-z]+\b")
+_NOT_GREETED = frozenset({"everyone", "all", "there", "folks", "team", "both", "guys", "everybody", "you",
+                          "again", "so", "very", "for", "to", "from", "cllr", "councillor"})
+
+
+def _is_name(word: str, cfg: DetectorConfig) -> bool:
+    w = word.lower()
+    return w in cfg.first_names and w not in cfg.name_stopwords
+
+
+def _public_or_historic(text: str, low: str, start: int, end: int, pc: PeopleConfig, own: OwnIndex,
+                        cfg: DetectorConfig) -> bool:
+    """A public role next to the name, a venue's name, or a historical figure: not a private person."""
+    before = low[max(0, start - 40): start]
+    after = low[end: end + 45]
+    if pc.roles_before.search(before) or pc.roles_after.match(after):
+        return True
+    nxt = _CAP_WORD.match(text, end + 1) if end < len(text) and text[end] == " " else None
+    if nxt and nxt.group().lower() in cfg.venue_words:  # "Jimmy's Farm", "Wolsey Theatre"
+        return True
+    if _venue_named(low[max(0, start - 20): end + 25], own):
+        return True
+    return pc.history.search(low, max(0, start - 120), min(len(low), end + 120)) is not None
+
+
+def people(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
+    """Mentions of a private person, graded: a name or honorific is high, "your son" or "the resident" medium."""
+    pc = cfg.people
+    if pc is None:
+        return []
+    low = _lower(text)
+    hits: list[Hit] = []
+    greeted = _GREETING.match(text)
+    reply = False
+    if greeted:
+        name = greeted.group(2)
+        if (greeted.group(1) and name.lower() not in cfg.name_stopwords and name.lower() not in _NOT_GREETED) \
+                or _is_name(name, cfg):
+            reply = True
+            hits.append(Hit(greeted.start(2), greeted.end(2), "reply_name", HIGH, "a first name opening a reply"))
+    if not reply:
+        handle = _REPLY_HANDLE.match(text)
+        if handle:
+            reply = True
+            hits.append(Hit(handle.start(), handle.end(), "reply_handle", MEDIUM, "a reply to someone's handle"))
+    taken = [(h.start, h.end) for h in hits]
+
+    def add(start, end, kind, level, note):
+        if any(s < end and start < e for s, e in taken):
+            return
+        if _public_or_historic(text, low, start, end, pc, own, cfg):
+            return
+        taken.append((start, end))
+        hits.append(Hit(start, end, kind, level, note))
+
+    for m in _HONORIFIC.finditer(text):
+        if m.group().startswith("Dr") and m.start() > 1 and _CAP_WORD.search(text, max(0, m.start() - 15), m.start()):
+            if text[max(0, m.start() - 2)].isalpha():  # "Mill Dr" is a street
+                continue
+        add(m.start(), m.end(), "honorific", HIGH, "a title and a name")
+    for m in _NAME_PAIR.finditer(text):
+        first, last = m.group(1), m.group(2)
+        lw = last.lower()
+        if _is_name(first, cfg) and lw not in cfg.name_stopwords and lw not in cfg.street_suffixes \
+                and lw not in cfg.venue_words:
+            add(m.start(1), m.end(2), "full_name", HIGH, "a person's full name")
+    for m in _POSSESSIVE_NAME.finditer(text):
+        if _is_name(m.group(1), cfg):
+            add(m.start(1), m.end(1), "first_name", MEDIUM, "a first name")
+    for m in _RELATION.finditer(low):
+        before = low[max(0, m.start() - 30): m.start()]
+        if pc.generic.search(before):
+            continue  # "if your child ...": advice for everyone
+        named = _NAMED_AFTER.match(text, m.end())
+        level = HIGH if reply or named else MEDIUM
+        add(m.start(), m.end(), "relation", level, "a relative or a child of someone")
+    for m in _THE_PERSON.finditer(low):
+        add(m.start(), m.end(), "the_person", HIGH if m.group(1) else MEDIUM,
+            "a particular resident" if not m.group(1) else "a resident by house number")
+    return hits
+
+
+def _circumstances(text: str, low: str, own: OwnIndex, cfg: DetectorConfig) -> list[tuple[int, int, str]]:
+    pc = cfg.people
+    out = []
+    for m in pc.circumstances.finditer(low):
+        kind = m.lastgroup
+        s, e = m.span()
+        if kind in ("care", "health", "health_weak", "debt", "sen") and text[s].isupper():
+            # "Adult Social Care", "Mental Health Team": a service's name, not someone's circumstance
+            prev = text[max(0, s - 25): s].rstrip().rsplit(" ", 1)[-1]
+            nxt = _CAP_WORD.match(text, e + 1) if e < len(text) and text[e] == " " else None
+            if (prev[:1].isupper() and s > 0 and text[s - 1] == " ") or nxt:
+                continue
+        out.append((s, e, kind))
+    if pc.circumstances_cs is not None:
+        out += [(m.start(), m.end(), "sen") for m in pc.circumstances_cs.finditer(text)]
+    if cfg.address_re is not None:
+        out += [(h.start, h.end, "address") for h in addresses(text, own, cfg)]
+    out += [(h.start, h.end, "address") for h in postcodes(text, own, cfg)]
+    return out
+
+
+def person_circumstances(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
+    """A private person together with a sensitive circumstance nearby (personal data, item 2)."""
+    pc = cfg.people
+    if pc is None:
+        return []
+    persons = people(text, own, cfg)
+    if not persons:
+        return []
+    low = _lower(text)
+    circs = _circumstances(text, low, own, cfg)
+    if not circs:
+        return []
+    second_person = "you" in low
+    used: set[tuple[int, int]] = set()
+    out = []
+    for p in sorted(persons, key=lambda h: -h.level):
+        if p.kind in ("reply_name", "reply_handle"):
+            lo, hi = 0, len(text)
+            if not second_person:
+                continue
+        else:
+            lo, hi = max(0, p.start - pc.window // 2), min(len(text), p.end + pc.window)
+            para = text.rfind("\n\n", lo, p.start)
+            if para >= 0:
+                lo = para
+            para = text.find("\n\n", p.end, hi)
+            if para >= 0:
+                hi = para
+        near = [c for c in circs if lo <= c[0] < hi and not (c[0] < p.end and p.start < c[1])]
+        age = _NAME_AGE.match(text, p.end)
+        if age and int(age.group(1)) < 110:
+            near.append((age.start(1), age.end(1), "age"))
+        if not near:
+            continue
+        childish = p.kind == "relation" or any(c[2] == "age" for c in near)
+        strong = [c for c in near if childish or not c[2].endswith("_weak")]
+        kinds = {c[2].removesuffix("_weak") for c in near}
+        if not strong and len(kinds) < 2:
+            continue
+        chosen = sorted(strong or near, key=lambda c: abs(c[0] - p.end))[:3]
+        if any((c[0], c[1]) in used for c in chosen):
+            continue  # one finding for one set of circumstances: "Hi Sharon, your son ..." is one problem
+        used.update((c[0], c[1]) for c in chosen)
+        level = min(HIGH, p.level + (1 if len(kinds) >= 2 else 0))
+        label = pc.labels.get(chosen[0][2], chosen[0][2])
+        out.append(Hit(p.start, p.end, "person_circumstance", level, f"{p.note} with {label}",
+                       ((p.start, p.end, p.note),) + tuple((s, e, pc.labels.get(k, k)) for s, e, k in chosen)))
+    return out
 
 
 # --- registry ----------------------------------------------------------------------
@@ -451,7 +791,7 @@ def _ni_gate(s) -> bool:
 # once (``text``, ``low``, ``ndigits``, ``words``, ``mixed`` letter-and-digit words,
 # ``cfg``): a detector only runs when it could possibly find something.
 DETECTORS = {
-    "phone": (phones, lambda s: s.ndigits >= 10),
+    "phone": (phones, lambda s: s.ndigits >= 9),
     "email": (emails, lambda s: "@" in s.text),
     "postcode": (postcodes, lambda s: any(_POSTCODE_TOKEN.fullmatch(t) for t in s.mixed)),
     "ni_number": (ni_numbers, lambda s: s.ndigits >= 6 and _ni_gate(s)),
@@ -461,6 +801,9 @@ DETECTORS = {
     "date_of_birth": (dates_of_birth, lambda s: s.ndigits >= 4 and not s.words.isdisjoint(_DOB_WORDS)),
     "address": (addresses, lambda s: s.ndigits >= 1 and not s.words.isdisjoint(s.cfg.street_suffixes)),
     "named": (named, lambda s: True),
+    "nhs_number": (nhs_numbers, lambda s: s.ndigits >= 10),
+    "person": (people, lambda s: True),
+    "person_circumstance": (person_circumstances, lambda s: True),
 }
 
 PHONE_TYPES = {

@@ -45,12 +45,21 @@ def test_the_fire_services_own_example_post_is_ok():
     assert result.findings == []
 
 
-def test_the_example_post_without_our_own_details_flags_the_number():
-    # With no organisation file the landline is just a number; the shared mailbox names no one.
-    result = check(FIRE_EXAMPLE, profile="sfrs")
+def test_the_example_post_is_ok_without_an_organisation_file():
+    # The pack ships the Suffolk published contacts, the policy's own example number among them (8.2 4.2).
+    # (This test used to expect a stop for 01473 260588 with no organisation file: the policy publishes that
+    # number, so flagging it was the checker's mistake.)
+    assert check(FIRE_EXAMPLE, profile="sfrs").verdict == "ok"
+    # "contact us on ...": an unknown number given as ours reads as an organisation's, not a person's.
+    assert check(FIRE_EXAMPLE.replace("01473 260588", "01473 555123"), profile="sfrs").verdict == "ok"
+
+
+def test_a_persons_landline_is_flagged_and_says_how_to_allow_a_published_one():
+    text = "For a lift to the fire station ring Dave Smith on 01473 555123"
+    result = check(text, profile="sfrs")
     assert result.verdict == "stop"
-    flagged = [FIRE_EXAMPLE[f.span[0]:f.span[1]] for f in result.findings]
-    assert flagged == ["01473 260588"]
+    flagged = [text[f.span[0]:f.span[1]] for f in result.findings]
+    assert flagged == ["01473 555123"]
     assert "organisation file" in result.findings[0].message
 
 
