@@ -191,7 +191,7 @@ def _add(out: list[RawFinding], scan: _Scan, rule: Rule, profile: str, spans) ->
             level, label, cues = item.level, item.note or rule.label or item.kind, item.cues
         else:
             level, label, cues = rule.confidence, rule.label or rule.id, ()
-        evidence = [(label, start, end)] + [c for c in cues if (c[0], c[1]) != (start, end)]
+        evidence = [(label, start, end)] + [(c[2], c[0], c[1]) for c in cues if (c[0], c[1]) != (start, end)]
         for names, sign in ((rule.support, 1), (rule.weaken, -1)):
             for c in names:
                 got = scan.context(c, start, end, rule.window)

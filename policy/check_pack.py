@@ -296,7 +296,7 @@ def _load_people(ld: _Loader, table: dict) -> det.PeopleConfig | None:
         return None
     where = "[people]"
     unknown = set(table) - {"circumstances", "circumstances_case_sensitive", "labels", "roles_before",
-                            "roles_after", "generic", "history", "window"}
+                            "roles_after", "generic", "generic_before", "history", "window", "public_kinds"}
     if unknown:
         raise ld.fail(where, f'unknown key "{sorted(unknown)[0]}"')
     kinds = ld.get(table, "circumstances", dict, where)
@@ -331,6 +331,8 @@ def _load_people(ld: _Loader, table: dict) -> det.PeopleConfig | None:
         circumstances=circumstances, circumstances_cs=cs, roles_before=pattern("roles_before"),
         roles_after=pattern("roles_after"), generic=pattern("generic"), history=pattern("history"),
         labels={k: v for k, v in labels.items()}, window=window,
+        generic_before=pattern("generic_before") if "generic_before" in table else None,
+        public_kinds=frozenset(ld.str_list(table, "public_kinds", where, [])),
     )
 
 
@@ -390,6 +392,7 @@ def _load_detector_config(ld: _Loader, table: dict) -> det.DetectorConfig:
         phone_allow_types=frozenset(det.PHONE_TYPES[t] for t in types),
         address_re=det.compile_address_re(suffixes),
         first_names=wl("first_names") if "first_names" in table else frozenset(),
+        surnames=wl("surnames") if "surnames" in table else frozenset(),
         people=_load_people(ld, ld.get(table, "people", dict, where, {})),
     )
 

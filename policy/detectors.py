@@ -62,6 +62,8 @@ class PeopleConfig:
     history: re.Pattern  # "the novelist", "in 1778": a historical figure
     labels: dict  # kind -> plain words for the evidence ("school or year group")
     window: int = 120  # characters between a person and a circumstance
+    generic_before: re.Pattern | None = None  # "how many children ...": figures about many, not one person
+    public_kinds: frozenset[str] = frozenset()  # circumstances private even for staff and public figures
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class DetectorConfig:
     phone_allow_types: frozenset[int] = frozenset()
     address_re: re.Pattern | None = field(default=None, compare=False)
     first_names: frozenset[str] = frozenset()  # lower case: "sharon", "jack"
+    surnames: frozenset[str] = frozenset()  # lower case: "smith", "barnes"
     people: PeopleConfig | None = field(default=None, compare=False)
 
 
@@ -377,7 +380,7 @@ _ACCOUNT = re.compile(r"(?<!\d)\d{8}(?!\d)")
 _SORT_KEYWORD = re.compile(r"(?i)\bsort[- ]?code\b\D{0,15}(\d{2}[- ]?\d{2}[- ]?\d{2})(?!\d)")
 _ACCOUNT_KEYWORD = re.compile(r"(?i)\b(?:account|acc|a/c)\.?\s*(?:number|no\.?|num|#)?\s*:?\s*(\d{7,8})(?!\d)")
 _IBAN = re.compile(r"\bGB\d{2} ?[A-Z]{4}(?: ?\d){14}\b")
-_CARD = re.compile(r"(?<![\d-])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\d-])")
+_CARD = re.compile(r"(?<![\d-])[2-7]\d{3}(?:[ -]?\d){9,15}(?![\d-])")  # 7: fuel cards
 
 
 def _luhn(digits: str) -> bool:
@@ -419,12 +422,19 @@ _SEPARATOR = re.compile(r"[ -]")
 
 
 def cards(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
-    """13-19 digits passing the Luhn check: high when grouped as cards are printed, medium otherwise."""
+    """13-19 digits passing the Luhn check: high when grouped as cards are printed, medium otherwise. Grouped
+    as a card but failing the check (a mistyped card, or a made-up one): low, so card words must back it."""
     hits = []
     for m in _CARD.finditer(text):
         digits = _digits(m.group())
-        if 13 <= len(digits) <= 19 and _luhn(digits):
-            groups = tuple(len(g) for g in _SEPARATOR.split(m.group()) if g)
+        if not 13 <= len(digits) <= 19:
+            continue
+        groups = tuple(len(g) for g in _SEPARATOR.split(m.group()) if g)
+        if not _luhn(digits):
+            if groups in _CARD_GROUPS:
+                hits.append(Hit(m.start(), m.end(), "card", LOW, "grouped like a card number (fails the Luhn check)"))
+            continue
+        if True:
             if groups in _CARD_GROUPS:
                 hits.append(Hit(m.start(), m.end(), "card", HIGH, "a card number grouped as printed, passing the Luhn check"))
             else:
@@ -466,7 +476,7 @@ _DATE = (
     r"|(?:19|20)\d{2}-\d{2}-\d{2})"
 )
 _DOB = re.compile(
-    r"(?i)\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?|birthday(?: is)?)\s*[:\-]?\s*(?:is\s+|was\s+)?" + _DATE
+    r"(?i)\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?|birthday(?: is)?)\s*[:\-]?\s*(?:is\s+|was\s+|as\s+)?" + _DATE
 )
 
 
@@ -535,7 +545,8 @@ def addresses(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
             continue
         start, end = m.start(), m.end()
         after = end
-        if m.group(3).lower() in cfg.ambiguous_suffixes and _TIME_PREP.search(text[max(0, start - 12): start]):
+        if m.group(3).lower() in cfg.ambiguous_suffixes and _TIME_PREP.search(text[max(0, start - 12): start]) \
+                and m.group(1).isdigit() and 1 <= int(m.group(1)) <= 12:
             continue  # "meet at 10 Christchurch Park" is a time, not a house
         if _in_own_building(text, start, end, own) or _venue_before(text, start, cfg, own):
             continue
@@ -570,27 +581,57 @@ def named(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
     return hits
 
 
+# --- passwords written as tokens ------------------------------------------------------
+
+_SYMBOLS = frozenset("!#$%^&*?+=~")
+_SECRET_GATE = frozenset({"password", "passwords", "pw", "pwd", "pass", "login", "log", "logging", "username", "user",
+                          "key", "wifi", "fi", "insta", "facebook", "fb", "orlo", "hootsuite", "account", "it's",
+                          "same", "profile", "code", "pin", "token", "secret", "sign", "tiktok", "twitter", "it", "s"})
+_TOKEN = re.compile(r"[^\s,;()\[\]'\"\u2018\u2019\u201c\u201d]{6,24}")
+
+
+def secret_tokens(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
+    """Tokens that read as a password: letters, digits and a symbol inside ("Libraries!23", "8h!Yt5qP"), or
+    capitals, digits and two hyphens ("Spring-Bank-42"). Medium alone: the rule wants a login word nearby."""
+    hits = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group().rstrip(".!?:")
+        if len(tok) < 6 or tok[0] in "@#" or "@" in tok and "." in tok or "/" in tok or "." in tok:
+            continue  # handles, hashtags, emails, web addresses, decimals
+        if not (any(c.isalpha() for c in tok) and any(c.isdigit() for c in tok)):
+            continue
+        inner = tok[1:-1]
+        symbol = any(c in _SYMBOLS for c in inner) or (
+            tok[-1] in _SYMBOLS and any(c.isupper() for c in tok) and any(c.islower() for c in tok))
+        hyphens = tok.count("-") >= 2 and any(c.isupper() for c in tok)
+        if symbol or hyphens:
+            hits.append(Hit(m.start(), m.start() + len(tok), "secret", MEDIUM, "looks like a password"))
+    return hits
+
+
 # --- people and their circumstances (item 2) -------------------------------------------
 #
-# A person is "Mrs J Smith", "Sharon Jones" (a known first name and a surname), "Hi Sharon," opening a
-# reply, "your son", "the resident" or "the lady at no. 14". A circumstance is what makes their details
-# sensitive: an age, a school or year group, care, health, special needs, debt or charges, a home address,
-# an accusation, an injury or a death. The two within a short window are personal data even with no phone
-# number or email in sight. People in a public role ("Cllr Smith", "our Head of Libraries, Jo Bloggs") and
-# historical figures ("the novelist Fanny Burney") are not private people.
+# A person is "Mrs J Smith", "Sharon Jones" (a known first name or surname), "Kayden, 14,", "Hi Sharon,"
+# opening a reply, "your son", "the lady at no. 14". A circumstance is what makes their details sensitive:
+# an age, a school or year group, care, health, special needs, debt or charges, housing, payment details, a
+# home address, an accusation, an injury or a death. The two within a short window are personal data even
+# with no phone number or email in sight. People in a public role ("Cllr Smith", "our Head of Libraries, Jo
+# Bloggs", a candidate) and historical figures ("the novelist Fanny Burney") are not private people, except
+# in the few circumstances that are private whoever you are (a staff disciplinary).
 
 _HONORIFIC = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master)\b\.?\s+"
     r"(?:(?:[A-Z]\.?\s+){0,2}(?:Mc|Mac|O')?[A-Z][a-z'\u2019]+(?:-[A-Z][a-z]+)?|[A-Z]\b\.?)"
 )
-_NAME_PAIR = re.compile(r"\b(?=([A-Z][a-z]+)\s+((?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b)")
-_POSSESSIVE_NAME = re.compile(r"\b([A-Z][a-z]+)(?:'s|\u2019s)\b")
+_NAME_PAIR = re.compile(
+    r"\b(?=([A-Z][a-z]+)\s+((?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\b\.?)(?:'s|\u2019s)?)")
+_CAP_NAME = re.compile(r"\b([A-Z][a-z]+)(?:'s|\u2019s)?\b")
 _NAME_AGE = re.compile(r"\s*(?:,\s*|\(\s*)(?:aged\s+)?(\d{1,2})\s*(?:\)|,|\s+(?:years?|yrs?)\b)")
 _GREETING = re.compile(
     r"^\s*(?:@[\w.]+[\s,:]+)*"
     r"(?:((?i:hi|hiya|hello|hey|dear|morning|good morning|good afternoon|good evening|afternoon|evening"
     r"|thanks|thank you|thanks so much|many thanks|cheers|sorry))\s+)?"
-    r"([A-Z][a-z]+)\b(?:\s+[A-Z][a-z]+\b)?\s*[,!:\-\u2013.]"
+    r"([A-Z][a-z]+)\b(\s+[A-Z][a-z]+\b)?\s*[,!:\-\u2013.]"
 )
 _REPLY_HANDLE = re.compile(r"^\s*@[A-Za-z0-9_]{2,15}\b")
 _RELATION = re.compile(
@@ -603,13 +644,28 @@ _RELATION = re.compile(
 _THE_PERSON = re.compile(
     r"\bthe\s+(?:(?:elderly|young|old|older|disabled|vulnerable|same|other)\s+)?"
     r"(?:resident|tenant|claimant|occupant|occupier|homeowner|householder|lady|gentleman|man|woman|family|"
-    r"couple|lad|boy|girl|pensioner|neighbour|landlord|applicant|client|patient|service user|young person)"
+    r"couple|lad|boy|girl|pensioner|neighbour|landlord|client|patient|service user|young person)"
     r"\b(?!\s+(?:service|services|team|parking|permit|portal|survey|charter|panel|association|group|newsletter)\b)"
-    r"(\s+(?:at|on|in|from|of)\s+(?:no\.?\s*|number\s+|flat\s+)?\d{1,4}[a-z]?\b)?"
+    r"(\s+(?:at|on|in|from|of)\s+(?:no\.?\s*|number\s+|flat\s+)?\d{1,4}[a-z]?\b"
+    r"|\s+(?:at|on) the (?:end|top|bottom|corner) of [a-z]+ (?:road|street|lane|close|drive|avenue|way|crescent|grove))?"
 )
 _NAMED_AFTER = re.compile(r"^,?\s+(?:called\s+|named\s+)?[A-Z][a-z]+\b")
+_SIGN_OFF = re.compile(r"(?:thanks|thank you|cheers|regards|best wishes|best|many thanks|ta|love|from)[,!.]?\s*$"
+                       r"|[-\u2013~^\n]\s*$", re.IGNORECASE)
+_VOCATIVE = re.compile(r"(?i:\b(?:thanks|thank you|cheers|well done|congrats|congratulations|hi|hello|hey|dear|sorry|"
+                       r"morning|evening)\b)[^.!?\nA-Z]{0,25},\s*$")
+_CHILD_AGED = re.compile(r"\ba\s+(\d{1,2})[- ]year[- ]old\s+(?:girl|boy|lad|teenager|child|pupil|student|schoolgirl|"
+                         r"schoolboy|youngster|toddler|baby)\b")
 _NOT_GREETED = frozenset({"everyone", "all", "there", "folks", "team", "both", "guys", "everybody", "you",
-                          "again", "so", "very", "for", "to", "from", "cllr", "councillor"})
+                          "again", "so", "very", "for", "to", "from", "cllr", "councillor", "update", "reminder"})
+_SERVICE_AFTER = re.compile(r"\s+(?:team|teams|service|services|department|dept|unit|provider|providers|hub|line|"
+                            r"officer|officers|workers?|staff|board|partnership|strategy|policy|pathway|event|fair|"
+                            r"week|awareness|group|forum)\b")
+
+
+def _signs_off(text: str, start: int, end: int) -> bool:
+    """"... Thanks, Jo" at the end: a member of staff signing off a reply."""
+    return len(text[end:].strip(" .!,:)x\n")) <= 2 and _SIGN_OFF.search(text, max(0, start - 20), start) is not None
 
 
 def _is_name(word: str, cfg: DetectorConfig) -> bool:
@@ -618,22 +674,25 @@ def _is_name(word: str, cfg: DetectorConfig) -> bool:
 
 
 def _public_or_historic(text: str, low: str, start: int, end: int, pc: PeopleConfig, own: OwnIndex,
-                        cfg: DetectorConfig) -> bool:
-    """A public role next to the name, a venue's name, or a historical figure: not a private person."""
-    before = low[max(0, start - 40): start]
-    after = low[end: end + 45]
-    if pc.roles_before.search(before) or pc.roles_after.match(after):
-        return True
-    nxt = _CAP_WORD.match(text, end + 1) if end < len(text) and text[end] == " " else None
-    if nxt and nxt.group().lower() in cfg.venue_words:  # "Jimmy's Farm", "Wolsey Theatre"
-        return True
-    if _venue_named(low[max(0, start - 20): end + 25], own):
-        return True
-    return pc.history.search(low, max(0, start - 120), min(len(low), end + 120)) is not None
+                        cfg: DetectorConfig, named: bool = True) -> str | None:
+    """Why this is not a private person: "public" (a role next to the name, "Cllr", "candidate"), "place"
+    (a venue's or business's name), "history" (a historical figure), or None."""
+    if pc.roles_before.search(low, max(0, start - 40), start) or pc.roles_after.match(low[end: end + 45]):
+        return "public"
+    if named:
+        nxt = _CAP_WORD.match(text, end + 1) if end < len(text) and text[end] == " " else None
+        if nxt and nxt.group().lower() in cfg.venue_words:  # "Jimmy's Farm", "Wolsey Theatre"
+            return "place"
+    if named and low.endswith("the ", 0, start) or _venue_named(low[max(0, start - 20): end + 25], own):
+        return "place"  # "the Jade Lantern", "the Thomas Mills pupils": a business or a school
+    if pc.history.search(low, max(0, start - 120), min(len(low), end + 120)):
+        return "history"
+    return None
 
 
-def people(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
-    """Mentions of a private person, graded: a name or honorific is high, "your son" or "the resident" medium."""
+def people(text: str, own: OwnIndex, cfg: DetectorConfig, *, public: bool = False) -> list[Hit]:
+    """Mentions of a private person, graded: a name or honorific is high, "your son" medium, "the resident"
+    low (high at a house number). With ``public``, people in a public role are kept, as kind "public"."""
     pc = cfg.people
     if pc is None:
         return []
@@ -641,7 +700,7 @@ def people(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
     hits: list[Hit] = []
     greeted = _GREETING.match(text)
     reply = False
-    if greeted:
+    if greeted and (greeted.group(1) or greeted.group(3) is None):  # "Darren Platt, ..." is a full name
         name = greeted.group(2)
         if (greeted.group(1) and name.lower() not in cfg.name_stopwords and name.lower() not in _NOT_GREETED) \
                 or _is_name(name, cfg):
@@ -657,35 +716,49 @@ def people(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
     def add(start, end, kind, level, note):
         if any(s < end and start < e for s, e in taken):
             return
-        if _public_or_historic(text, low, start, end, pc, own, cfg):
+        why = _public_or_historic(text, low, start, end, pc, own, cfg, kind not in ("relation", "the_person"))
+        if why == "public" and public:
+            kind, note = "public", "a named member of staff or public figure"
+        elif why:
             return
         taken.append((start, end))
         hits.append(Hit(start, end, kind, level, note))
 
     for m in _HONORIFIC.finditer(text):
-        if m.group().startswith("Dr") and m.start() > 1 and _CAP_WORD.search(text, max(0, m.start() - 15), m.start()):
-            if text[max(0, m.start() - 2)].isalpha():  # "Mill Dr" is a street
-                continue
+        if m.group().startswith("Dr") and m.start() > 1 and text[m.start() - 2].isalpha():
+            continue  # "Mill Dr" is a street
         add(m.start(), m.end(), "honorific", HIGH, "a title and a name")
     for m in _NAME_PAIR.finditer(text):
         first, last = m.group(1), m.group(2)
-        lw = last.lower()
-        if _is_name(first, cfg) and lw not in cfg.name_stopwords and lw not in cfg.street_suffixes \
-                and lw not in cfg.venue_words:
+        lw = last.lower().rstrip(".")
+        if lw in cfg.name_stopwords or lw in cfg.street_suffixes or lw in cfg.venue_words:
+            continue
+        if len(lw) == 1:  # "Shannon R": a first name and an initial
+            if _is_name(first, cfg):
+                add(m.start(1), m.end(2), "full_name", HIGH, "a first name and an initial")
+        elif _is_name(first, cfg) or (lw in cfg.surnames and first.lower() not in cfg.name_stopwords):
             add(m.start(1), m.end(2), "full_name", HIGH, "a person's full name")
-    for m in _POSSESSIVE_NAME.finditer(text):
-        if _is_name(m.group(1), cfg):
-            add(m.start(1), m.end(1), "first_name", MEDIUM, "a first name")
+    for m in _CAP_NAME.finditer(text):
+        word = m.group(1)
+        age = _NAME_AGE.match(text, m.end())
+        if age and word.lower() not in cfg.name_stopwords and int(age.group(1)) < 110:
+            add(m.start(1), m.end(1), "first_name", HIGH, "a name with an age")  # "Kayden, 14,"
+        elif _is_name(word, cfg) and not _signs_off(text, m.start(1), m.end(1)):
+            # "Thanks for the tip, Karen!": the person being answered, not the one talked about
+            spoken_to = _VOCATIVE.search(text, max(0, m.start() - 30), m.start()) or text.startswith(("!", "?"), m.end())
+            add(m.start(1), m.end(1), "first_name", LOW if spoken_to else MEDIUM, "a first name")
     for m in _RELATION.finditer(low):
-        before = low[max(0, m.start() - 30): m.start()]
-        if pc.generic.search(before):
+        if pc.generic.search(low, max(0, m.start() - 30), m.start()):
             continue  # "if your child ...": advice for everyone
         named = _NAMED_AFTER.match(text, m.end())
         level = HIGH if reply or named else MEDIUM
         add(m.start(), m.end(), "relation", level, "a relative or a child of someone")
     for m in _THE_PERSON.finditer(low):
-        add(m.start(), m.end(), "the_person", HIGH if m.group(1) else MEDIUM,
-            "a particular resident" if not m.group(1) else "a resident by house number")
+        add(m.start(), m.end(), "the_person", HIGH if m.group(1) else LOW,
+            "a resident by house number" if m.group(1) else "a particular resident")
+    for m in _CHILD_AGED.finditer(low):
+        if int(m.group(1)) < 18:  # "a 15-year-old girl from Farlingaye": a child, by age and more
+            add(m.start(), m.end(), "relation", MEDIUM, "a child by age")
     return hits
 
 
@@ -695,15 +768,21 @@ def _circumstances(text: str, low: str, own: OwnIndex, cfg: DetectorConfig) -> l
     for m in pc.circumstances.finditer(low):
         kind = m.lastgroup
         s, e = m.span()
-        if kind in ("care", "health", "health_weak", "debt", "sen") and text[s].isupper():
+        if _SERVICE_AFTER.match(low, e):
+            continue  # "the home care team", "mental health services": a service, not someone's circumstance
+        if kind not in ("age", "school", "school_weak", "address") and text[s].isupper():
             # "Adult Social Care", "Mental Health Team": a service's name, not someone's circumstance
             prev = text[max(0, s - 25): s].rstrip().rsplit(" ", 1)[-1]
             nxt = _CAP_WORD.match(text, e + 1) if e < len(text) and text[e] == " " else None
             if (prev[:1].isupper() and s > 0 and text[s - 1] == " ") or nxt:
                 continue
+        if pc.generic_before is not None and pc.generic_before.search(low, max(0, s - 60), s):
+            continue  # "how many children are waiting for an EHCP": figures, not a person
         out.append((s, e, kind))
     if pc.circumstances_cs is not None:
-        out += [(m.start(), m.end(), "sen") for m in pc.circumstances_cs.finditer(text)]
+        out += [(m.start(), m.end(), "sen") for m in pc.circumstances_cs.finditer(text)
+                if not _SERVICE_AFTER.match(low, m.end())
+                and not (pc.generic_before is not None and pc.generic_before.search(low, max(0, m.start() - 60), m.start()))]
     if cfg.address_re is not None:
         out += [(h.start, h.end, "address") for h in addresses(text, own, cfg)]
     out += [(h.start, h.end, "address") for h in postcodes(text, own, cfg)]
@@ -715,33 +794,34 @@ def person_circumstances(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[
     pc = cfg.people
     if pc is None:
         return []
-    persons = people(text, own, cfg)
+    persons = people(text, own, cfg, public=True)
     if not persons:
         return []
     low = _lower(text)
     circs = _circumstances(text, low, own, cfg)
-    if not circs:
-        return []
     second_person = "you" in low
     used: set[tuple[int, int]] = set()
     out = []
     for p in sorted(persons, key=lambda h: -h.level):
+        lo, hi = max(0, p.start - pc.window // 2), min(len(text), p.end + pc.window)
         if p.kind in ("reply_name", "reply_handle"):
-            lo, hi = 0, len(text)
             if not second_person:
                 continue
-        else:
-            lo, hi = max(0, p.start - pc.window // 2), min(len(text), p.end + pc.window)
-            para = text.rfind("\n\n", lo, p.start)
-            if para >= 0:
-                lo = para
-            para = text.find("\n\n", p.end, hi)
-            if para >= 0:
-                hi = para
+            lo, hi = 0, min(len(text), p.end + pc.window + 40)
+        para = text.rfind("\n\n", lo, p.start)
+        if para >= 0:
+            lo = para
+        para = text.find("\n\n", p.end, hi)
+        if para >= 0:
+            hi = para
         near = [c for c in circs if lo <= c[0] < hi and not (c[0] < p.end and p.start < c[1])]
+        if p.kind == "public":
+            near = [c for c in near if c[2] in pc.public_kinds]
         age = _NAME_AGE.match(text, p.end)
         if age and int(age.group(1)) < 110:
             near.append((age.start(1), age.end(1), "age"))
+        if p.note == "a child by age":
+            near.append((p.start, p.end, "age"))
         if not near:
             continue
         childish = p.kind == "relation" or any(c[2] == "age" for c in near)
@@ -753,7 +833,9 @@ def person_circumstances(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[
         if any((c[0], c[1]) in used for c in chosen):
             continue  # one finding for one set of circumstances: "Hi Sharon, your son ..." is one problem
         used.update((c[0], c[1]) for c in chosen)
-        level = min(HIGH, p.level + (1 if len(kinds) >= 2 else 0))
+        strong_kinds = {c[2] for c in strong if not c[2].endswith("_weak")}
+        bump = len(strong_kinds) >= 2 if p.kind == "the_person" else len(kinds) >= 2
+        level = min(HIGH, p.level + (1 if bump else 0))
         label = pc.labels.get(chosen[0][2], chosen[0][2])
         out.append(Hit(p.start, p.end, "person_circumstance", level, f"{p.note} with {label}",
                        ((p.start, p.end, p.note),) + tuple((s, e, pc.labels.get(k, k)) for s, e, k in chosen)))
@@ -802,7 +884,8 @@ DETECTORS = {
     "address": (addresses, lambda s: s.ndigits >= 1 and not s.words.isdisjoint(s.cfg.street_suffixes)),
     "named": (named, lambda s: True),
     "nhs_number": (nhs_numbers, lambda s: s.ndigits >= 10),
-    "person": (people, lambda s: True),
+    "secret_token": (secret_tokens, lambda s: s.ndigits >= 1 and not s.words.isdisjoint(_SECRET_GATE)),
+    "person": (lambda t, o, c: people(t, o, c), lambda s: True),
     "person_circumstance": (person_circumstances, lambda s: True),
 }
 

@@ -198,7 +198,8 @@ NOT_CAUGHT = [
     ("staff", "ab12 cde in lower case is not a plate we flag", {"personal_data"}),
     # numbers that are not personal
     ("staff", "We planted 2,000 trees in 2024, up from 1,500 in 2023", {"personal_data", "payment_data"}),
-    ("staff", "Card 4111 1111 1111 1112 fails the Luhn check", {"payment_data"}),
+    # grouped like a card but failing the Luhn check, with no card word: a tracking number
+    ("staff", "Tracking number 4111 1111 1111 1112 for your parcel", {"payment_data"}),
     ("staff", "QQ 12 34 56 C and BG 12 34 56 A are not valid NI numbers", {"personal_data"}),
     ("staff", "The 12-03-24 meeting minutes are online", {"payment_data"}),
     # place names, names and ordinary words that contain swear words

@@ -19,6 +19,10 @@ def found(fn, text, own=NONE):
     return [text[h.start:h.end] for h in fn(text, own, CFG)]
 
 
+def graded(fn, text, own=NONE):
+    return [(text[h.start:h.end], h.level) for h in fn(text, own, CFG)]
+
+
 # --- phones -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,number", [
@@ -106,11 +110,13 @@ def test_a_bare_sort_code_shape_is_a_date():
     assert found(det.bank_details, "the 12-03-24 meeting") == []
 
 
-def test_cards_need_the_luhn_check():
-    assert found(det.cards, "card 4111 1111 1111 1111 ok") == ["4111 1111 1111 1111"]
-    assert found(det.cards, "card 5500-0000-0000-0004 ok") == ["5500-0000-0000-0004"]
-    assert found(det.cards, "amex 378282246310005 ok") == ["378282246310005"]
-    assert found(det.cards, "card 4111 1111 1111 1112 ok") == []
+def test_cards_are_graded_by_the_luhn_check_and_how_they_are_written():
+    assert graded(det.cards, "card 4111 1111 1111 1111 ok") == [("4111 1111 1111 1111", det.HIGH)]
+    assert graded(det.cards, "card 5500-0000-0000-0004 ok") == [("5500-0000-0000-0004", det.HIGH)]
+    assert graded(det.cards, "amex 378282246310005 ok") == [("378282246310005", det.MEDIUM)]  # not grouped
+    # grouped like a card but failing the check: kept low, so that card words must back it up
+    assert graded(det.cards, "card 4111 1111 1111 1112 ok") == [("4111 1111 1111 1112", det.LOW)]
+    assert found(det.cards, "ref 4111111111111112 ok") == []  # neither valid nor grouped
     assert found(det.cards, "phone 07911 123456 ok") == []
 
 
