@@ -12,18 +12,18 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.clock import Clock
-from bot.directory import Directory
+from chat.clock import Clock
+from chat.directory import Directory
 from bot.lifecycle import InFlight
 from bot.mailer import Mailer
-from bot.notifier import Notifier
-from bot.orgconfig import ConfigError, OrgConfig, load_config
+from chat.notifier import Notifier
+from chat.orgconfig import ConfigError, OrgConfig, load_config
 from bot.scheduler import SweepRunner
-from bot.services import Services
+from chat.services import Services
 from bot.settings import Settings, load_settings
 from bot.teams.ingress import teams_off_message
 from bot.web import build_routes, slack_off_message
-from handlers.registry import load_all
+from chat.registry import load_all
 from storage import migrate
 from storage.db import Database
 

@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import build_services  # noqa: E402
-from bot.clock import FixedClock  # noqa: E402
-from bot.orgconfig import load_config  # noqa: E402
+from chat.clock import FixedClock  # noqa: E402
+from chat.orgconfig import load_config  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from dialogs import accounts, approvals  # noqa: E402
 from dialogs.approvals import AlreadyDecided  # noqa: E402

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.clock import FixedClock  # noqa: E402
+from chat.clock import FixedClock  # noqa: E402
 from tests.support.server import BotHarness  # noqa: E402
 
 TARGET = 2.0

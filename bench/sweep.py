@@ -24,11 +24,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from app import build_services  # noqa: E402
-from bot.clock import FixedClock  # noqa: E402
-from bot.messages import MessageRef  # noqa: E402
-from bot.orgconfig import OrgConfig  # noqa: E402
+from chat.clock import FixedClock  # noqa: E402
+from chat.messages import MessageRef  # noqa: E402
+from chat.orgconfig import OrgConfig  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.workdays import working_calendar  # noqa: E402
+from chat.workdays import working_calendar  # noqa: E402
 from dialogs.foi.digest import Pacer, plan_digests, send_digests, summary_counts  # noqa: E402
 from dialogs.foi.reports import digest_message  # noqa: E402
 from dialogs.foi.rules import compute_due  # noqa: E402

@@ -1,8 +1,8 @@
 """Email over SMTP (SMTP_HOST, SMTP_PORT, SMTP_STARTTLS, SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM).
 
 The standard library's smtplib runs in a worker thread (asyncio.to_thread) so a slow mail server never blocks
-the event loop. A failure raises MailError whose `reason` is safe to show and to log: it names what went
-wrong, never the message, the recipients or the password.
+the event loop. This is the edge's MailSender (the port is in chat/mail.py). A failure raises MailError whose
+`reason` is safe to show and to log: it names what went wrong, never the message, the recipients or the password.
 """
 from __future__ import annotations
 
@@ -15,24 +15,9 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from chat.mail import Email, MailError
+
 log = logging.getLogger(__name__)
-
-
-class MailError(RuntimeError):
-    def __init__(self, reason: str, temporary: bool = True):
-        super().__init__(reason)
-        self.reason = reason
-        self.temporary = temporary
-
-
-@dataclass(frozen=True)
-class Email:
-    to: tuple[str, ...]
-    subject: str
-    body: str
-    cc: tuple[str, ...] = ()
-    reply_to: str | None = None
-    message_id: str | None = None     # stable per item, so a retried send threads with the first
 
 
 @dataclass

@@ -7,10 +7,10 @@ checks they are current: after adding a command or shortcut, regenerate them.
 """
 from __future__ import annotations
 
-from handlers.registry import load_all
+from chat.registry import load_all
 
 from . import __version__
-from .dispatch import command_text
+from chat.dispatch import command_text
 
 SLACK_SCOPES = [
     "commands",            # /smpolicy and /crisis, message shortcuts

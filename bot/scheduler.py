@@ -13,11 +13,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from handlers.registry import Daily, Every, Sweep, load_all
+from chat.registry import Daily, Every, Sweep, load_all
 
 from storage.claims import any_unfinished_since
 
-from .workdays import working_calendar
+from chat.workdays import working_calendar
 
 RECOVERY_MINUTES = 5  # how often to look for reminders whose sender died between claiming and sending
 

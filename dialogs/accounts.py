@@ -12,14 +12,14 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from bot.messages import (Button, Buttons, Ephemeral, Fields, Form, FormErrors, Header, Input, Message, Note,
-                          PersonRef, Text, UpdateOriginal, message)
+from chat.messages import Button, Buttons, Fields, Form, Header, Input, Message, Note, PersonRef, Text, message
+from chat.replies import Ephemeral, FormErrors, UpdateOriginal
 from storage.events import record_event
 from storage.models.accounts import ApprovalRequest, OnboardingItem, SocialAccount
 
 from . import approvals, register
 from .approvals import Step, Workflow
-from .errors import BadInput, NotAllowed, NotFound
+from chat.errors import BadInput, NotAllowed, NotFound
 
 PLATFORMS = (("facebook", "Facebook"), ("x", "X (Twitter)"), ("instagram", "Instagram"), ("linkedin", "LinkedIn"),
              ("youtube", "YouTube"), ("tiktok", "TikTok"), ("threads", "Threads"), ("other", "Another platform"))

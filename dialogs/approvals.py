@@ -14,14 +14,14 @@ from typing import Awaitable, Callable
 
 from sqlalchemy import select, update
 
-from bot.messages import Button, Buttons, Header, Input, Message, MessageRef, Note, Text, message
-from bot.workdays import working_calendar
+from chat.messages import Button, Buttons, Header, Input, Message, MessageRef, Note, Text, message
+from chat.workdays import working_calendar
 from storage.events import record_event
 from storage.identity import remember_identity
 from storage.models.accounts import ApprovalCard, ApprovalRequest
 from storage.models.core import Identity
 
-from .errors import NotAllowed, NotFound, WorkflowError  # noqa: F401  (raised by callers too)
+from chat.errors import NotAllowed, NotFound, WorkflowError  # noqa: F401  (raised by callers too)
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from typing import AsyncIterator, TextIO
 
 from sqlalchemy import and_, or_, select
 
-from bot.messages import UploadFile
+from chat.messages import UploadFile
 from storage.events import record_event
 from storage.models import Event
 
-from .errors import BadInput, NotAllowed
+from chat.errors import BadInput, NotAllowed
 
 FORMATS = ("csv", "jsonl")
 COLUMNS = ("id", "when", "who", "subject", "subject_id", "action", "from_state", "outcome", "details")

@@ -10,14 +10,15 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.messages import Ephemeral, Fields, Form, FormErrors, Input, PersonRef, Text, message
-from dialogs.posting_state import posting_state
+from chat.replies import Ephemeral, FormErrors
+from chat.messages import Fields, Form, Input, PersonRef, Text, message
+from chat.posting import posting_state
 from storage.events import record_event
 from storage.models.accounts import ApprovalRequest
 
 from . import approvals
 from .approvals import Step, Workflow
-from .errors import BadInput, NotAllowed
+from chat.errors import BadInput, NotAllowed
 
 URL = re.compile(r"^https?://\S+\.\S+$", re.I)
 AMOUNT = re.compile(r"^£?\s*(\d{1,3}(?:,\d{3})*|\d+)(\.\d{1,2})?$")

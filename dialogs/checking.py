@@ -7,8 +7,8 @@ import re
 from policy.checker import PROFILES, CheckResult, OwnContacts, check
 from storage.events import record_event
 
-from .errors import BadInput
-from .posting_state import posting_state
+from chat.errors import BadInput
+from chat.posting import posting_state
 
 CATEGORY_LABELS = {
     "personal_data": "Personal data", "payment_data": "Payment details", "credentials": "Passwords and logins",

@@ -15,13 +15,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from bot.messages import Fields, Header, Message, Note, Text, message
+from chat.messages import Fields, Header, Message, Note, Text, message
 from storage.events import record_event
 from storage.identity import identities_by_email, remember_identity
 from storage.models.pause import MourningPause
 
-from .errors import BadInput, NotAllowed, NotFound
-from .posting_state import provider
+from chat.errors import BadInput, NotAllowed, NotFound
+from chat.posting import provider
 
 log = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import (Button, Buttons, Ephemeral, Fields, Header, Message, Note, Text,
-                          UpdateOriginal, message)
+from chat.messages import Button, Buttons, Fields, Header, Message, Note, Text, message
+from chat.replies import Ephemeral, UpdateOriginal
 from storage.events import record_event
 from storage.models.accounts import AccountAdmin, AccountTask, OnboardingItem, SocialAccount
 
-from .errors import BadInput, NotAllowed, NotFound
+from chat.errors import BadInput, NotAllowed, NotFound
 
 COMMS = ("comms_team", "head_of_comms")
 REVIEW_EVERY = timedelta(days=365)

@@ -21,12 +21,12 @@ from statistics import median
 
 from sqlalchemy import func, select
 
-from bot.messages import Header, Message, Note, Text, message
+from chat.messages import Header, Message, Note, Text, message
 from policy.sections import load_pack
 from storage.events import events_between, record_event
 from storage.models import Event, Setting
 
-from .errors import BadInput, NotAllowed
+from chat.errors import BadInput, NotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -295,7 +295,7 @@ async def _anything_before(svc, end: datetime) -> bool:
 
 async def send_monthly_summary(svc, now: datetime) -> None:
     """Daily sweep (working days): on or after the month's first working day, last month's summary, once."""
-    from bot.workdays import working_calendar
+    from chat.workdays import working_calendar
 
     today = now.astimezone(svc.config.tz).date()
     if today < first_working_day(month_start(today), await working_calendar(svc)):

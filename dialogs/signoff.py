@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from storage.events import record_event
 from storage.models.signoff import SignOffRequest
 
-from .errors import BadInput, NotAllowed, NotFound
+from chat.errors import BadInput, NotAllowed, NotFound
 
 COMMS_TEAM = "comms_team"   # stands in `approver` when the team, not a person, decides
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.messages import Ephemeral, Form, FormErrors, Input, OpenForm, Text, message
+from chat.replies import Ephemeral, FormErrors, OpenForm
+from chat.messages import Form, Input, Text, message
 from dialogs import accounts, approvals
 from dialogs import boost as _boost  # noqa: F401  (registers the boost workflow for cards and chasers)
-from dialogs.errors import NotFound
+from chat.errors import NotFound
 from storage.claims import first_delivery
 
-from .registry import Daily, action, command, form, sweep
+from chat.registry import Daily, action, command, form, sweep
 
 
 async def _first_delivery(svc, inv) -> bool:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import Ephemeral, Header, Message, Note, Text, message
+from chat.replies import Ephemeral
+from chat.messages import Header, Message, Note, Text, message
 from policy.sections import Section, children, get_section, load_pack, load_sections
 from policy.search import ask as search
 from policy.search import load_commands
 
-from .registry import command
+from chat.registry import command
 
 CHUNK = 2500             # characters per text block: under Slack's 3000, and split at paragraph ends
 FLOW_CHART = "4.3"       # the policy's crisis flow chart was lost in extraction (policy/README.md)

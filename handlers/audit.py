@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dialogs import audit
 
-from .registry import command
+from chat.registry import command
 
 
 @command("smpolicy", "audit", "Communications Team: export the audit trail between two dates as a file (6.2).",

@@ -1,10 +1,11 @@
 """`/smpolicy boost`: ask for a Facebook post to be boosted (2.7); refused during a mourning pause (4.4)."""
 from __future__ import annotations
 
-from bot.messages import Ephemeral, OpenForm, Text, message
+from chat.replies import Ephemeral, OpenForm
+from chat.messages import Text, message
 from dialogs import boost
 
-from .registry import command, form
+from chat.registry import command, form
 
 
 @command("smpolicy", "boost", "Ask for a Facebook post to be boosted: budget holder, then Comms (2.7).",

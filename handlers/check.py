@@ -4,15 +4,16 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bot.messages import (Button, Buttons, CopyText, Ephemeral, Fields, Form, FormErrors, Header,
-                          Input, Message, MessageRef, Note, OpenForm, Text, message)
+from chat.messages import (Button, Buttons, CopyText, Fields, Form, Header, Input, Message, MessageRef, Note, Text,
+                           message)
+from chat.replies import Ephemeral, FormErrors, OpenForm
 from dialogs import signoff
 from dialogs.checking import label, parse_check_args, run_check
-from dialogs.posting_state import posting_state
+from chat.posting import posting_state
 from policy.checker import POSTING_CHECKLIST, PHOTO_CHECKLIST
 from policy.image_location import gps_from_image
 
-from .registry import REGISTRY, action, command, form, shortcut
+from chat.registry import REGISTRY, action, command, form, shortcut
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +220,7 @@ def _already(row, svc) -> Ephemeral:
 
 
 def _request_id(value: str) -> int:
-    from dialogs.errors import BadInput
+    from chat.errors import BadInput
 
     try:
         return int(value)

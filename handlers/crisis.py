@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 
-from bot.messages import Ephemeral, Form, Input, OpenForm, PersonRef, Text, message
+from chat.replies import Ephemeral, OpenForm
+from chat.messages import Form, Input, PersonRef, Text, message
 from dialogs.crisis import cards, during, end, repo, report, room, schedule, start
-from dialogs.errors import BadInput
+from chat.errors import BadInput
 
-from .registry import Every, action, command, form, shortcut, sweep
+from chat.registry import Every, action, command, form, shortcut, sweep
 
 TIMELINE_FORM = "crisis_timeline"
 

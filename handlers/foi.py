@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from bot.messages import Ephemeral, FormErrors, OpenForm, Text, message
-from bot.workdays import working_calendar
-from dialogs.errors import BadInput, NotAllowed
+from chat.replies import Ephemeral, FormErrors, OpenForm
+from chat.messages import Text, message
+from chat.workdays import working_calendar
+from chat.errors import BadInput, NotAllowed
 from dialogs.foi import actions, forward, texts
 from dialogs.foi.cases import get_case, may_manage, parse_reference
 from dialogs.foi.delivery import retry_deliveries
@@ -16,7 +17,7 @@ from dialogs.foi.retention import remove_old_personal_data
 from dialogs.foi.rules import OUTCOMES, day_text, looks_like_email
 from storage.claims import first_delivery
 
-from .registry import Daily, Every, action, command, form, shortcut, sweep
+from chat.registry import Daily, Every, action, command, form, shortcut, sweep
 
 USAGE = "foi [list | show REF | done REF | reassign REF @person | clarify REF | resume REF | extend REF]"
 

@@ -1,8 +1,8 @@
 """`/smpolicy help` and `/crisis help` (`help` in Teams)."""
-from bot.dispatch import help_message
-from bot.messages import Ephemeral
+from chat.dispatch import help_message
+from chat.replies import Ephemeral
 
-from .registry import command
+from chat.registry import command
 
 
 @command("smpolicy", "help", "List everything I can do, one line each.")

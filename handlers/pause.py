@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import time
 from time import monotonic
 
-from bot.messages import Ephemeral
+from chat.replies import Ephemeral
 from dialogs import pause
 
-from .registry import Daily, Every, banner, command, sweep
+from chat.registry import Daily, Every, banner, command, sweep
 
 
 @command("smpolicy", "pause", "Mourning pause (4.4): see it, or (Communications Team) start, move or end it.",

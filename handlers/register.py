@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.messages import Ephemeral
+from chat.replies import Ephemeral
 from dialogs import register
 from storage.claims import first_delivery
 
-from .registry import Daily, action, command, sweep
+from chat.registry import Daily, action, command, sweep
 
 
 @command("smpolicy", "accounts", "The accounts register: yours, all of them, or one platform (2.5).",

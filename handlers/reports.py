@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.messages import Ephemeral
+from chat.replies import Ephemeral
 from dialogs import reports
-from dialogs.errors import NotAllowed
+from chat.errors import NotAllowed
 
-from .registry import Daily, command, sweep
+from chat.registry import Daily, command, sweep
 
 
 @sweep("monthly_summary", Daily(time(9, 0), working_days_only=True))

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.clock import FixedClock  # noqa: E402
+from chat.clock import FixedClock  # noqa: E402
 from tests.support.server import BotHarness  # noqa: E402
 
 LONDON = ZoneInfo("Europe/London")

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from bot.manifests import slack_manifest, teams_manifest
-from handlers.registry import load_all
+from chat.registry import load_all
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0 if args.command in (None, "help") else 2
-    from bot.orgconfig import ConfigError
+    from chat.orgconfig import ConfigError
 
     try:
         result = args.func(args)

@@ -5,8 +5,8 @@ import sys
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from bot.clock import Clock, FixedClock
-from bot.orgconfig import ConfigError, load_config
+from chat.clock import Clock, FixedClock
+from chat.orgconfig import ConfigError, load_config
 from bot.settings import load_settings
 
 

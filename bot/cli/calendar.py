@@ -29,7 +29,7 @@ def _usage(parser) -> int:
 
 
 async def run_add(args) -> int:
-    from dialogs.errors import WorkflowError
+    from chat.errors import WorkflowError
     from dialogs.foi.holidays import add_holiday, check_holiday
 
     try:
@@ -61,7 +61,7 @@ async def run_list(args) -> int:
         year = args.year or svc.today().year
         async with svc.db.sessions() as s:
             named = {date.fromisoformat(h.day): h.name for h in await s.scalars(select(ProclaimedHoliday))}
-        cal = WorkingCalendar(extra_holidays=named)   # with their names, which bot.workdays leaves out
+        cal = WorkingCalendar(extra_holidays=named)   # with their names, which chat.workdays leaves out
         try:
             days = cal.holidays_between(date(year, 1, 1), date(year, 12, 31))
         except ValueError as exc:

@@ -58,7 +58,7 @@ def run(args) -> int:
 
 def own_contacts() -> OwnContacts:
     """The organisation's own details from the organisation file (none without SMPOLICY_CONFIG)."""
-    from bot.orgconfig import ConfigError, load_config
+    from chat.orgconfig import ConfigError, load_config
     from bot.settings import load_settings
 
     try:

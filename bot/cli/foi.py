@@ -33,7 +33,7 @@ def _usage(parser) -> int:
 async def _proclaimed() -> list[date]:
     """The administrator's extra holidays, or none when there is no database (or no table) to read."""
     from bot.settings import load_settings
-    from bot.workdays import proclaimed_holidays
+    from chat.workdays import proclaimed_holidays
     from storage.db import Database
 
     db = None
@@ -65,7 +65,7 @@ async def run_due_date(args) -> int:
 
 
 async def run_list(args) -> int:
-    from bot.workdays import working_calendar
+    from chat.workdays import working_calendar
     from dialogs.foi.cases import open_cases
     from dialogs.foi.rules import standing
 

@@ -9,8 +9,8 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     from bot.cli import build_parser
-    from bot.dispatch import command_text
-    from handlers.registry import load_all
+    from chat.dispatch import command_text
+    from chat.registry import load_all
 
     build_parser().print_help()
     registry = load_all()

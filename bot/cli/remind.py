@@ -12,7 +12,7 @@ def add_parser(subparsers) -> None:
 
 
 async def run(args) -> int:
-    from bot.orgconfig import load_config
+    from chat.orgconfig import load_config
     from bot.scheduler import SweepRunner
     from bot.settings import load_settings
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.dispatch import dispatch, run_later
-from bot.messages import (Attachment, DirectMessage, Ephemeral, FormErrors, InChannel, Invocation, Later, MessageRef,
-                          OpenForm, PersonRef, UpdateOriginal, UploadFile)
-from bot.services import Services
+from chat.dispatch import dispatch, run_later
+from chat.messages import Attachment, MessageRef, PersonRef, UploadFile
+from chat.replies import DirectMessage, Ephemeral, FormErrors, InChannel, Invocation, Later, OpenForm, UpdateOriginal
+from chat.services import Services
 
 from .render import blocks, form_values, modal, plain_action_id
 from .sender import SlackSender

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.messages import (Buttons, CopyText, Divider, Fields, Form, Header, Input, Message, Note, PersonRef,
-                          Text)
+from chat.messages import Buttons, CopyText, Divider, Fields, Form, Header, Input, Message, Note, PersonRef, Text
 
 SECTION_LIMIT = 3000
 

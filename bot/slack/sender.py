@@ -10,8 +10,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRet
                                                          AsyncServerErrorRetryHandler)
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.messages import Message, MessageRef, UploadFile
-from bot.platforms import Room, SendError
+from chat.messages import Message, MessageRef, UploadFile
+from chat.platforms import Room, SendError
 
 from .render import blocks
 
@@ -99,7 +99,7 @@ class SlackSender:
         except SlackApiError as exc:
             raise SendError(f"Slack refused the file: {exc.response.get('error', 'unknown error')}") from exc
 
-    # --- rooms (bot/platforms.py RoomSender) ----------------------------------------------------------------
+    # --- rooms (chat/platforms.py RoomSender) ---------------------------------------------------------------
 
     async def create_room(self, name: str, private: bool = True, *, parent: str | None = None,
                           intro: Message | None = None) -> Room:

@@ -12,10 +12,10 @@ import re
 from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.core import Agent, TurnContext
 
-from bot.dispatch import dispatch, run_later
-from bot.messages import (Attachment, DirectMessage, Ephemeral, FormErrors, InChannel, Invocation, Later, Message,
-                          MessageRef, OpenForm, PersonRef, Text, UpdateOriginal, UploadFile, message)
-from bot.services import Services
+from chat.dispatch import dispatch, run_later
+from chat.messages import Attachment, Message, MessageRef, PersonRef, Text, UploadFile, message
+from chat.replies import DirectMessage, Ephemeral, FormErrors, InChannel, Invocation, Later, OpenForm, UpdateOriginal
+from chat.services import Services
 from storage.identity import identity_by_user, remember_identity, save_conversation_ref
 
 from .render import attachment, card, form_card, form_values

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.messages import (Buttons, CopyText, Divider, Fields, Form, Header, Message, Note, PersonRef, Text)
+from chat.messages import Buttons, CopyText, Divider, Fields, Form, Header, Message, Note, PersonRef, Text
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"

@@ -7,8 +7,8 @@ from microsoft_agents.activity import (Activity, ChannelAccount, ConversationAcc
                                       ConversationReference, Entity)
 from sqlalchemy import select
 
-from bot.messages import Message, MessageRef, Text, UploadFile
-from bot.platforms import Room, SendError
+from chat.messages import Message, MessageRef, Text, UploadFile
+from chat.platforms import Room, SendError
 from storage.identity import conversation_ref, save_conversation_ref
 from storage.models import ConversationRef, Identity, utcnow
 
@@ -122,7 +122,7 @@ class TeamsSender:
         body = file.content.decode("utf-8", "replace")[:20000]
         await self.post(channel, Message(file.title, (Text(f"*{file.title}* ({file.filename})"), Text(body))))
 
-    # --- rooms (bot/platforms.py RoomSender) ----------------------------------------------------------------
+    # --- rooms (chat/platforms.py RoomSender) ---------------------------------------------------------------
 
     async def create_room(self, name: str, private: bool = True, *, parent: str | None = None,
                           intro: Message | None = None) -> Room:

@@ -1,12 +1,12 @@
 """What the crisis workflow shows people, as neutral messages: the crisis card, the checklists, the prompts.
 
-Builders only: they take what storage holds and return `bot.messages.Message`; nothing here sends or stores.
+Builders only: they take what storage holds and return `chat.messages.Message`; nothing here sends or stores.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.messages import Button, Buttons, CopyText, Divider, Fields, Header, Message, Note, Text, message
+from chat.messages import Button, Buttons, CopyText, Divider, Fields, Header, Message, Note, Text, message
 
 from . import texts
 from .texts import SECTION

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.messages import DirectMessage, Ephemeral, Header, Message, MessageRef, PersonRef, Text, message
-from bot.platforms import SendError
+from chat.replies import DirectMessage, Ephemeral
+from chat.messages import Header, Message, MessageRef, PersonRef, Text, message
+from chat.platforms import SendError
 
 from . import cards, repo, texts
 from .people import Wanted, account_administrators, comms_candidates, group_for, is_comms, name_of, unique

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from bot.messages import Ephemeral, PersonRef, Text, message
-from bot.platforms import SendError
-from dialogs.errors import BadInput
+from chat.replies import Ephemeral
+from chat.messages import PersonRef, Text, message
+from chat.platforms import SendError
+from chat.errors import BadInput
 
 from . import cards, repo, room, texts
 from .people import name_of, person_in, person_key

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from bot.messages import Ephemeral, Form, FormErrors, Header, Input, OpenForm, Text, message
-from bot.platforms import SendError
-from dialogs.errors import BadInput, NotAllowed, NotFound
+from chat.replies import Ephemeral, FormErrors, OpenForm
+from chat.messages import Form, Header, Input, Text, message
+from chat.platforms import SendError
+from chat.errors import BadInput, NotAllowed, NotFound
 
 from . import cards, repo, room, texts
 from .people import is_comms, name_of

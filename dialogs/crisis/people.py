@@ -10,8 +10,8 @@ import logging
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
-from bot.messages import PersonRef
-from dialogs.errors import BadInput
+from chat.messages import PersonRef
+from chat.errors import BadInput
 from storage.identity import identities_by_email, remember_identity
 
 log = logging.getLogger(__name__)

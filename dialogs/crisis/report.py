@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.messages import UploadFile
+from chat.messages import UploadFile
 
 from . import cards, repo, texts
 from .people import name_of

@@ -8,9 +8,9 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.messages import Message, MessageRef
-from bot.platforms import SendError
-from dialogs.errors import BadInput, NotAllowed, NotFound
+from chat.messages import Message, MessageRef
+from chat.platforms import SendError
+from chat.errors import BadInput, NotAllowed, NotFound
 
 from . import cards, repo
 from .people import is_comms, name_of

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.messages import PersonRef, UpdateOriginal
-from bot.workdays import working_calendar
-from dialogs.errors import BadInput
+from chat.messages import PersonRef
+from chat.replies import UpdateOriginal
+from chat.workdays import working_calendar
+from chat.errors import BadInput
 
 from . import cards, repo, room
 from .people import comms_candidates, name_of, unique

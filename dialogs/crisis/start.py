@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 
-from bot.messages import Form, FormErrors, Input, Later, OpenForm, PersonRef, Text
+from chat.messages import Form, Input, PersonRef, Text
+from chat.replies import FormErrors, Later, OpenForm
 
 from . import texts
 from .convene import StartRequest, convene, slug

@@ -1,8 +1,8 @@
 """What an active crisis means for "Is this OK to post?" (§4.3): every post on an affected account needs the
-one approver's sign-off. Registered with dialogs.posting_state, so the checker never reads crisis tables."""
+one approver's sign-off. Registered with chat.posting, so the checker never reads crisis tables."""
 from __future__ import annotations
 
-from dialogs.posting_state import provider
+from chat.posting import provider
 
 from . import repo
 from .convene import slug

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.messages import Message, Note, Text, message
-from bot.workdays import working_calendar
-from dialogs.errors import NotAllowed
+from chat.messages import Message, Note, Text, message
+from chat.workdays import working_calendar
+from chat.errors import NotAllowed
 
 from . import cases as repo
 from . import texts

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from dialogs.errors import BadInput, NotAllowed, NotFound
+from chat.errors import BadInput, NotAllowed, NotFound
 from storage.events import record_event
 from storage.models.foi import FoiCase
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 
-from bot.mailer import MailError
+from chat.mail import MailError
 from storage.events import record_event
 from storage.models.foi import FoiCase
 

@@ -13,11 +13,11 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import Row, case, func, select
 
-from bot.messages import PersonRef
+from chat.messages import PersonRef
 from storage.claims import mark_sent, release_claim, try_claim, unfinished_claims
 from storage.models.foi import FoiCase
 
-from .pacing import Pacer, retry_after
+from chat.pacing import Pacer, retry_after
 from .reports import MAX_LINES, MAX_LISTED, digest_message, summary_message
 from .rules import OPEN_STATES, SOON_WORKING_DAYS
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.messages import Form, FormErrors, Message, PersonRef
-from bot.workdays import working_calendar
-from dialogs.errors import NotAllowed
+from chat.messages import Form, Message, PersonRef
+from chat.replies import FormErrors
+from chat.workdays import working_calendar
+from chat.errors import NotAllowed
 
 from . import texts
 from .cases import create_case

@@ -11,8 +11,8 @@ from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.workdays import working_calendar
-from dialogs.errors import BadInput
+from chat.workdays import working_calendar
+from chat.errors import BadInput
 from policy.calendar import MAX_YEAR, MIN_YEAR
 from storage.events import record_event
 from storage.models import ProclaimedHoliday

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.messages import Divider, Header, Message, Note, Text, message
+from chat.messages import Divider, Header, Message, Note, Text, message
 
 from .rules import day_text, standing
 from .texts import case_buttons, case_line

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.mailer import Email
-from bot.messages import (Button, Buttons, CopyText, Fields, Form, Header, Input, Message, Note, PersonRef, Text,
-                          message)
+from chat.mail import Email
+from chat.messages import (Button, Buttons, CopyText, Fields, Form, Header, Input, Message, Note, PersonRef, Text,
+                           message)
 
 from .rules import (KIND_LABELS, PLATFORMS, SHORT_KIND, VISIBILITY, day_text, rule_text, short_day)
 

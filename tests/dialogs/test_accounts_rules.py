@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.orgconfig import load_config
+from chat.orgconfig import load_config
 from dialogs import accounts, boost
 from dialogs.approvals import Step
-from dialogs.errors import BadInput
+from chat.errors import BadInput
 from storage.models.accounts import SocialAccount
 from tests.support.server import ORG_FILE
 

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.messages import Buttons, CopyText, PersonRef
-from bot.orgconfig import load_config
+from chat.messages import Buttons, CopyText, PersonRef
+from chat.orgconfig import load_config
 from dialogs.crisis import cards, people, room, schedule, start, texts
 from dialogs.crisis.convene import first_evening, slug
-from dialogs.errors import BadInput
+from chat.errors import BadInput
 from policy.calendar import WorkingCalendar
 from tests.support.server import ORG_FILE
 
@@ -59,7 +59,7 @@ async def test_account_administrators_can_be_extended_by_another_workflow():
 
 
 async def test_people_are_named_by_email_or_slack_mention():
-    from bot.directory import Directory as RealDirectory
+    from chat.directory import Directory as RealDirectory
 
     class Directory(RealDirectory):   # the real parsing, with Slack's answer stood in
         def __init__(self):

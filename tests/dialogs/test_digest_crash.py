@@ -7,10 +7,10 @@ import asyncio
 import pytest
 
 from app import build_services
-from bot.clock import FixedClock
-from bot.orgconfig import load_config
+from chat.clock import FixedClock
+from chat.orgconfig import load_config
 from bot.settings import Settings
-from bot.workdays import working_calendar
+from chat.workdays import working_calendar
 from storage import migrate
 from tests.conftest import london
 from tests.dialogs.test_foi_storage import RecordingSender, fake_pacer, make_cases

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dialogs.foi.pacing import Pacer, retry_after
+from chat.pacing import Pacer, retry_after
 from dialogs.foi.retention import months_before
 from dialogs.foi.rules import (check_submission, compute_due, normalise_reference, paused_between, standing,
                                suggest_kind)

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from app import build_services
-from bot.clock import FixedClock
-from bot.messages import MessageRef
-from bot.orgconfig import load_config
+from chat.clock import FixedClock
+from chat.messages import MessageRef
+from chat.orgconfig import load_config
 from bot.settings import Settings
-from bot.workdays import working_calendar
+from chat.workdays import working_calendar
 from dialogs.foi.cases import close_case, create_case
 from dialogs.foi.digest import plan_digests, send_digests
 from dialogs.foi.holidays import add_holiday
@@ -181,7 +181,7 @@ async def test_proclaimed_holiday_recomputes_open_cases_and_tells_owners(two):
     assert result.owners_told == 1
     assert any(s[1] == "UOWN0" and "due dates" in s[2] for s in sent)
     assert not any(s[1] == "UOWN1" for s in sent)            # closed cases are left alone
-    from dialogs.errors import BadInput
+    from chat.errors import BadInput
 
     with pytest.raises(BadInput):
         await add_holiday(a, date(2026, 11, 20), "Again", "comms@example.gov.uk")
@@ -206,7 +206,7 @@ class FlakySender(RecordingSender):
 
 
 def fake_pacer():
-    from dialogs.foi.pacing import Pacer
+    from chat.pacing import Pacer
 
     clock = [0.0]
 

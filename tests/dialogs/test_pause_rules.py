@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dialogs.errors import BadInput
+from chat.errors import BadInput
 from dialogs.pause import _midnight_after, day_words, last_day, parse_start, reason_phrase
 
 LONDON = ZoneInfo("Europe/London")

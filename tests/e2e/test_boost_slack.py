@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from dialogs import approvals
-from dialogs import posting_state as ps
+from chat import posting as ps
 from tests.conftest import london
 
 from .test_accounts_helpers import (BOOST, cards, ephemeral_to, events, only_request, requests, second_services,

@@ -1,7 +1,7 @@
 """The crisis workflow (§4.3) in Slack, over the real HTTP path with the loopback Web API stand-in."""
 from __future__ import annotations
 
-from dialogs.posting_state import posting_state
+from chat.posting import posting_state
 from tests.conftest import london
 from tests.e2e.test_crisis_support import LISTENING, actions, crisis, events, slack_dms, updates_of
 

@@ -53,10 +53,10 @@ async def test_add_holiday_recomputes_open_cases(database_url, tmp_path):
     from dialogs.foi.rules import Submission
 
     from app import build_services
-    from bot.clock import FixedClock
-    from bot.orgconfig import load_config
+    from chat.clock import FixedClock
+    from chat.orgconfig import load_config
     from bot.settings import Settings
-    from bot.workdays import working_calendar
+    from chat.workdays import working_calendar
     from storage import migrate
     from tests.conftest import london
 

@@ -5,7 +5,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from bot.mailer import Email, MailError, Mailer
+from chat.mail import Email, MailError
+from bot.mailer import Mailer
 from bot.settings import Settings
 from tests.support.smtp import free_port, smtp_server  # noqa: F401  (fixture)
 

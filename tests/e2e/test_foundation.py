@@ -70,7 +70,7 @@ async def test_healthz_reports_each_part(bot):
 
 
 async def test_notifier_sends_a_claimed_reminder_once(bot):
-    from bot.messages import Message
+    from chat.messages import Message
 
     svc = bot.svc
     first = await svc.notifier.dm("staff@example.gov.uk", Message("hello"), claim=("test", "item-1", "2026-12-01"))
@@ -80,7 +80,7 @@ async def test_notifier_sends_a_claimed_reminder_once(bot):
 
 
 async def test_rate_limited_send_is_retried_after_retry_after(bot):
-    from bot.messages import Message
+    from chat.messages import Message
 
     bot.slack.rate_limit_once.add("chat.postMessage")
     await bot.svc.notifier.dm("staff@example.gov.uk", Message("after the wait"))
@@ -99,7 +99,7 @@ async def test_restart_keeps_identities(bot):
 
 
 async def test_teams_channel_never_spoken_in_gets_a_new_thread_that_can_be_updated(bot):
-    from bot.messages import Message
+    from chat.messages import Message
 
     await bot.teams_say("help", user="29:comms")       # the bot knows the tenant's service URL from here
     refs = await bot.svc.notifier.post("comms_team", Message("A card for the team"), platform="teams")
@@ -115,7 +115,7 @@ async def test_teams_channel_never_spoken_in_gets_a_new_thread_that_can_be_updat
 
 
 async def test_a_post_fails_on_one_platform_but_the_other_copy_is_kept(bot):
-    from bot.messages import Message
+    from chat.messages import Message
 
     bot.slack.fail_methods["chat.postMessage"] = "channel_not_found"
     await bot.teams_say("help", user="29:comms")
@@ -124,8 +124,9 @@ async def test_a_post_fails_on_one_platform_but_the_other_copy_is_kept(bot):
 
 
 async def test_teams_mentions_of_people_arrive_as_email_addresses(bot):
-    from bot.messages import Ephemeral, message, Text
-    from handlers.registry import REGISTRY, Command
+    from chat.replies import Ephemeral
+    from chat.messages import message, Text
+    from chat.registry import REGISTRY, Command
 
     seen = {}
 

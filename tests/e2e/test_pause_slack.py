@@ -1,7 +1,7 @@
 """The mourning pause (4.4) in Slack: start, refusal, the checker and boosts stop, banner, reminders, auto-end."""
 from __future__ import annotations
 
-from dialogs.posting_state import posting_state
+from chat.posting import posting_state
 from storage.events import events_for
 from tests.conftest import london
 

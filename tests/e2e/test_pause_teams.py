@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.posting_state import posting_state
+from chat.posting import posting_state
 from tests.conftest import london
 from tests.support.server import BotHarness
 

@@ -8,7 +8,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from dialogs.posting_state import posting_state
+from chat.posting import posting_state
 from tests.support.server import BotHarness
 
 APP_ID = "11111111-2222-3333-4444-555555555555"

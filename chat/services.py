@@ -3,20 +3,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from .clock import Clock
 from .orgconfig import OrgConfig
-from .settings import Settings
 
 
 @dataclass
 class Services:
-    settings: Settings
+    settings: Any               # the edge's bot.settings.Settings: read by the platform edge only
     config: OrgConfig
     db: "Database"              # storage.db.Database
     clock: Clock
-    notifier: "Notifier"        # bot.notifier.Notifier
-    directory: "Directory"      # bot.directory.Directory
+    notifier: "Notifier"        # chat.notifier.Notifier
+    directory: "Directory"      # chat.directory.Directory
     mailer: object | None = None    # an email sender (FOI adds it); None when SMTP is not configured
     extras: dict = field(default_factory=dict)   # per-workflow singletons, keyed by workflow name
 

@@ -1,6 +1,6 @@
 """The organisation file (SMPOLICY_CONFIG, TOML): who holds which role, channels, working hours, own details.
 
-People are keyed by email address and resolved to Slack/Teams ids at run time (bot.directory), so one file
+People are keyed by email address and resolved to Slack/Teams ids at run time (chat.directory), so one file
 serves both platforms. A bad file stops start-up with one line naming the key and what is wrong.
 """
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers.registry import REGISTRY
+from .registry import REGISTRY
 from storage.claims import mark_sent, release_claim, try_claim
 
 from .messages import Message, MessageRef, PersonRef, UploadFile

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from dialogs.errors import WorkflowError
-from handlers.registry import REGISTRY, load_all
-
-from .messages import (Ephemeral, FormErrors, InChannel, Invocation, Later, Message, Text, UpdateOriginal,
-                       message)
+from .errors import WorkflowError
+from .messages import Message, Text, message
+from .registry import REGISTRY, load_all
+from .replies import Ephemeral, FormErrors, InChannel, Invocation, Later, UpdateOriginal
 from .services import Services
 
 log = logging.getLogger(__name__)

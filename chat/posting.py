@@ -20,7 +20,7 @@ def provider(fn: Provider) -> Provider:
 
 
 async def posting_state(svc, account: str | None = None) -> PostingState:
-    from handlers.registry import load_all
+    from chat.registry import load_all
 
     load_all()  # providers register when their workflow's handlers are imported
     fields: dict = {}
