@@ -296,20 +296,32 @@ def _load_people(ld: _Loader, table: dict) -> det.PeopleConfig | None:
         return None
     where = "[people]"
     unknown = set(table) - {"circumstances", "circumstances_case_sensitive", "labels", "roles_before",
-                            "roles_after", "generic", "generic_before", "history", "window", "public_kinds"}
+                            "roles_after", "generic", "generic_before", "history", "window", "public_kinds",
+                            "triggers"}
     if unknown:
         raise ld.fail(where, f'unknown key "{sorted(unknown)[0]}"')
     kinds = ld.get(table, "circumstances", dict, where)
     if not kinds:
         raise ld.fail(f'{where} key "circumstances"', "expected at least one kind of circumstance")
-    parts = []
+    triggers = ld.get(table, "triggers", dict, where)
+    parts, by_kind, index = [], {}, {}
     for kind, spec in kinds.items():
         here = f"[people.circumstances] key \"{kind}\""
         if not re.fullmatch(r"[a-z][a-z_]*", kind):
             raise ld.fail(here, "a kind is lower-case letters and \"_\"")
         src = _pattern_source(ld, {"pattern": spec}, here)
-        ld.regex(src, False, here)
+        by_kind[kind] = ld.regex(src, False, here)
         parts.append(f"(?P<{kind}>{src})")
+        there = f'[people.triggers] key "{kind}"'
+        if kind not in triggers:
+            raise ld.fail(there, "missing: list the first letters (up to three) of the words this kind can start with")
+        for t in ld.str_list(triggers, kind, "[people.triggers]"):
+            if t != "<number>" and not re.fullmatch(r"[a-z0-9]{1,3}", t):
+                raise ld.fail(there, f'trigger {t!r}: expected up to three lower-case letters or digits, or "<number>"')
+            index.setdefault(t, []).append(kind)
+    unknown = set(triggers) - set(kinds)
+    if unknown:
+        raise ld.fail(f'[people.triggers] key "{sorted(unknown)[0]}"', "no such kind under [people.circumstances]")
     circumstances = ld.regex("|".join(parts), False, f'{where} key "circumstances"')
     cs = None
     if "circumstances_case_sensitive" in table:
@@ -332,6 +344,8 @@ def _load_people(ld: _Loader, table: dict) -> det.PeopleConfig | None:
         roles_after=pattern("roles_after"), generic=pattern("generic"), history=pattern("history"),
         labels={k: v for k, v in labels.items()}, window=window,
         generic_before=pattern("generic_before") if "generic_before" in table else None,
+        kind_patterns=by_kind,
+        trigger_index={k: tuple(v) for k, v in index.items()},
         public_kinds=frozenset(ld.str_list(table, "public_kinds", where, [])),
     )
 

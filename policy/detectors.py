@@ -64,6 +64,8 @@ class PeopleConfig:
     window: int = 120  # characters between a person and a circumstance
     generic_before: re.Pattern | None = None  # "how many children ...": figures about many, not one person
     public_kinds: frozenset[str] = frozenset()  # circumstances private even for staff and public figures
+    kind_patterns: dict = field(default_factory=dict)  # kind -> its own pattern
+    trigger_index: dict = field(default_factory=dict)  # "age", "<number>", ... -> kinds that can start there
 
 
 @dataclass(frozen=True)
@@ -587,16 +589,16 @@ _SYMBOLS = frozenset("!#$%^&*?+=~")
 _SECRET_GATE = frozenset({"password", "passwords", "pw", "pwd", "pass", "login", "log", "logging", "username", "user",
                           "key", "wifi", "fi", "insta", "facebook", "fb", "orlo", "hootsuite", "account", "it's",
                           "same", "profile", "code", "pin", "token", "secret", "sign", "tiktok", "twitter", "it", "s"})
-_TOKEN = re.compile(r"[^\s,;()\[\]'\"\u2018\u2019\u201c\u201d]{6,24}")
+_TOKEN = re.compile(r"[^\s,;()\[\]'\"\u2018\u2019\u201c\u201d\d]*\d[^\s,;()\[\]'\"\u2018\u2019\u201c\u201d]*")
 
 
 def secret_tokens(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
     """Tokens that read as a password: letters, digits and a symbol inside ("Libraries!23", "8h!Yt5qP"), or
     capitals, digits and two hyphens ("Spring-Bank-42"). Medium alone: the rule wants a login word nearby."""
     hits = []
-    for m in _TOKEN.finditer(text):
+    for m in _TOKEN.finditer(text):  # only the words with a digit in them
         tok = m.group().rstrip(".!?:")
-        if len(tok) < 6 or tok[0] in "@#" or "@" in tok and "." in tok or "/" in tok or "." in tok:
+        if not 6 <= len(tok) <= 24 or tok[0] in "@#" or "@" in tok and "." in tok or "/" in tok or "." in tok:
             continue  # handles, hashtags, emails, web addresses, decimals
         if not (any(c.isalpha() for c in tok) and any(c.isdigit() for c in tok)):
             continue
@@ -625,7 +627,12 @@ _HONORIFIC = re.compile(
 )
 _NAME_PAIR = re.compile(
     r"\b(?=([A-Z][a-z]+)\s+((?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\b\.?)(?:'s|\u2019s)?)")
-_CAP_NAME = re.compile(r"\b([A-Z][a-z]+)(?:'s|\u2019s)?\b")
+_CAP_NAME = re.compile(r"\b([A-Z][a-z]*)(?:'s|\u2019s)?\b")
+_ONE_SPACE = re.compile(r"[ \t]|\.? ")
+_HONORIFIC_GATE = ("Mr", "Ms", "Miss", "Mx", "Dr", "Master")
+_RELATION_GATE = frozenset({"your", "his", "her", "their"})
+_THE_PERSON_GATE = frozenset("""resident tenant claimant occupant occupier homeowner householder lady gentleman man
+woman family couple lad boy girl pensioner neighbour landlord client patient service young""".split())
 _NAME_AGE = re.compile(r"\s*(?:,\s*|\(\s*)(?:aged\s+)?(\d{1,2})\s*(?:\)|,|\s+(?:years?|yrs?)\b)")
 _GREETING = re.compile(
     r"^\s*(?:@[\w.]+[\s,:]+)*"
@@ -673,11 +680,21 @@ def _is_name(word: str, cfg: DetectorConfig) -> bool:
     return w in cfg.first_names and w not in cfg.name_stopwords
 
 
+_WORD_START = re.compile(r"\b\w")
+
+
+def _role_before(low: str, start: int, pattern: re.Pattern) -> bool:
+    """Does a role end right before ``start``? Tried only where the last few words begin (a search of the
+    whole stretch would try every alternative at every character)."""
+    lo = max(0, start - 40)
+    return any(pattern.match(low, w.start(), start) for w in _WORD_START.finditer(low, lo, start))
+
+
 def _public_or_historic(text: str, low: str, start: int, end: int, pc: PeopleConfig, own: OwnIndex,
-                        cfg: DetectorConfig, named: bool = True) -> str | None:
+                        cfg: DetectorConfig, named: bool = True, history: list | None = None) -> str | None:
     """Why this is not a private person: "public" (a role next to the name, "Cllr", "candidate"), "place"
     (a venue's or business's name), "history" (a historical figure), or None."""
-    if pc.roles_before.search(low, max(0, start - 40), start) or pc.roles_after.match(low[end: end + 45]):
+    if _role_before(low, start, pc.roles_before) or pc.roles_after.match(low[end: end + 45]):
         return "public"
     if named:
         nxt = _CAP_WORD.match(text, end + 1) if end < len(text) and text[end] == " " else None
@@ -685,7 +702,9 @@ def _public_or_historic(text: str, low: str, start: int, end: int, pc: PeopleCon
             return "place"
     if named and low.endswith("the ", 0, start) or _venue_named(low[max(0, start - 20): end + 25], own):
         return "place"  # "the Jade Lantern", "the Thomas Mills pupils": a business or a school
-    if pc.history.search(low, max(0, start - 120), min(len(low), end + 120)):
+    if history is None:
+        history = [m.start() for m in pc.history.finditer(low)]
+    if any(start - 120 <= h <= end + 120 for h in history):
         return "history"
     return None
 
@@ -712,11 +731,15 @@ def people(text: str, own: OwnIndex, cfg: DetectorConfig, *, public: bool = Fals
             reply = True
             hits.append(Hit(handle.start(), handle.end(), "reply_handle", MEDIUM, "a reply to someone's handle"))
     taken = [(h.start, h.end) for h in hits]
+    history: list = []  # where historical words stand, found once, on first need
 
     def add(start, end, kind, level, note):
         if any(s < end and start < e for s, e in taken):
             return
-        why = _public_or_historic(text, low, start, end, pc, own, cfg, kind not in ("relation", "the_person"))
+        if not history:
+            history.append([m.start() for m in pc.history.finditer(low)])
+        why = _public_or_historic(text, low, start, end, pc, own, cfg, kind not in ("relation", "the_person"),
+                                  history[0])
         if why == "public" and public:
             kind, note = "public", "a named member of staff or public figure"
         elif why:
@@ -724,21 +747,27 @@ def people(text: str, own: OwnIndex, cfg: DetectorConfig, *, public: bool = Fals
         taken.append((start, end))
         hits.append(Hit(start, end, kind, level, note))
 
-    for m in _HONORIFIC.finditer(text):
-        if m.group().startswith("Dr") and m.start() > 1 and text[m.start() - 2].isalpha():
-            continue  # "Mill Dr" is a street
-        add(m.start(), m.end(), "honorific", HIGH, "a title and a name")
-    for m in _NAME_PAIR.finditer(text):
-        first, last = m.group(1), m.group(2)
-        lw = last.lower().rstrip(".")
+    if any(t in text for t in _HONORIFIC_GATE):
+        for m in _HONORIFIC.finditer(text):
+            if m.group().startswith("Dr") and m.start() > 1 and text[m.start() - 2].isalpha():
+                continue  # "Mill Dr" is a street
+            add(m.start(), m.end(), "honorific", HIGH, "a title and a name")
+    caps = list(_CAP_NAME.finditer(text))  # one pass over the capitalised words serves pairs and single names
+    for m, nxt in zip(caps, caps[1:]):
+        if m.end() != m.end(1) or not _ONE_SPACE.fullmatch(text, m.end(), nxt.start()):
+            continue
+        first, last = m.group(1), nxt.group(1)
+        lw = last.lower()
         if lw in cfg.name_stopwords or lw in cfg.street_suffixes or lw in cfg.venue_words:
             continue
         if len(lw) == 1:  # "Shannon R": a first name and an initial
             if _is_name(first, cfg):
-                add(m.start(1), m.end(2), "full_name", HIGH, "a first name and an initial")
+                add(m.start(1), nxt.end(1), "full_name", HIGH, "a first name and an initial")
         elif _is_name(first, cfg) or (lw in cfg.surnames and first.lower() not in cfg.name_stopwords):
-            add(m.start(1), m.end(2), "full_name", HIGH, "a person's full name")
-    for m in _CAP_NAME.finditer(text):
+            add(m.start(1), nxt.end(1), "full_name", HIGH, "a person's full name")
+    for m in caps:
+        if len(m.group(1)) < 2:
+            continue
         word = m.group(1)
         age = _NAME_AGE.match(text, m.end())
         if age and word.lower() not in cfg.name_stopwords and int(age.group(1)) < 110:
@@ -747,27 +776,52 @@ def people(text: str, own: OwnIndex, cfg: DetectorConfig, *, public: bool = Fals
             # "Thanks for the tip, Karen!": the person being answered, not the one talked about
             spoken_to = _VOCATIVE.search(text, max(0, m.start() - 30), m.start()) or text.startswith(("!", "?"), m.end())
             add(m.start(1), m.end(1), "first_name", LOW if spoken_to else MEDIUM, "a first name")
-    for m in _RELATION.finditer(low):
+    words = set(_WORD_AT.findall(low))
+    for m in _RELATION.finditer(low) if not words.isdisjoint(_RELATION_GATE) else ():
         if pc.generic.search(low, max(0, m.start() - 30), m.start()):
             continue  # "if your child ...": advice for everyone
         named = _NAMED_AFTER.match(text, m.end())
         level = HIGH if reply or named else MEDIUM
         add(m.start(), m.end(), "relation", level, "a relative or a child of someone")
-    for m in _THE_PERSON.finditer(low):
+    for m in _THE_PERSON.finditer(low) if not words.isdisjoint(_THE_PERSON_GATE) else ():
         add(m.start(), m.end(), "the_person", HIGH if m.group(1) else LOW,
             "a resident by house number" if m.group(1) else "a particular resident")
-    for m in _CHILD_AGED.finditer(low):
+    for m in _CHILD_AGED.finditer(low) if "old" in words else ():
         if int(m.group(1)) < 18:  # "a 15-year-old girl from Farlingaye": a child, by age and more
             add(m.start(), m.end(), "relation", MEDIUM, "a child by age")
     return hits
 
 
-def _circumstances(text: str, low: str, own: OwnIndex, cfg: DetectorConfig) -> list[tuple[int, int, str]]:
+_WORD_AT = re.compile(r"[a-z0-9]+")
+
+
+def _circumstance_matches(low: str, pc: PeopleConfig, exhaustive: bool = False):
+    """(start, end, kind) of every circumstance. Each kind is only tried where one of its triggers starts a
+    word (a few dictionary look-ups a word) rather than searched for everywhere (hundreds of microseconds)."""
+    if exhaustive or not pc.kind_patterns:
+        for m in pc.circumstances.finditer(low):
+            yield m.start(), m.end(), m.lastgroup
+        return
+    index, patterns, after = pc.trigger_index, pc.kind_patterns, {}
+    for w in _WORD_AT.finditer(low):
+        tok, pos = w.group(), w.start()
+        kinds = index.get(tok[:1], ()) + index.get(tok[:2], ()) + index.get(tok[:3], ())
+        if tok[0].isdigit():
+            kinds += index.get("<number>", ())
+        for kind in kinds:
+            if after.get(kind, -1) > pos:
+                continue  # inside this kind's previous match
+            m = patterns[kind].match(low, pos)
+            if m and m.end() > pos:
+                after[kind] = m.end()
+                yield pos, m.end(), kind
+
+
+def _circumstances(text: str, low: str, own: OwnIndex, cfg: DetectorConfig,
+                   exhaustive: bool = False) -> list[tuple[int, int, str]]:
     pc = cfg.people
     out = []
-    for m in pc.circumstances.finditer(low):
-        kind = m.lastgroup
-        s, e = m.span()
+    for s, e, kind in _circumstance_matches(low, pc, exhaustive):
         if _SERVICE_AFTER.match(low, e):
             continue  # "the home care team", "mental health services": a service, not someone's circumstance
         if kind not in ("age", "school", "school_weak", "address") and text[s].isupper():
