@@ -372,6 +372,8 @@ def nhs_numbers(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
     for m in _NHS.finditer(text):
         if _nhs_check(m.group(1) + m.group(2) + m.group(3)):
             hits.append(Hit(m.start(), m.end(), "nhs_number", LOW, "passes the NHS number check digit"))
+        elif m.group().count(" ") == 2 or m.group().count("-") == 2:  # written 3-3-4, as NHS numbers are
+            hits.append(Hit(m.start(), m.end(), "nhs_number", LOW, "written like an NHS number (fails the check digit)"))
     return hits
 
 
@@ -632,7 +634,7 @@ _ONE_SPACE = re.compile(r"[ \t]|\.? ")
 _HONORIFIC_GATE = ("Mr", "Ms", "Miss", "Mx", "Dr", "Master")
 _RELATION_GATE = frozenset({"your", "his", "her", "their"})
 _THE_PERSON_GATE = frozenset("""resident tenant claimant occupant occupier homeowner householder lady gentleman man
-woman family couple lad boy girl pensioner neighbour landlord client patient service young""".split())
+woman family couple lad boy girl bloke fella chap pensioner neighbour landlord client patient service young""".split())
 _NAME_AGE = re.compile(r"\s*(?:,\s*|\(\s*)(?:aged\s+)?(\d{1,2})\s*(?:\)|,|\s+(?:years?|yrs?)\b)")
 _GREETING = re.compile(
     r"^\s*(?:@[\w.]+[\s,:]+)*"
@@ -651,7 +653,7 @@ _RELATION = re.compile(
 _THE_PERSON = re.compile(
     r"\bthe\s+(?:(?:elderly|young|old|older|disabled|vulnerable|same|other)\s+)?"
     r"(?:resident|tenant|claimant|occupant|occupier|homeowner|householder|lady|gentleman|man|woman|family|"
-    r"couple|lad|boy|girl|pensioner|neighbour|landlord|client|patient|service user|young person)"
+    r"couple|lad|boy|girl|bloke|fella|chap|pensioner|neighbour|landlord|client|patient|service user|young person)"
     r"\b(?!\s+(?:service|services|team|parking|permit|portal|survey|charter|panel|association|group|newsletter)\b)"
     r"(\s+(?:at|on|in|from|of)\s+(?:no\.?\s*|number\s+|flat\s+)?\d{1,4}[a-z]?\b"
     r"|\s+(?:at|on) the (?:end|top|bottom|corner) of [a-z]+ (?:road|street|lane|close|drive|avenue|way|crescent|grove))?"
@@ -696,6 +698,8 @@ def _public_or_historic(text: str, low: str, start: int, end: int, pc: PeopleCon
     (a venue's or business's name), "history" (a historical figure), or None."""
     if _role_before(low, start, pc.roles_before) or pc.roles_after.match(low[end: end + 45]):
         return "public"
+    if start > 0 and text[start - 1] in "'\"\u2018\u201c":
+        return "persona"  # "the 'Suzy Smith' profile": a made-up name, not a resident
     if named:
         nxt = _CAP_WORD.match(text, end + 1) if end < len(text) and text[end] == " " else None
         if nxt and nxt.group().lower() in cfg.venue_words:  # "Jimmy's Farm", "Wolsey Theatre"
@@ -743,6 +747,8 @@ def people(text: str, own: OwnIndex, cfg: DetectorConfig, *, public: bool = Fals
         if why == "public" and public:
             kind, note = "public", "a named member of staff or public figure"
         elif why:
+            if why != "public":
+                taken.append((start, end))  # "Dean Swift Motors": not "Dean" either
             return
         taken.append((start, end))
         hits.append(Hit(start, end, kind, level, note))
