@@ -253,9 +253,50 @@ def _split_run(text: str, start: int, end: int, own: OwnIndex, cfg: DetectorConf
     return out if found else None
 
 
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+                "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_SPELLED = re.compile(r"\b(?:(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|double|treble|triple"
+                      r"|\d+)[\s,.-]*){6,}")
+_SPELLED_WORD = re.compile(r"[a-z]+|\d+")
+_LETTER_TYPO = re.compile(r"(?<![\w.])(?:\+44|0)[\d \-]{2,}[lIoO][\d \-lIoO]*\d(?![\d\w])")
+_TYPO_DIGITS = str.maketrans("lIoO", "1100")
+
+
+def _spelled_phones(text: str, low: str, own: OwnIndex) -> list[Hit]:
+    """"oh seven nine four one, 226 083": a number written (partly) in words to get past filters."""
+    hits = []
+    for m in _SPELLED.finditer(low):
+        digits, words, repeat = "", 0, 1
+        for w in _SPELLED_WORD.findall(m.group()):
+            if w in ("double", "treble", "triple"):
+                repeat = 2 if w == "double" else 3
+                continue
+            d = _DIGIT_WORDS.get(w, w if w.isdigit() else "")
+            if not d:
+                continue
+            words += not w.isdigit()
+            digits += d[0] * repeat + d[1:]
+            repeat = 1
+        national = digits if digits.startswith("0") else None
+        if words >= 3 and national and national[:2] in ("07", "01", "02") and 10 <= len(national) <= 12 \
+                and national not in own.national:
+            end = m.start() + len(m.group().rstrip(" ,.-"))
+            hits.append(Hit(m.start(), end, "phone", LOW, "a phone number written out in words"))
+    return hits
+
+
 def phones(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
     hits: list[Hit] = []
     budget = [_MAX_PARSES]
+    low = _lower(text)
+    if " o" in low or "zero" in low or "nought" in low:
+        hits += _spelled_phones(text, low, own)
+    for m in _LETTER_TYPO.finditer(text):  # "07782 44l 903": a letter l or O for a digit
+        digits = _digits(m.group().translate(_TYPO_DIGITS))
+        national = _uk_national(m.group(), digits)
+        if national and national[:2] in ("07", "01", "02") and 10 <= len(national) <= 12 \
+                and national not in own.national:
+            hits.append(Hit(m.start(), m.end(), "phone", LOW, "a phone number with a letter for a digit"))
     for cand in _PHONE_CAND.finditer(text):
         start, end = cand.span()
         raw = cand.group()
@@ -283,10 +324,26 @@ _EMAIL = re.compile(r"([A-Za-z0-9._%+'-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[
 _MAILBOX_PARTS = re.compile(r"[a-z]+")
 
 
-def emails(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
-    if "@" not in text:
-        return []
+_EMAIL_WORDS = re.compile(
+    r"\b((?!at\b)[a-z0-9._-]+(?:\s+(?:dot\s+)?(?!at\b)[a-z0-9._-]+){0,3}?)\s+(?:at|\(at\)|\[at\])\s+"
+    r"((?:[a-z0-9-]+\s+dot\s+){1,3}(?:com|co|uk|org|net|gov|ac|io|me|info|biz))\b")
+_DOT = re.compile(r"\s+dot\s+")
+
+
+def _written_out_emails(text: str, own: OwnIndex) -> list[Hit]:
+    """"marion dot lee 58 at gmail dot com": an address written out to get past filters."""
     hits = []
+    for m in _EMAIL_WORDS.finditer(_lower(text)):
+        domain = _DOT.sub(".", m.group(2))
+        if not any(domain == d or domain.endswith("." + d) for d in own.domains):
+            hits.append(Hit(m.start(), m.end(), "email", HIGH, "an email address written out in words"))
+    return hits
+
+
+def emails(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
+    hits = _written_out_emails(text, own) if " dot " in text.lower() else []
+    if "@" not in text:
+        return hits
     for m in _EMAIL.finditer(text):
         domain = m.group(2).lower()
         if any(domain == d or domain.endswith("." + d) for d in own.domains):
@@ -905,6 +962,7 @@ def person_circumstances(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[
 # --- registry ----------------------------------------------------------------------
 
 _NO_DIGITS = str.maketrans("", "", "0123456789")
+_SPELLED_GATE = frozenset({"oh", "zero", "nought"})
 _DOB_WORDS = frozenset({"dob", "d", "birth", "born", "birthday"})
 
 
@@ -933,8 +991,8 @@ def _ni_gate(s) -> bool:
 # once (``text``, ``low``, ``ndigits``, ``words``, ``mixed`` letter-and-digit words,
 # ``cfg``): a detector only runs when it could possibly find something.
 DETECTORS = {
-    "phone": (phones, lambda s: s.ndigits >= 9),
-    "email": (emails, lambda s: "@" in s.text),
+    "phone": (phones, lambda s: s.ndigits >= 9 or not s.words.isdisjoint(_SPELLED_GATE)),
+    "email": (emails, lambda s: "@" in s.text or " dot " in s.low),
     "postcode": (postcodes, lambda s: any(_POSTCODE_TOKEN.fullmatch(t) for t in s.mixed)),
     "ni_number": (ni_numbers, lambda s: s.ndigits >= 6 and _ni_gate(s)),
     "bank_details": (bank_details, lambda s: s.ndigits >= 6 and _bank_gate(s)),
