@@ -724,6 +724,8 @@ _CHILD_AGED = re.compile(r"\ba\s+(\d{1,2})[- ]year[- ]old\s+(?:girl|boy|lad|teen
                          r"schoolboy|youngster|toddler|baby)\b")
 _NOT_GREETED = frozenset({"everyone", "all", "there", "folks", "team", "both", "guys", "everybody", "you",
                           "again", "so", "very", "for", "to", "from", "cllr", "councillor", "update", "reminder"})
+_CASE_KINDS = frozenset({"debt", "care", "health", "sen", "housing", "discipline"})
+_CASE_PEOPLE = frozenset({"resident", "tenant", "claimant", "occupant", "occupier", "homeowner", "householder"})
 _SERVICE_AFTER = re.compile(r"\s+(?:team|teams|service|services|department|dept|unit|provider|providers|hub|line|"
                             r"officer|officers|workers?|staff|board|partnership|strategy|policy|pathway|event|fair|"
                             r"week|awareness|group|forum)\b")
@@ -951,7 +953,12 @@ def person_circumstances(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[
             continue  # one finding for one set of circumstances: "Hi Sharon, your son ..." is one problem
         used.update((c[0], c[1]) for c in chosen)
         strong_kinds = {c[2] for c in strong if not c[2].endswith("_weak")}
-        bump = len(strong_kinds) >= 2 if p.kind == "the_person" else len(kinds) >= 2
+        # "the resident has rent arrears": a case, so worth a check; "the man was injured" is an incident
+        if p.kind == "the_person":
+            case = low[p.start:p.end].split()[-1] in _CASE_PEOPLE and not strong_kinds.isdisjoint(_CASE_KINDS)
+            bump = len(strong_kinds) >= 2 or case
+        else:
+            bump = len(kinds) >= 2
         level = min(HIGH, p.level + (1 if bump else 0))
         label = pc.labels.get(chosen[0][2], chosen[0][2])
         out.append(Hit(p.start, p.end, "person_circumstance", level, f"{p.note} with {label}",
