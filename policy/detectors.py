@@ -908,8 +908,9 @@ def _circumstances(text: str, low: str, own: OwnIndex, cfg: DetectorConfig,
     return out
 
 
-def person_circumstances(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
-    """A private person together with a sensitive circumstance nearby (personal data, item 2)."""
+def person_circumstances(text: str, own: OwnIndex, cfg: DetectorConfig, *, exhaustive: bool = False) -> list[Hit]:
+    """A private person together with a sensitive circumstance nearby (personal data, item 2).
+    ``exhaustive`` searches for circumstances everywhere instead of at their triggers (for tests)."""
     pc = cfg.people
     if pc is None:
         return []
@@ -917,16 +918,14 @@ def person_circumstances(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[
     if not persons:
         return []
     low = _lower(text)
-    circs = _circumstances(text, low, own, cfg)
+    circs = _circumstances(text, low, own, cfg, exhaustive)
     second_person = "you" in low
     used: set[tuple[int, int]] = set()
     out = []
     for p in sorted(persons, key=lambda h: -h.level):
         lo, hi = max(0, p.start - pc.window // 2), min(len(text), p.end + pc.window)
-        if p.kind in ("reply_name", "reply_handle"):
-            if not second_person:
-                continue
-            lo, hi = 0, min(len(text), p.end + pc.window + 40)
+        if p.kind in ("reply_name", "reply_handle") and second_person:
+            lo, hi = 0, min(len(text), p.end + pc.window + 40)  # a reply is about the person it answers
         para = text.rfind("\n\n", lo, p.start)
         if para >= 0:
             lo = para
@@ -934,6 +933,8 @@ def person_circumstances(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[
         if para >= 0:
             hi = para
         near = [c for c in circs if lo <= c[0] < hi and not (c[0] < p.end and p.start < c[1])]
+        if p.kind in ("reply_name", "reply_handle") and not second_person:
+            near = []  # "Kayden, 14, ...": not a reply after all, so only the age after the name counts
         if p.kind == "public":
             near = [c for c in near if c[2] in pc.public_kinds]
         age = _NAME_AGE.match(text, p.end)

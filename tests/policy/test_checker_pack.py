@@ -137,6 +137,20 @@ def test_a_council_changes_the_rules_without_python(pack_dir):
      'no value for profile "staff" and no "default"'),
     (('severity = "stop", sections = ["9.9"]', 'severity = "stop"'), '[categories.fruit]: missing key "sections"'),
     (("[[rules]]", "[[rules]]\nwindow = 5000"), 'key "window": expected a number of characters'),
+    # graded evidence
+    (('triggers = ["banana*"]', 'triggers = ["banana*"]\nbands = { high = "urgent" }'),
+     "band 'high': expected one of rule, stop, sign_off, advice, none"),
+    (('triggers = ["banana*"]', 'triggers = ["banana*"]\nbands = { certain = "stop" }'), "unknown band 'certain'"),
+    (('triggers = ["banana*"]', 'triggers = ["banana*"]\nconfidence = "certain"'),
+     'key "confidence": expected one of high, medium, low'),
+    (('triggers = ["banana*"]', 'triggers = ["banana*"]\nsupport = ["nope"]'),
+     'key "support": unknown context "nope"'),
+    (('triggers = ["banana*"]', 'triggers = ["banana*"]\nmasked_only = true'),
+     'masked_only only applies to a "words" rule'),
+    (("[state.pause]", '[published]\nphones = ["not a number"]\n\n[state.pause]'), "is not a phone number"),
+    (("[state.pause]", '[published]\nemails = ["x"]\n\n[state.pause]'), '[published]: unknown key "emails"'),
+    (("[state.pause]", "[detectors.people]\nwindow = 100\n\n[state.pause]"),
+     '[people]: missing key "circumstances"'),
 ])
 def test_a_malformed_pack_fails_at_load_naming_the_file_and_key(pack_dir, change, expected):
     old, new = change
@@ -187,3 +201,19 @@ def test_triggers_never_hide_a_match():
             fast = evaluate(PACK, text, profile, True, own)
             full = evaluate(PACK, text, profile, True, own, exhaustive=True)
             assert fast == full, (profile, text)
+
+
+def test_a_council_grades_its_own_evidence_and_lists_its_own_published_contacts(pack_dir):
+    text = MINIMAL.replace("[state.pause]", '''[contexts.fruit_words]
+label = "a word about fruit"
+pattern = \'\'\'\\b(?:fruit|yellow)\\b\'\'\'
+
+[published]
+phones = ["01473 555123"]
+
+[state.pause]''').replace('triggers = ["banana*"]', 'triggers = ["banana*"]\nconfidence = "medium"\nsupport = ["fruit_words"]\nbands = { high = "stop", medium = "sign_off", low = "none" }')
+    pack = load_rules(write(pack_dir, text))
+    assert check("We sell bananas", pack=pack).verdict == "sign_off"  # the pattern alone: medium
+    strong = check("We sell bananas, the yellow fruit", pack=pack)
+    assert strong.verdict == "stop"
+    assert pack.published.national == {"01473555123"}
