@@ -258,6 +258,8 @@ _DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "tw
 _SPELLED = re.compile(r"\b(?:(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|double|treble|triple"
                       r"|\d+)[\s,.-]*){6,}")
 _SPELLED_WORD = re.compile(r"[a-z]+|\d+")
+_SPELLED_START = re.compile(r"\b(?:oh|zero|nought)\b")
+_DIGIT_WORD = re.compile(r"\b(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine)\b")
 _LETTER_TYPO = re.compile(r"(?<![\w.])(?:\+44|0)[\d \-]{2,}[lIoO][\d \-lIoO]*\d(?![\d\w])")
 _TYPO_DIGITS = str.maketrans("lIoO", "1100")
 
@@ -289,7 +291,7 @@ def phones(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
     hits: list[Hit] = []
     budget = [_MAX_PARSES]
     low = _lower(text)
-    if " o" in low or "zero" in low or "nought" in low:
+    if _SPELLED_START.search(low) and len(_DIGIT_WORD.findall(low)) >= 4:
         hits += _spelled_phones(text, low, own)
     for m in _LETTER_TYPO.finditer(text):  # "07782 44l 903": a letter l or O for a digit
         digits = _digits(m.group().translate(_TYPO_DIGITS))
@@ -537,7 +539,7 @@ _DATE = (
     r"|(?:19|20)\d{2}-\d{2}-\d{2})"
 )
 _DOB = re.compile(
-    r"(?i)\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?|birthday(?: is)?)\s*[:\-]?\s*(?:is\s+|was\s+|as\s+)?" + _DATE
+    r"(?i)\b(?:d\.?o\.?b\.?|date of birth|born(?: on| (?:in|at) [a-z]+(?: [a-z]+)? on)?|birthday(?: is)?)\s*[:\-]?\s*(?:is\s+|was\s+|as\s+)?" + _DATE
 )
 
 
@@ -689,9 +691,9 @@ _NAME_PAIR = re.compile(
 _CAP_NAME = re.compile(r"\b([A-Z][a-z]*)(?:'s|\u2019s)?\b")
 _ONE_SPACE = re.compile(r"[ \t]|\.? ")
 _HONORIFIC_GATE = ("Mr", "Ms", "Miss", "Mx", "Dr", "Master")
-_RELATION_GATE = frozenset({"your", "his", "her", "their"})
-_THE_PERSON_GATE = frozenset("""resident tenant claimant occupant occupier homeowner householder lady gentleman man
-woman family couple lad boy girl bloke fella chap pensioner neighbour landlord client patient service young""".split())
+_RELATION_GATE = ("your ", "his ", "her ", "their ")
+_THE_PERSON_GATE = tuple("""resident tenant claimant occupant occupier homeowner householder lady gentleman man
+family couple lad boy girl bloke fella chap pensioner neighbour landlord client patient service young""".split())
 _NAME_AGE = re.compile(r"\s*(?:,\s*|\(\s*)(?:aged\s+)?(\d{1,2})\s*(?:\)|,|\s+(?:years?|yrs?)\b)")
 _GREETING = re.compile(
     r"^\s*(?:@[\w.]+[\s,:]+)*"
@@ -726,7 +728,7 @@ _NOT_GREETED = frozenset({"everyone", "all", "there", "folks", "team", "both", "
                           "again", "so", "very", "for", "to", "from", "cllr", "councillor", "update", "reminder"})
 _CASE_KINDS = frozenset({"debt", "care", "health", "sen", "housing", "discipline"})
 _CASE_PEOPLE = frozenset({"resident", "tenant", "claimant", "occupant", "occupier", "homeowner", "householder"})
-_SERVICE_AFTER = re.compile(r"\s+(?:team|teams|service|services|department|dept|unit|provider|providers|hub|line|"
+_SERVICE_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?(?:team|teams|service|services|department|dept|unit|provider|providers|hub|line|"
                             r"officer|officers|workers?|staff|board|partnership|strategy|policy|pathway|event|fair|"
                             r"week|awareness|group|forum)\b")
 
@@ -834,24 +836,24 @@ def people(text: str, own: OwnIndex, cfg: DetectorConfig, *, public: bool = Fals
         if len(m.group(1)) < 2:
             continue
         word = m.group(1)
-        age = _NAME_AGE.match(text, m.end())
+        after = text[m.end():m.end() + 2]
+        age = _NAME_AGE.match(text, m.end()) if after[:1] in ",(" or after == " (" else None
         if age and word.lower() not in cfg.name_stopwords and int(age.group(1)) < 110:
             add(m.start(1), m.end(1), "first_name", HIGH, "a name with an age")  # "Kayden, 14,"
         elif _is_name(word, cfg) and not _signs_off(text, m.start(1), m.end(1)):
             # "Thanks for the tip, Karen!": the person being answered, not the one talked about
             spoken_to = _VOCATIVE.search(text, max(0, m.start() - 30), m.start()) or text.startswith(("!", "?"), m.end())
             add(m.start(1), m.end(1), "first_name", LOW if spoken_to else MEDIUM, "a first name")
-    words = set(_WORD_AT.findall(low))
-    for m in _RELATION.finditer(low) if not words.isdisjoint(_RELATION_GATE) else ():
+    for m in _RELATION.finditer(low) if any(w in low for w in _RELATION_GATE) else ():
         if pc.generic.search(low, max(0, m.start() - 30), m.start()):
             continue  # "if your child ...": advice for everyone
         named = _NAMED_AFTER.match(text, m.end())
         level = HIGH if reply or named else MEDIUM
-        add(m.start(), m.end(), "relation", level, "a relative or a child of someone")
-    for m in _THE_PERSON.finditer(low) if not words.isdisjoint(_THE_PERSON_GATE) else ():
+        add(m.start(), m.end(), "relation", level, "a relative or child, named" if named else "a relative or a child of someone")
+    for m in _THE_PERSON.finditer(low) if "the " in low and any(w in low for w in _THE_PERSON_GATE) else ():
         add(m.start(), m.end(), "the_person", HIGH if m.group(1) else LOW,
             "a resident by house number" if m.group(1) else "a particular resident")
-    for m in _CHILD_AGED.finditer(low) if "old" in words else ():
+    for m in _CHILD_AGED.finditer(low) if "old " in low else ():
         if int(m.group(1)) < 18:  # "a 15-year-old girl from Farlingaye": a child, by age and more
             add(m.start(), m.end(), "relation", MEDIUM, "a child by age")
     return hits
@@ -944,7 +946,8 @@ def person_circumstances(text: str, own: OwnIndex, cfg: DetectorConfig, *, exhau
             near.append((p.start, p.end, "age"))
         if not near:
             continue
-        childish = p.kind == "relation" or any(c[2] == "age" for c in near)
+        # a weak circumstance ("school") counts for a named child or one known by age: "your son Jack's school"
+        childish = p.note in ("a relative or child, named", "a child by age") or any(c[2] == "age" for c in near)
         strong = [c for c in near if childish or not c[2].endswith("_weak")]
         kinds = {c[2].removesuffix("_weak") for c in near}
         if not strong and len(kinds) < 2:
