@@ -6,11 +6,12 @@ heads, so helpers adding tables never have to edit each other's revisions.
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
+import tempfile
 from pathlib import Path
 
 from alembic.config import Config
+from filelock import FileLock
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
@@ -46,17 +47,16 @@ def _current(sync_connection) -> set[str]:
 
 async def upgrade(db: Database) -> None:
     if db.is_sqlite:
-        lock_path = _sqlite_lock_path(db)
-        with open(lock_path, "a") as lock_file:
-            # Wait for the lock in a thread: a blocking flock on the event loop would stop the very
-            # migration it is waiting for when two databases are opened in one process.
-            await asyncio.to_thread(fcntl.flock, lock_file, fcntl.LOCK_EX)
-            try:
-                async with db.engine.connect() as conn:
-                    await conn.run_sync(_upgrade)
-                    await conn.commit()
-            finally:
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        lock = FileLock(_sqlite_lock_path(db), thread_local=False)  # acquired in a thread, released here
+        # Wait for the lock in a thread: a blocking wait on the event loop would stop the very migration it is
+        # waiting for when two databases are opened in one process. filelock works on every platform.
+        await asyncio.to_thread(lock.acquire)
+        try:
+            async with db.engine.connect() as conn:
+                await conn.run_sync(_upgrade)
+                await conn.commit()
+        finally:
+            lock.release()
         return
     async with db.engine.connect() as conn:
         # A session-level advisory lock: the second instance waits here until the first has finished.
@@ -81,5 +81,5 @@ async def is_current(db: Database) -> bool:
 def _sqlite_lock_path(db: Database) -> str:
     database = db.engine.url.database
     if not database or database == ":memory:":
-        return "/tmp/smpolicy-memory-migrate.lock"
+        return str(Path(tempfile.gettempdir()) / "smpolicy-memory-migrate.lock")
     return str(Path(database).resolve()) + ".migrate-lock"
