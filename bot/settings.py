@@ -54,6 +54,8 @@ class Settings:
     smtp_username: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
     smtp_from: str = "smpolicy-bot@localhost"
+    metrics_token: str | None = field(default=None, repr=False)  # bearer token for /metrics
+    metrics_public: bool = False   # METRICS_PUBLIC=1: /metrics without a token (a private scraper network)
 
     @property
     def slack_mode(self) -> str:
@@ -83,7 +85,11 @@ class Settings:
         return missing
 
 
-def load_settings(env_file: str | Path | None = ".env") -> Settings:
+# The README's promise: a `.env` beside app.py, wherever the bot is started from.
+DEFAULT_ENV_FILE = Path(__file__).resolve().parent.parent / ".env"
+
+
+def load_settings(env_file: str | Path | None = DEFAULT_ENV_FILE) -> Settings:
     """Read settings; a `.env` never overrides a variable already set in the environment."""
     if env_file and Path(env_file).is_file():
         load_dotenv(env_file, override=False)
@@ -110,4 +116,6 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         smtp_username=e("SMTP_USERNAME") or None,
         smtp_password=e("SMTP_PASSWORD") or None,
         smtp_from=e("SMTP_FROM") or "smpolicy-bot@localhost",
+        metrics_token=e("METRICS_TOKEN") or None,
+        metrics_public=_flag("METRICS_PUBLIC"),
     )
