@@ -1,4 +1,4 @@
-"""The HTTP routes: /slack/events, /api/messages (Teams) and /healthz."""
+"""The HTTP routes: /slack/events, /api/messages (Teams), /healthz (liveness) and /readyz (readiness)."""
 from __future__ import annotations
 
 import logging
@@ -7,6 +7,7 @@ from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
 from . import __version__
+from .metrics import count_requests, metrics_route
 from .slack.door import admit as slack_door
 from .teams.host import auth_configuration
 from .teams.ingress import admit
@@ -23,7 +24,8 @@ def slack_off_message(settings) -> str:
 def build_routes(app: web.Application, *, runtime) -> None:
     settings = runtime.svc.settings
 
-    slack_verifier = SignatureVerifier(settings.slack_signing_secret or "")
+    # HTTP mode always has a signing secret (settings.slack_mode); Socket Mode and "off" never verify here.
+    slack_verifier = SignatureVerifier(settings.slack_signing_secret) if settings.slack_signing_secret else None
 
     async def slack_events(request: web.Request) -> web.Response:
         if not runtime.inflight.accepting:
@@ -51,27 +53,57 @@ def build_routes(app: web.Application, *, runtime) -> None:
             return refused
         return await runtime.teams_adapter.process(request, runtime.teams_agent)
 
-    async def healthz(request: web.Request) -> web.Response:
-        from storage.migrate import is_current
-
-        db_ok = await runtime.svc.db.ping()
-        migrations_ok = db_ok and await is_current(runtime.svc.db)
-        scheduler_ok = runtime.runner.running
+    async def slack_state() -> dict:
         slack = {"mode": settings.slack_mode}
         if runtime.socket_mode is not None:
             slack["socket"] = await runtime.socket_mode.state()
-        healthy = db_ok and migrations_ok and scheduler_ok and slack.get("socket", "connected") == "connected"
+        return slack
+
+    async def healthz(request: web.Request) -> web.Response:
+        """Liveness, cheap: the process is serving. Whether it can do its work is /readyz."""
+        return web.json_response({"status": "ok", "version": __version__, "slack": await slack_state(),
+                                  "teams": {"mode": settings.teams_mode}})
+
+    async def readyz(request: web.Request) -> web.Response:
+        """Readiness: 503 naming every reason this instance should not be sent work."""
+        from storage.migrate import is_current
+
+        reasons = []
+        db_ok = await runtime.svc.db.ping()
+        migrations_ok = db_ok and await is_current(runtime.svc.db)
+        scheduler_ok = runtime.runner.running
+        slack = await slack_state()
+        if not db_ok:
+            reasons.append("the database is unreachable (check DATABASE_URL and the server)")
+        elif not migrations_ok:
+            reasons.append("database migrations are behind (run python -m bot migrate)")
+        if not scheduler_ok:
+            reasons.append("the scheduler is not running")
+        if slack.get("socket", "connected") != "connected":
+            reasons.append(f"Slack Socket Mode is {slack['socket']}")
+        late, failing = [], {}
+        if db_ok and migrations_ok:
+            late = await runtime.runner.overdue()
+            failing = await runtime.runner.failing()
+            reasons += [f"the {name} sweep has not succeeded today" for name in late if name not in failing]
+            reasons += [f"the {name} sweep failed at its last run ({why})" for name, why in sorted(failing.items())]
         body = {
-            "status": "ok" if healthy else "unhealthy",
+            "status": "ready" if not reasons else "not ready",
+            "reasons": reasons,
             "version": __version__,
             "database": "reachable" if db_ok else "unreachable",
             "migrations": "current" if migrations_ok else "behind",
             "scheduler": "running" if scheduler_ok else "stopped",
+            "sweeps_overdue": late,
+            "sweeps_failing": sorted(failing),
             "slack": slack,
             "teams": {"mode": settings.teams_mode},
         }
-        return web.json_response(body, status=200 if healthy else 503)
+        return web.json_response(body, status=200 if not reasons else 503)
 
     app.router.add_post("/slack/events", slack_events)
     app.router.add_post("/api/messages", teams_messages)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_route(runtime.svc, settings.metrics_token, settings.metrics_public))
+    app.middlewares.append(count_requests)

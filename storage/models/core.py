@@ -87,3 +87,15 @@ class ProclaimedHoliday(Base):
     name: Mapped[str] = mapped_column(String(200))
     added_by: Mapped[str] = mapped_column(String(320))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SweepRun(Base):
+    """When each scheduled sweep last succeeded and last failed (any instance): readiness and metrics read it."""
+    __tablename__ = "sweep_runs"
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    last_success: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_failure: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    last_outcome: Mapped[str | None] = mapped_column(String(10), nullable=True)   # "ok" or "failed"
+    runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -1,0 +1,38 @@
+"""Readiness that tells the truth (issue 15, item 1): a failing sweep makes /readyz 503 with its reason."""
+from __future__ import annotations
+
+from datetime import time
+
+from chat.registry import Daily, Sweep
+from storage.sweep_runs import all_runs
+
+
+async def test_a_failing_sweep_is_reported_until_it_succeeds(bot):
+    async def broken(svc, now):
+        raise RuntimeError("SMTP relay refused the digest")
+
+    async def fixed(svc, now):
+        return None
+
+    assert (await bot.http.get(bot.url + "/readyz")).status == 200
+    assert await bot.runtime.runner.run_one(Sweep("foi_digest", Daily(time(9, 0), True), broken)) == "failed"
+    resp = await bot.http.get(bot.url + "/readyz")
+    body = await resp.json()
+    assert resp.status == 503
+    assert body["sweeps_failing"] == ["foi_digest"]
+    assert any("foi_digest" in r and "SMTP relay refused" in r for r in body["reasons"])
+    assert (await bot.http.get(bot.url + "/healthz")).status == 200     # still alive: do not restart it
+    assert (await all_runs(bot.svc.db))["foi_digest"].failures == 1
+    assert await bot.runtime.runner.run_one(Sweep("foi_digest", Daily(time(9, 0), True), fixed)) == "ran"
+    assert (await bot.http.get(bot.url + "/readyz")).status == 200
+
+
+async def test_a_daily_sweep_that_never_ran_today_is_overdue(bot):
+    from storage.models import SweepRun
+
+    async with bot.svc.db.transaction() as session:
+        row = await session.get(SweepRun, "foi_digest")
+        row.last_success = None
+    bot.clock.set(bot.clock.now().replace(hour=11))
+    body = await (await bot.http.get(bot.url + "/readyz")).json()
+    assert "foi_digest" in body["sweeps_overdue"]
