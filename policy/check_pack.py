@@ -314,10 +314,13 @@ def _load_people(ld: _Loader, table: dict) -> det.PeopleConfig | None:
         parts.append(f"(?P<{kind}>{src})")
         there = f'[people.triggers] key "{kind}"'
         if kind not in triggers:
-            raise ld.fail(there, "missing: list the first letters (up to three) of the words this kind can start with")
+            raise ld.fail(there, "missing: list the words (or word starts, \"stem*\") this kind can start with")
         for t in ld.str_list(triggers, kind, "[people.triggers]"):
-            if t != "<number>" and not re.fullmatch(r"[a-z0-9]{1,3}", t):
-                raise ld.fail(there, f'trigger {t!r}: expected up to three lower-case letters or digits, or "<number>"')
+            if t != "<number>" and not re.fullmatch(r"[a-z0-9]+\*?", t):
+                raise ld.fail(there, f'trigger {t!r}: expected a lower-case word, a stem ending "*" (up to five '
+                                     f'letters), or "<number>"')
+            if t.endswith("*") and len(t) > 6:
+                raise ld.fail(there, f"trigger {t!r}: a stem is at most five letters")
             index.setdefault(t, []).append(kind)
     unknown = set(triggers) - set(kinds)
     if unknown:

@@ -647,9 +647,11 @@ def named(text: str, own: OwnIndex, cfg: DetectorConfig) -> list[Hit]:
 # --- passwords written as tokens ------------------------------------------------------
 
 _SYMBOLS = frozenset("!#$%^&*?+=~")
-_SECRET_GATE = frozenset({"password", "passwords", "pw", "pwd", "pass", "login", "log", "logging", "username", "user",
-                          "key", "wifi", "fi", "insta", "facebook", "fb", "orlo", "hootsuite", "account", "it's",
-                          "same", "profile", "code", "pin", "token", "secret", "sign", "tiktok", "twitter", "it", "s"})
+# The words of the rule's supporting context (secret_words in rules.toml): without one the token can't count.
+_SECRET_GATE = frozenset({"password", "passwords", "pw", "pwd", "pass", "login", "logins", "log", "logging", "logged",
+                          "username", "user", "credentials", "account", "sign", "signin", "api", "key", "token",
+                          "secret", "access", "wifi", "fi", "insta", "instagram", "facebook", "fb", "tiktok", "twitter",
+                          "orlo", "hootsuite", "profile", "post", "sticky"})
 _TOKEN = re.compile(r"[^\s,;()\[\]'\"\u2018\u2019\u201c\u201d\d]*\d[^\s,;()\[\]'\"\u2018\u2019\u201c\u201d]*")
 
 
@@ -731,6 +733,25 @@ _CASE_PEOPLE = frozenset({"resident", "tenant", "claimant", "occupant", "occupie
 _SERVICE_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?(?:team|teams|service|services|department|dept|unit|provider|providers|hub|line|"
                             r"officer|officers|workers?|staff|board|partnership|strategy|policy|pathway|event|fair|"
                             r"week|awareness|group|forum)\b")
+
+
+def _anchored(pattern: re.Pattern, low: str, starts: tuple[str, ...]):
+    """Matches of ``pattern`` tried only where one of ``starts`` stands at a word start (a few str.find calls
+    rather than a regex search of every character)."""
+    positions = []
+    for s in starts:
+        i = low.find(s)
+        while i >= 0:
+            if i == 0 or not low[i - 1].isalnum():
+                positions.append(i)
+            i = low.find(s, i + 1)
+    after = -1
+    for pos in sorted(positions):
+        if pos >= after:
+            m = pattern.match(low, pos)
+            if m:
+                after = m.end()
+                yield m
 
 
 def _signs_off(text: str, start: int, end: int) -> bool:
@@ -820,11 +841,14 @@ def people(text: str, own: OwnIndex, cfg: DetectorConfig, *, public: bool = Fals
                 continue  # "Mill Dr" is a street
             add(m.start(), m.end(), "honorific", HIGH, "a title and a name")
     caps = list(_CAP_NAME.finditer(text))  # one pass over the capitalised words serves pairs and single names
+    names = cfg.first_names
     for m, nxt in zip(caps, caps[1:]):
-        if m.end() != m.end(1) or not _ONE_SPACE.fullmatch(text, m.end(), nxt.start()):
+        if m.end() != m.end(1) or nxt.start() - m.end() > 2 or text[m.end():nxt.start()] not in (" ", ". "):
             continue
         first, last = m.group(1), nxt.group(1)
         lw = last.lower()
+        if first.lower() not in names and lw not in cfg.surnames and len(lw) > 1:
+            continue  # the common case: two capitalised words that are not a name ("Christchurch Park")
         if lw in cfg.name_stopwords or lw in cfg.street_suffixes or lw in cfg.venue_words:
             continue
         if len(lw) == 1:  # "Shannon R": a first name and an initial
@@ -833,10 +857,10 @@ def people(text: str, own: OwnIndex, cfg: DetectorConfig, *, public: bool = Fals
         elif _is_name(first, cfg) or (lw in cfg.surnames and first.lower() not in cfg.name_stopwords):
             add(m.start(1), nxt.end(1), "full_name", HIGH, "a person's full name")
     for m in caps:
-        if len(m.group(1)) < 2:
-            continue
         word = m.group(1)
         after = text[m.end():m.end() + 2]
+        if len(word) < 2 or (word.lower() not in names and after[:1] not in ",(" and after != " ("):
+            continue  # not a first name, and no age after it
         age = _NAME_AGE.match(text, m.end()) if after[:1] in ",(" or after == " (" else None
         if age and word.lower() not in cfg.name_stopwords and int(age.group(1)) < 110:
             add(m.start(1), m.end(1), "first_name", HIGH, "a name with an age")  # "Kayden, 14,"
@@ -844,13 +868,13 @@ def people(text: str, own: OwnIndex, cfg: DetectorConfig, *, public: bool = Fals
             # "Thanks for the tip, Karen!": the person being answered, not the one talked about
             spoken_to = _VOCATIVE.search(text, max(0, m.start() - 30), m.start()) or text.startswith(("!", "?"), m.end())
             add(m.start(1), m.end(1), "first_name", LOW if spoken_to else MEDIUM, "a first name")
-    for m in _RELATION.finditer(low) if any(w in low for w in _RELATION_GATE) else ():
+    for m in _anchored(_RELATION, low, _RELATION_GATE):
         if pc.generic.search(low, max(0, m.start() - 30), m.start()):
             continue  # "if your child ...": advice for everyone
         named = _NAMED_AFTER.match(text, m.end())
         level = HIGH if reply or named else MEDIUM
         add(m.start(), m.end(), "relation", level, "a relative or child, named" if named else "a relative or a child of someone")
-    for m in _THE_PERSON.finditer(low) if "the " in low and any(w in low for w in _THE_PERSON_GATE) else ():
+    for m in _anchored(_THE_PERSON, low, ("the ",)):
         add(m.start(), m.end(), "the_person", HIGH if m.group(1) else LOW,
             "a resident by house number" if m.group(1) else "a particular resident")
     for m in _CHILD_AGED.finditer(low) if "old " in low else ():
@@ -872,9 +896,12 @@ def _circumstance_matches(low: str, pc: PeopleConfig, exhaustive: bool = False):
     index, patterns, after = pc.trigger_index, pc.kind_patterns, {}
     for w in _WORD_AT.finditer(low):
         tok, pos = w.group(), w.start()
-        kinds = index.get(tok[:1], ()) + index.get(tok[:2], ()) + index.get(tok[:3], ())
         if tok[0].isdigit():
-            kinds += index.get("<number>", ())
+            kinds = index.get("<number>", ())
+        else:  # the whole word, then its first one to five letters as stems ("foste*")
+            kinds = index.get(tok, ())
+            for k in range(1, min(5, len(tok)) + 1):
+                kinds += index.get(tok[:k] + "*", ())
         for kind in kinds:
             if after.get(kind, -1) > pos:
                 continue  # inside this kind's previous match
