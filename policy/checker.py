@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass, field
 
 from policy import detectors as det
+from policy import learned
 from policy.check_engine import RawFinding, evaluate, rank
 from policy.check_pack import PROFILES, Pack, PackError, load_rules
 
@@ -56,6 +57,8 @@ class Finding:
     section: str  # "3.4", "8.2 2.5", "MG 5.3"
     message: str  # what is wrong and what to do, citing the section
     span: tuple[int, int] | None  # character offsets in the checked text
+    confidence: float | None = None  # learned findings: how sure the checker is (0-1)
+    words: tuple[tuple[int, int], ...] = ()  # learned findings: spans of the words that weighed most
 
     def to_dict(self) -> dict:
         return {
@@ -64,6 +67,8 @@ class Finding:
             "section": self.section,
             "message": self.message,
             "span": list(self.span) if self.span else None,
+            **({"confidence": round(self.confidence, 3), "words": [list(w) for w in self.words]}
+               if self.confidence is not None else {}),
         }
 
 
@@ -129,6 +134,7 @@ def check(text: str, *, profile: str = "staff", has_image: bool = False,
     _validate(text, profile, image_gps)
     pack = pack or PACK
     raw = evaluate(pack, text, profile, bool(has_image), _own_index(own))
+    raw += learned.findings(text, profile, bool(has_image), skip={f.category for f in raw})
     if state.pause_reason:
         raw.append(_from_template(pack, "pause", "state", profile, reason=state.pause_reason))
     if state.crisis_approver:

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 import sys
 from pathlib import Path
 
 from policy.checker import PROFILES, CheckResult, OwnContacts, check
+from policy.learned import prefetch
 
 TEXT_COLUMNS = ("text", "message", "post")  # a scheduling tool's export calls it one of these
 PROG = "python -m bot check"
@@ -129,18 +132,42 @@ def _parse_line(raw: str, n: int, default_profile: str) -> tuple[str, str, bool]
     return text, profile, has_image
 
 
+def _is_file(stream) -> bool:
+    try:
+        return stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
 def _run_jsonl(stdin, stdout, default_profile: str, own: OwnContacts) -> int:
-    """One result a line, in order, written as we go; a bad line stops the run (exit 2)."""
+    """One result a line, in order, written as we go; a bad line stops the run (exit 2).
+    From a file (< drafts.jsonl) the texts are read ahead and encoded in batches; from a pipe each
+    line is answered as it comes, so a program can talk to this one line at a time."""
     stop = False
-    for n, raw in enumerate(stdin, 1):
-        if not raw.strip():
-            continue  # blank lines carry no draft; numbering still follows the file
-        text, profile, has_image = _parse_line(raw, n, default_profile)
-        result = check(text, profile=profile, has_image=has_image, own=own)
-        stop = stop or result.verdict == "stop"
-        stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-        stdout.flush()
+    lines = list(stdin) if _is_file(stdin) else stdin
+    with prefetch(_texts(lines) if isinstance(lines, list) else ()):
+        for n, raw in enumerate(lines, 1):
+            if not raw.strip():
+                continue  # blank lines carry no draft; numbering still follows the file
+            text, profile, has_image = _parse_line(raw, n, default_profile)
+            result = check(text, profile=profile, has_image=has_image, own=own)
+            stop = stop or result.verdict == "stop"
+            stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            stdout.flush()
     return 1 if stop else 0
+
+
+def _texts(lines: list[str]) -> list[str]:
+    """The texts about to be checked, for encoding ahead (a bad line is reported when it is reached)."""
+    out = []
+    for raw in lines:
+        try:
+            item = json.loads(raw) if raw.strip() else None
+        except json.JSONDecodeError:
+            continue
+        if isinstance(item, dict) and isinstance(item.get("text"), str):
+            out.append(item["text"])
+    return out
 
 
 # --- CSV (a content calendar) ----------------------------------------------------------
@@ -177,16 +204,17 @@ def _run_csv(path: Path, profile: str, has_image: bool, own: OwnContacts) -> int
         with open(out, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(["row", "verdict", "categories", "sections", "messages"])
-            for n, row in enumerate(rows, 1):
-                result = check(row.get(column) or "", profile=profile, has_image=has_image, own=own)
-                counts[result.verdict] += 1
-                writer.writerow([
-                    n,
-                    result.verdict,
-                    "; ".join(result.categories),
-                    "; ".join(dict.fromkeys(f.section for f in result.findings)),
-                    " | ".join(dict.fromkeys(f.message for f in result.findings)),
-                ])
+            with prefetch([row.get(column) or "" for row in rows]):  # encoded in batches, ahead
+                for n, row in enumerate(rows, 1):
+                    result = check(row.get(column) or "", profile=profile, has_image=has_image, own=own)
+                    counts[result.verdict] += 1
+                    writer.writerow([
+                        n,
+                        result.verdict,
+                        "; ".join(result.categories),
+                        "; ".join(dict.fromkeys(f.section for f in result.findings)),
+                        " | ".join(dict.fromkeys(f.message for f in result.findings)),
+                    ])
     except OSError as exc:
         raise BadInput(f"{out}: cannot write the results ({exc.strerror or exc})") from None
     print(f"Checked {len(rows)} posts: {counts['stop']} stop, {counts['sign_off']} sign_off, "

@@ -68,3 +68,91 @@ def test_other_weights_are_refused_and_the_directory_comes_from_the_environment(
 def test_missing_files_are_named(tmp_path):
     with pytest.raises(enc.EncoderError, match="encoder.npz: missing"):
         enc.load_encoder(tmp_path)
+
+
+# --- the classifier ----------------------------------------------------------------------
+
+from policy import learned  # noqa: E402
+from policy.checker import check  # noqa: E402
+
+
+def test_a_clear_abusive_post_gets_hate_or_abuse_with_how_sure_and_which_words():
+    text = "Honestly the residents on that estate are lazy useless scroungers, the lot of them"
+    found = {f.category: f for f in learned.findings(text, "staff")}
+    f = found["hate_or_abuse"]
+    assert f.severity == "stop" and f.section == "3.9"
+    assert "(3.9)" in f.message and f.message.endswith("% sure.")
+    assert 0.5 < f.confidence <= 1.0
+    words = [text[a:b] for a, b in f.words]
+    assert words and f.span == f.words[0]
+    assert set(words) & {"lazy", "useless", "scroungers"}, words
+
+
+def test_the_whole_checker_adds_learned_findings_the_rules_did_not_make(monkeypatch):
+    seen = {}
+
+    def fake(text, profile, has_image, skip=()):
+        seen["skip"] = set(skip)
+        return [learned.LearnedFinding("surveillance", "stop", "2.11", "Don't (2.11). The checker is 90% sure.",
+                                       (4, 9), 0.9, ((4, 9), (0, 3)))]
+
+    monkeypatch.setattr(learned, "findings", fake)
+    result = check("Add Dave as a friend from the dummy profile", profile="staff")
+    assert result.verdict == "stop"
+    f = [f for f in result.findings if f.category == "surveillance"][0]
+    assert f.confidence == 0.9 and f.words == ((4, 9), (0, 3))
+    d = [x for x in result.to_dict()["findings"] if x["category"] == "surveillance"][0]
+    assert d["confidence"] == 0.9 and d["words"] == [[4, 9], [0, 3]] and d["span"] == [4, 9]
+    # the rules' own categories are passed on, so the learned layer does not repeat them
+    assert {x["category"] for x in result.to_dict()["findings"] if "confidence" not in x} == seen["skip"]
+
+
+def test_categories_are_masked_by_profile():
+    text = "Vote Labour on 6 May: our candidate will fight for every family in Ipswich"
+    staff = {f.category for f in learned.findings(text, "staff")}
+    member = {f.category for f in learned.findings(text, "member")}
+    assert "political" in staff
+    assert "political" not in member  # a councillor's own party politics is their right (2.4)
+    assert "political" not in learned.score(text, "member")
+    assert "speaking_for_council" not in learned.score(text, "staff")
+
+
+def test_rules_findings_are_not_repeated():
+    text = "Honestly the residents on that estate are lazy useless scroungers, the lot of them"
+    assert not [f for f in learned.findings(text, "staff", skip={"hate_or_abuse"}) if f.category == "hate_or_abuse"]
+
+
+def test_switched_off_it_finds_nothing(monkeypatch):
+    monkeypatch.setenv(learned.ENV_SWITCH, "0")
+    assert learned.findings("You lazy useless idiots", "staff") == []
+
+
+def test_batched_and_single_scores_agree():
+    texts = ["Bins go out a day late after the bank holiday", "You lazy useless idiots",
+             "Vote Labour on 6 May " * 10]
+    single = [learned.score(t, "staff") for t in texts]
+    with learned.prefetch(texts):
+        batched = [learned.score(t, "staff") for t in texts]
+    for a, b in zip(single, batched):
+        assert a.keys() == b.keys()
+        assert all(abs(a[k] - b[k]) < 1e-4 for k in a)
+
+
+def test_an_altered_model_is_refused(tmp_path):
+    for name in ("categories.toml", "model.json"):
+        shutil.copy(learned.LEARNED_DIR / name, tmp_path / name)
+    raw = (learned.LEARNED_DIR / "model.npz").read_bytes()
+    (tmp_path / "model.npz").write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))
+    with pytest.raises(learned.PackError, match="model.npz: SHA-256"):
+        learned.Model(tmp_path)
+
+
+def test_every_category_cites_a_real_section_for_every_profile():
+    sections = {s["id"].replace("8.2/", "8.2 ")
+                for s in json.loads((Path(learned.__file__).parent / "pack" / "sections.json").read_text())["sections"]}
+    model = learned.get_model()
+    for name in model.names:
+        cat = model.categories[name]
+        for profile in cat.profiles:
+            assert cat.section[profile] in sections, (name, profile)
+            assert "{section}" in cat.message[profile]
