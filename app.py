@@ -1,4 +1,5 @@
-"""Composition root: settings -> storage -> Slack app + Teams app + scheduler -> one aiohttp server.
+"""Composition root: settings -> storage -> the core with the workflows (workflows.py) -> Slack app + Teams app +
+scheduler -> one aiohttp server.
 
 `python app.py` serves /slack/events, /api/messages and /healthz on PORT (default 3978).
 """
@@ -12,20 +13,17 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from chat.clock import Clock
-from chat.directory import Directory
+import workflows
+from bot import wiring
 from bot.lifecycle import InFlight
-from bot.mailer import Mailer
-from chat.notifier import Notifier
-from chat.orgconfig import ConfigError, OrgConfig, load_config
 from bot.scheduler import SweepRunner
-from chat.services import Services
 from bot.settings import Settings, load_settings
 from bot.teams.ingress import teams_off_message
 from bot.web import build_routes, slack_off_message
-from chat.registry import load_all
+from chat.clock import Clock
+from chat.orgconfig import ConfigError, OrgConfig, load_config
+from chat.services import Services
 from storage import migrate
-from storage.db import Database
 
 log = logging.getLogger("smpolicy")
 RUNTIME = web.AppKey("runtime", object)
@@ -44,25 +42,15 @@ class Runtime:
 
 def build_services(settings: Settings, config: OrgConfig, clock: Clock | None = None,
                    senders: dict | None = None) -> Services:
-    """Everything a handler, sweep or command-line tool needs, without a web server."""
-    db = Database(settings.database_url)
-    clock = clock or Clock()
-    senders = senders if senders is not None else {}
-    holder: dict = {}
-    notifier = Notifier(lambda: holder["svc"], senders)
-    directory = Directory(db, clock, senders)
-    mailer = Mailer.from_settings(settings)  # None when SMTP_HOST is unset
-    svc = Services(settings=settings, config=config, db=db, clock=clock, notifier=notifier, directory=directory,
-                   mailer=mailer)
-    holder["svc"] = svc
-    return svc
+    """Everything a handler, sweep or command-line tool needs, without a web server: the workflows listed in
+    workflows.py, over the database and organisation the settings name."""
+    return wiring.build_services(settings, config, workflows.registry(), clock, senders)
 
 
 async def create_app(settings: Settings | None = None, config: OrgConfig | None = None,
                      clock: Clock | None = None, start_scheduler: bool = True) -> web.Application:
     settings = settings or load_settings()
     config = config if config is not None else load_config(settings.config_path)
-    load_all()
     senders: dict = {}
     svc = build_services(settings, config, clock, senders)
     await migrate.upgrade(svc.db)
@@ -71,9 +59,8 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
 
     if settings.slack_mode != "off":
         from bot.slack.app import build_slack_app
-        from bot.slack.sender import SlackSender, make_client
 
-        senders["slack"] = SlackSender(make_client(settings.slack_bot_token, settings.slack_api_url))
+        senders["slack"] = wiring.slack_sender(settings)
         runtime.slack_app = build_slack_app(svc, inflight, senders["slack"])
     else:
         log.warning(slack_off_message(settings))
@@ -82,12 +69,10 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
 
     from bot.teams.agent import SmpolicyAgent
     from bot.teams.host import build_adapter
-    from bot.teams.sender import TeamsSender
 
     runtime.teams_adapter = build_adapter(settings)
     runtime.teams_agent = SmpolicyAgent(svc, inflight)
-    senders["teams"] = TeamsSender(runtime.teams_adapter, svc.db, settings.teams_app_id, settings.teams_tenant_id,
-                                   svc.clock)
+    senders["teams"] = wiring.teams_sender(settings, svc, runtime.teams_adapter)
 
     app = web.Application(client_max_size=25 * 1024 * 1024)
     app[RUNTIME] = runtime

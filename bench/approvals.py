@@ -25,6 +25,7 @@ from chat.orgconfig import load_config  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from dialogs import accounts, approvals  # noqa: E402
 from dialogs.approvals import AlreadyDecided  # noqa: E402
+from handlers.approvals import KINDS  # noqa: E402
 from storage import migrate  # noqa: E402
 
 ORG = Path(__file__).resolve().parent.parent / "tests" / "support" / "org.toml"
@@ -53,7 +54,7 @@ async def main(n: int, url: str) -> None:
         nonlocal refused
         t = time.perf_counter()
         try:
-            await approvals.approve(svc, actor, value)
+            await approvals.approve(svc, KINDS, actor, value)
         except AlreadyDecided:
             refused += 1
         latencies.append(time.perf_counter() - t)

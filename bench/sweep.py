@@ -124,7 +124,7 @@ async def bench_send(svc, platform: str, owners: list[str], total_owners: int) -
     cal = await working_calendar(svc)
     digests = [d for d in await plan_digests(svc, TODAY, cal) if d.owner in set(owners)]
     pacer = Pacer()
-    svc.extras["foi_pacer"] = pacer
+    svc.pacer = pacer
     rate, burst = pacer.rates[platform]
     t0 = time.perf_counter()
     tally = await send_digests(svc, NOW, cal, digests=digests)

@@ -1,4 +1,4 @@
-"""The Slack app manifest and the Teams app manifest, generated from the handlers registry.
+"""The Slack app manifest and the Teams app manifest, generated from the workflows' registry.
 
 `python -m bot manifest slack --url https://bot.example.gov.uk` prints the Slack manifest;
 `python -m bot manifest teams` prints the Teams one (the app id is a placeholder to replace).
@@ -7,10 +7,10 @@ checks they are current: after adding a command or shortcut, regenerate them.
 """
 from __future__ import annotations
 
-from chat.registry import load_all
+from chat.commands import typed
+from chat.registry import Registry
 
 from . import __version__
-from chat.dispatch import command_text
 
 SLACK_SCOPES = [
     "commands",            # /smpolicy and /crisis, message shortcuts
@@ -33,14 +33,13 @@ PLACEHOLDER_URL = "https://YOUR-BOT-HOST"
 TEAMS_APP_ID = "00000000-0000-0000-0000-000000000000"
 
 
-def _shortcuts(registry) -> list:
-    """In a fixed order: registration order depends on which module a test or tool imported first."""
+def _shortcuts(registry: Registry) -> list:
+    """In a fixed order, whatever the order of the workflows."""
     first = ["is_this_ok"]  # the one people use most sits at the top of the menu
     return sorted(registry.shortcuts.values(), key=lambda s: (s.callback_id not in first, s.callback_id))
 
 
-def slack_manifest(base_url: str = PLACEHOLDER_URL) -> dict:
-    registry = load_all()
+def slack_manifest(registry: Registry, base_url: str = PLACEHOLDER_URL) -> dict:
     events_url = base_url.rstrip("/") + "/slack/events"
     commands = [
         {"command": "/smpolicy", "url": events_url, "should_escape": True,
@@ -80,10 +79,9 @@ TEAMS_MENU = [("smpolicy", "help"), ("smpolicy", "check"), ("smpolicy", "ask"), 
               ("crisis", "start"), ("crisis", "status"), ("crisis", "end")]
 
 
-def teams_manifest(app_id: str = TEAMS_APP_ID) -> dict:
-    registry = load_all()
+def teams_manifest(registry: Registry, app_id: str = TEAMS_APP_ID) -> dict:
     menu = [registry.commands[key] for key in TEAMS_MENU if key in registry.commands]
-    commands = [{"title": command_text(c.family, c.name, "teams")[:32], "description": c.summary[:128]}
+    commands = [{"title": typed(c.family, c.name, "teams")[:32], "description": c.summary[:128]}
                 for c in menu]
     actions = [{"id": s.callback_id, "type": "action", "title": s.title[:32], "description": s.description[:128],
                 "context": ["message"], "fetchTask": True} for s in _shortcuts(registry)][:10]

@@ -13,7 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from chat.registry import Daily, Every, Sweep, load_all
+from chat.registry import Daily, Every, Sweep
 
 from storage.claims import any_unfinished_since
 
@@ -48,7 +48,7 @@ class SweepRunner:
         """Run every sweep that is due as at `now`; returns (name, outcome) pairs for the operator."""
         now = now or self.svc.now()
         outcomes = []
-        for sweep in load_all().sweeps.values():
+        for sweep in self.svc.registry.sweeps.values():
             if not await self.is_due(sweep, now):
                 outcomes.append((sweep.name, "not due"))
                 continue
@@ -67,7 +67,7 @@ class SweepRunner:
             return "failed"
 
     async def _tick(self, name: str) -> None:
-        sweep = load_all().sweeps.get(name)
+        sweep = self.svc.registry.sweeps.get(name)
         if sweep is not None and await self.is_due(sweep, self.svc.now()):
             await self.run_one(sweep)
 
@@ -90,7 +90,7 @@ class SweepRunner:
     def start(self) -> None:
         tz = self.svc.config.tz
         self.scheduler = AsyncIOScheduler(timezone=tz)
-        for sweep in load_all().sweeps.values():
+        for sweep in self.svc.registry.sweeps.values():
             sched = sweep.schedule
             if isinstance(sched, Daily):
                 trigger = CronTrigger(hour=sched.at.hour, minute=sched.at.minute,

@@ -10,6 +10,7 @@ from storage.identity import identities_by_email, identity_by_user, remember_ide
 
 from .clock import Clock
 from .messages import PersonRef
+from .platforms import PlatformSender
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 class Directory:
-    def __init__(self, db: Database, clock: Clock, senders: dict):
+    def __init__(self, db: Database, clock: Clock, senders: dict[str, PlatformSender]):
         self.db = db
         self.clock = clock
         self.senders = senders  # platform -> PlatformSender
@@ -81,6 +82,14 @@ class Directory:
         if len(self._emails) > 50_000:  # bounded: a large tenant must not grow memory without limit
             self._emails.clear()
         self._emails[key] = email
+
+    async def platform_profile(self, platform: str, user_id: str) -> tuple[str | None, str | None]:
+        """(email, display name) as the platform's own directory gives them; (None, None) when that platform is
+        not connected. Raises whatever the platform raises (callers asking for a name carry on without one)."""
+        sender = self.senders.get(platform)
+        if sender is None:
+            return None, None
+        return await sender.user_email(user_id)
 
     async def resolve(self, person: PersonRef) -> PersonRef:
         email = await self.email_of(person)

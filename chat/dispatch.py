@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 
+from .commands import typed
 from .errors import WorkflowError
 from .messages import Message, Text, message
-from .registry import REGISTRY, load_all
-from .replies import Ephemeral, FormErrors, InChannel, Invocation, Later, UpdateOriginal
+from .registry import Registry
+from .replies import Ephemeral, InChannel, Invocation, Later, UpdateOriginal
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -15,27 +16,14 @@ SORRY = ("Sorry, something went wrong on our side and nothing was changed. Pleas
          "if it keeps happening, tell the Communications Team.")
 
 
-def slash(family: str, platform: str) -> str:
-    """How a person types a command family on a platform: `/smpolicy` in Slack, `smpolicy`-less in Teams."""
-    if platform == "slack":
-        return f"/{family}"
-    return "crisis" if family == "crisis" else ""
-
-
-def command_text(family: str, usage: str, platform: str) -> str:
-    prefix = slash(family, platform)
-    return f"{prefix} {usage}".strip()
-
-
-def help_message(platform: str, family: str | None = None, lead: str | None = None) -> Message:
-    load_all()
+def help_message(registry: Registry, platform: str, family: str | None = None, lead: str | None = None) -> Message:
     lines = []
     for fam in ("smpolicy", "crisis"):
         if family and fam != family:
             continue
-        for cmd in REGISTRY.family_commands(fam):
-            lines.append(f"`{command_text(fam, cmd.usage, platform)}` – {cmd.summary}")
-    shortcuts = [f"*{s.title}* – {s.description}" for s in REGISTRY.shortcuts.values()]
+        for cmd in registry.family_commands(fam):
+            lines.append(f"`{typed(fam, cmd.usage, platform)}` – {cmd.summary}")
+    shortcuts = [f"*{s.title}* – {s.description}" for s in registry.shortcuts.values()]
     blocks = []
     if lead:
         blocks.append(Text(lead))
@@ -47,7 +35,6 @@ def help_message(platform: str, family: str | None = None, lead: str | None = No
 
 
 async def dispatch(svc: Services, inv: Invocation) -> list:
-    load_all()
     return await _safely(svc, inv, lambda: _route(svc, inv))
 
 
@@ -65,38 +52,38 @@ async def _safely(svc: Services, inv: Invocation, work) -> list:
         log.exception("handler failed for %s %s/%s", inv.platform, inv.kind, inv.command)
         result = Ephemeral(message(Text(SORRY)))
     replies = [] if result is None else list(result) if isinstance(result, (list, tuple)) else [result]
-    banner = await svc.notifier.banner() if REGISTRY.banners else None
+    banner = await svc.notifier.banner()
     if banner:
         replies = [_with_banner(r, banner) for r in replies]
     return replies
 
 
 async def _route(svc: Services, inv: Invocation):
+    registry = svc.registry
     if inv.kind == "command":
         name = inv.command.lower()
         if name in ("", "help"):
-            return Ephemeral(help_message(inv.platform))
-        cmd = REGISTRY.find_command(inv.family, name)
+            return Ephemeral(help_message(registry, inv.platform))
+        cmd = registry.find_command(inv.family, name)
         if cmd is None:
-            guess = REGISTRY.suggest(inv.family, name)
-            typed = command_text(inv.family, name, inv.platform)
-            lead = f"I don't know `{typed}`."
+            guess = registry.suggest(inv.family, name)
+            lead = f"I don't know `{typed(inv.family, name, inv.platform)}`."
             if guess:
-                lead += f" Did you mean `{command_text(inv.family, guess, inv.platform)}`?"
-            return Ephemeral(help_message(inv.platform, lead=lead))
+                lead += f" Did you mean `{typed(inv.family, guess, inv.platform)}`?"
+            return Ephemeral(help_message(registry, inv.platform, lead=lead))
         return await cmd.fn(svc, inv)
     if inv.kind == "shortcut":
-        found = REGISTRY.shortcuts.get(inv.command)
+        found = registry.shortcuts.get(inv.command)
         if found is None:
             return Ephemeral(message(Text("That shortcut is not one I know any more. Try `help`.")))
         return await found.fn(svc, inv)
     if inv.kind == "action":
-        fn = REGISTRY.find_action(inv.command)
+        fn = registry.find_action(inv.command)
         if fn is None:
             return Ephemeral(message(Text("That button no longer does anything. Try `help`.")))
         return await fn(svc, inv)
     if inv.kind == "form":
-        fn = REGISTRY.forms.get(inv.command)
+        fn = registry.forms.get(inv.command)
         if fn is None:
             return Ephemeral(message(Text("That form has expired. Please start again.")))
         return await fn(svc, inv)
@@ -107,6 +94,3 @@ def _with_banner(reply, banner: str):
     if isinstance(reply, (Ephemeral, InChannel, UpdateOriginal)):
         return type(reply)(reply.message.with_banner(banner))
     return reply
-
-
-__all__ = ["dispatch", "run_later", "help_message", "FormErrors"]

@@ -7,36 +7,64 @@ reminder go out exactly once even with several bot instances on one PostgreSQL.
 from __future__ import annotations
 
 import logging
+from time import monotonic
+from typing import TYPE_CHECKING
 
-from .registry import REGISTRY
 from storage.claims import mark_sent, release_claim, try_claim
 
 from .messages import Message, MessageRef, PersonRef, UploadFile
-from .platforms import Room, SendError
+from .platforms import PlatformSender, Room, SendError
+
+if TYPE_CHECKING:
+    from .services import Services
 
 log = logging.getLogger(__name__)
 
+# Every reply asks for the banner, so the line is kept for a few seconds rather than read from the database each
+# time. It is forgotten whenever this process changes what a banner says (forget_banner), and when the clock
+# moves to another minute; a change made by another instance shows within BANNER_CACHE_SECONDS.
+BANNER_CACHE_SECONDS = 5.0
+
 
 class Notifier:
-    def __init__(self, services_ref, senders: dict):
-        self._services_ref = services_ref  # a callable returning Services (built after us)
-        self.senders = senders
+    """Belongs to one Services, which it reads for the organisation, the database, the clock, the directory
+    and the registry's banners. `senders` (platform -> PlatformSender) is shared with the directory and filled
+    in as the platform edges connect."""
 
-    @property
-    def svc(self):
-        return self._services_ref()
+    def __init__(self, svc: "Services", senders: dict[str, PlatformSender]):
+        self.svc = svc
+        self.senders = senders
+        self._banner: tuple[object, float, str | None] | None = None   # (minute, valid until, line)
+
+    def connected(self, platform: str | None) -> bool:
+        """Whether the bot can send on `platform` now (its edge is configured and connected)."""
+        return platform in self.senders
 
     async def banner(self) -> str | None:
-        lines = []
-        for fn in REGISTRY.banners:
+        """The registry's banners joined into one line (a mourning pause, say), or None."""
+        if not self.svc.registry.banners:
+            return None
+        minute = self.svc.now().replace(second=0, microsecond=0)
+        cached = self._banner
+        if cached and cached[0] == minute and monotonic() < cached[1]:
+            return cached[2]
+        lines, failed = [], False
+        for fn in self.svc.registry.banners:
             try:
                 line = await fn(self.svc)
             except Exception:
                 log.exception("banner failed")
-                line = None
+                line, failed = None, True
             if line:
                 lines.append(line)
-        return " ".join(lines) or None
+        joined = " ".join(lines) or None
+        if not failed:  # a banner that could not be read is asked again next time
+            self._banner = (minute, monotonic() + BANNER_CACHE_SECONDS, joined)
+        return joined
+
+    def forget_banner(self) -> None:
+        """Call after changing what a banner says, so this process shows the change at once."""
+        self._banner = None
 
     async def dm(self, to: str | PersonRef, message: Message, *, claim: tuple[str, str, str] | None = None,
                  banner: bool = True) -> MessageRef | None:

@@ -1,25 +1,29 @@
-"""Where entry points declare themselves: commands, message shortcuts, buttons, forms and scheduled sweeps.
+"""What a workflow contributes, declared in one place, and the registry built from the explicit list of them.
 
-A workflow adds a module under handlers/ and decorates its functions; nothing else needs editing. The help
-text, the Slack app manifest and the Teams app manifest are generated from this registry, so they cannot
-drift from what the bot really answers.
+Each workflow's entry-point module (handlers/<name>.py) ends with one `WORKFLOW = Workflow(...)` naming its
+commands, message shortcuts, buttons, forms, scheduled sweeps, reply banners, posting-state providers and
+command-line subcommands. workflows.py lists the workflows; `Registry(workflows)` indexes them. Nothing is
+registered by importing a module. The help text and the Slack and Teams app manifests are generated from the
+registry, so they cannot drift from what the bot really answers.
 """
 from __future__ import annotations
 
 import difflib
-import importlib
-import pkgutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Iterable
 
 FAMILIES = ("smpolicy", "crisis")
 
-Handler = Callable[..., Awaitable[object]]
+Handler = Callable[..., Awaitable[object]]   # async fn(svc, inv) -> reply | list of replies | None
+Banner = Callable[..., Awaitable["str | None"]]   # async fn(svc) -> a line put on top of every reply, or None
+PostingStateProvider = Callable[..., Awaitable[dict]]   # async fn(svc, account) -> PostingState fields
+CliParser = Callable[..., None]   # add_parser(subparsers): one `python -m bot <name>` subcommand
 
 
 @dataclass(frozen=True)
 class Command:
+    """`/smpolicy <name> ...` in Slack, `<name> ...` in Teams (`crisis <name> ...` for the crisis family)."""
     family: str
     name: str
     summary: str
@@ -27,12 +31,32 @@ class Command:
     fn: Handler
     aliases: tuple[str, ...] = ()
 
+    def __post_init__(self):
+        if self.family not in FAMILIES:
+            raise ValueError(f"unknown command family {self.family!r}")
+
 
 @dataclass(frozen=True)
 class Shortcut:
+    """A message shortcut in Slack; a message-extension action in Teams."""
     callback_id: str
     title: str
     description: str
+    fn: Handler
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button. With prefix=True every action id starting with `action_id` comes here."""
+    action_id: str
+    fn: Handler
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class OnSubmit:
+    """A form's submission; return FormErrors to show errors beside the fields and change nothing."""
+    form_id: str
     fn: Handler
 
 
@@ -55,15 +79,55 @@ class Sweep:
     fn: Handler   # async fn(services, now: aware datetime) -> None; must be idempotent
 
 
-@dataclass
+@dataclass(frozen=True)
+class Workflow:
+    """Everything one workflow adds to the bot, in one declaration."""
+    name: str
+    commands: tuple[Command, ...] = ()
+    shortcuts: tuple[Shortcut, ...] = ()
+    actions: tuple[Action, ...] = ()
+    forms: tuple[OnSubmit, ...] = ()
+    sweeps: tuple[Sweep, ...] = ()
+    banners: tuple[Banner, ...] = ()
+    posting_state: tuple[PostingStateProvider, ...] = ()
+    cli: tuple[CliParser, ...] = ()
+
+
 class Registry:
-    commands: dict[tuple[str, str], Command] = field(default_factory=dict)
-    shortcuts: dict[str, Shortcut] = field(default_factory=dict)
-    actions: dict[str, Handler] = field(default_factory=dict)
-    action_prefixes: dict[str, Handler] = field(default_factory=dict)
-    forms: dict[str, Handler] = field(default_factory=dict)
-    sweeps: dict[str, Sweep] = field(default_factory=dict)
-    banners: list[Handler] = field(default_factory=list)
+    """The workflows' contributions indexed for dispatch, the scheduler, the manifests and the command line.
+
+    Built once per process from the explicit list in workflows.py; a name claimed twice is an error at start-up."""
+
+    def __init__(self, workflows: Iterable[Workflow] = ()):
+        self.workflows: list[Workflow] = []
+        self.commands: dict[tuple[str, str], Command] = {}
+        self.shortcuts: dict[str, Shortcut] = {}
+        self.actions: dict[str, Handler] = {}
+        self.action_prefixes: dict[str, Handler] = {}
+        self.forms: dict[str, Handler] = {}
+        self.sweeps: dict[str, Sweep] = {}
+        self.banners: list[Banner] = []
+        self.posting_state: list[PostingStateProvider] = []
+        self.cli: list[CliParser] = []
+        for workflow in workflows:
+            self.add(workflow)
+
+    def add(self, wf: Workflow) -> None:
+        for cmd in wf.commands:
+            _claim(self.commands, (cmd.family, cmd.name), cmd, f"command {cmd.family} {cmd.name}")
+        for sc in wf.shortcuts:
+            _claim(self.shortcuts, sc.callback_id, sc, f"shortcut {sc.callback_id}")
+        for act in wf.actions:
+            _claim(self.action_prefixes if act.prefix else self.actions, act.action_id, act.fn,
+                   f"action {act.action_id}")
+        for sub in wf.forms:
+            _claim(self.forms, sub.form_id, sub.fn, f"form {sub.form_id}")
+        for sw in wf.sweeps:
+            _claim(self.sweeps, sw.name, sw, f"sweep {sw.name}")
+        self.banners += wf.banners
+        self.posting_state += wf.posting_state
+        self.cli += wf.cli
+        self.workflows.append(wf)
 
     def find_command(self, family: str, name: str) -> Command | None:
         name = name.lower()
@@ -92,76 +156,7 @@ class Registry:
         return None
 
 
-REGISTRY = Registry()
-
-
-def command(family: str, name: str, summary: str, usage: str | None = None, aliases: tuple[str, ...] = ()):
-    """`/smpolicy <name> ...` in Slack, `<name> ...` in Teams (`crisis <name> ...` for the crisis family)."""
-    if family not in FAMILIES:
-        raise ValueError(f"unknown command family {family!r}")
-
-    def wrap(fn: Handler) -> Handler:
-        key = (family, name)
-        if key in REGISTRY.commands:
-            raise ValueError(f"command {family} {name} registered twice")
-        REGISTRY.commands[key] = Command(family, name, summary, usage or name, fn, aliases)
-        return fn
-
-    return wrap
-
-
-def shortcut(callback_id: str, title: str, description: str):
-    """A message shortcut in Slack; a message-extension action in Teams."""
-    def wrap(fn: Handler) -> Handler:
-        REGISTRY.shortcuts[callback_id] = Shortcut(callback_id, title, description, fn)
-        return fn
-
-    return wrap
-
-
-def action(action_id: str, prefix: bool = False):
-    """A button. With prefix=True every action id starting with `action_id` comes here."""
-    def wrap(fn: Handler) -> Handler:
-        (REGISTRY.action_prefixes if prefix else REGISTRY.actions)[action_id] = fn
-        return fn
-
-    return wrap
-
-
-def form(form_id: str):
-    """A form's submission; return FormErrors to show errors beside the fields and change nothing."""
-    def wrap(fn: Handler) -> Handler:
-        REGISTRY.forms[form_id] = fn
-        return fn
-
-    return wrap
-
-
-def sweep(name: str, schedule: Daily | Every):
-    def wrap(fn: Handler) -> Handler:
-        REGISTRY.sweeps[name] = Sweep(name, schedule, fn)
-        return fn
-
-    return wrap
-
-
-def banner(fn: Handler) -> Handler:
-    """async fn(services) -> str | None: a line put on top of every reply (a mourning pause, say)."""
-    REGISTRY.banners.append(fn)
-    return fn
-
-
-_loaded = False
-
-
-def load_all() -> Registry:
-    """Import every module in handlers/ once so their decorators run."""
-    global _loaded
-    if not _loaded:
-        import handlers
-
-        for info in pkgutil.iter_modules(handlers.__path__):
-            if info.name != "registry" and not info.name.startswith("_"):
-                importlib.import_module(f"handlers.{info.name}")
-        _loaded = True
-    return REGISTRY
+def _claim(table: dict, key, value, what: str) -> None:
+    if key in table:
+        raise ValueError(f"{what} is declared by two workflows")
+    table[key] = value

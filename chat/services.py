@@ -1,24 +1,45 @@
-"""What every handler and sweep is given: storage, the organisation, the clock, the notifier, the directory."""
+"""What every handler and sweep is given: storage, the organisation, the clock, the notifier, the directory,
+the registry, the mail sender, and the process's own state, each under its own name."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import asyncio
+from dataclasses import InitVar, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from storage.db import Database
+
 from .clock import Clock
+from .directory import Directory
+from .mail import MailSender
+from .notifier import Notifier
 from .orgconfig import OrgConfig
+from .pacing import Pacer
+from .platforms import PlatformSender
+from .registry import Registry
 
 
 @dataclass
 class Services:
-    settings: Any               # the edge's bot.settings.Settings: read by the platform edge only
+    """Build one per process (bot/wiring.py). `senders` (platform -> PlatformSender) is the edges' dict: they
+    add their sender as they connect, and the notifier and directory send and look people up through it."""
     config: OrgConfig
-    db: "Database"              # storage.db.Database
+    db: Database
     clock: Clock
-    notifier: "Notifier"        # chat.notifier.Notifier
-    directory: "Directory"      # chat.directory.Directory
-    mailer: object | None = None    # an email sender (FOI adds it); None when SMTP is not configured
-    extras: dict = field(default_factory=dict)   # per-workflow singletons, keyed by workflow name
+    registry: Registry
+    senders: InitVar[dict[str, PlatformSender]]
+    mailer: MailSender | None = None   # None when the organisation has not configured email
+    settings: Any = None               # the edge's bot.settings.Settings: read by the platform edge only
+    directory: Directory = field(init=False)
+    notifier: Notifier = field(init=False)
+    # Process state: one pacer for bulk DMs (a 429 on one sweep holds the platform for the next), and the
+    # background sends still running after their person was answered (kept referenced until they finish).
+    pacer: Pacer = field(default_factory=Pacer)
+    background: set[asyncio.Task] = field(default_factory=set)
+
+    def __post_init__(self, senders: dict[str, PlatformSender]) -> None:
+        self.directory = Directory(self.db, self.clock, senders)
+        self.notifier = Notifier(self, senders)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -28,8 +49,3 @@ class Services:
 
     def today(self) -> date:
         return self.local_now().date()
-
-
-from storage.db import Database  # noqa: E402  (type names above)
-from .directory import Directory  # noqa: E402
-from .notifier import Notifier  # noqa: E402

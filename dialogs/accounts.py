@@ -18,7 +18,7 @@ from storage.events import record_event
 from storage.models.accounts import ApprovalRequest, OnboardingItem, SocialAccount
 
 from . import approvals, register
-from .approvals import Step, Workflow
+from .approvals import RequestKind, Step
 from chat.errors import BadInput, NotAllowed, NotFound
 
 PLATFORMS = (("facebook", "Facebook"), ("x", "X (Twitter)"), ("instagram", "Instagram"), ("linkedin", "LinkedIn"),
@@ -190,7 +190,7 @@ async def submit(svc, user: PersonRef, channel: str | None, values: dict):
     req = await _file(svc, requester, steps, details)
     first = approvals.steps_of(req)[0]
     return Ephemeral(message(Text(
-        f"Thanks: your request {approvals.ref(req)} for {platform_label} “{text['account_name']}” is with "
+        f"Thanks: your request {ACCOUNT_REQUEST.ref(req)} for {platform_label} “{text['account_name']}” is with "
         f"{first.label} ({first.section}), then {' and then '.join(s.label for s in steps[1:])}. I'll message "
         f"you as it moves on; `status` shows where it stands.")))
 
@@ -209,7 +209,7 @@ async def _existing(svc, platform_label: str, name: str) -> str | None:
         return (f"There is already a {platform_label} account called “{acct.name}” in the register. Ask its "
                 f"owner, {svc.config.display_name(acct.owner)}, about joining it (2.5).")
     if waiting:
-        return f"A request for {platform_label} “{name}” is already waiting ({approvals.ref(waiting[0])})."
+        return f"A request for {platform_label} “{name}” is already waiting ({ACCOUNT_REQUEST.ref(waiting[0])})."
     return None
 
 
@@ -244,7 +244,7 @@ async def _file(svc, requester: str, steps: list[Step], details: dict) -> Approv
         await record_event(s, at=now, actor=requester, subject_kind="account_request", subject_id=req.id,
                            action="submitted", to_state=f"pending:{steps[0].key}",
                            details={"platform": details["platform_label"], "name": details["account_name"]})
-    await approvals.announce(svc, req)
+    await approvals.announce(svc, ACCOUNT_REQUEST, req)
     return req
 
 
@@ -294,7 +294,7 @@ async def _after_approved(svc, req: ApprovalRequest, actor: str) -> None:
     async with svc.db.sessions() as s:
         acct = await s.scalar(select(SocialAccount).where(SocialAccount.request_id == req.id))
     nm = await approvals.names(svc, [actor])
-    lead = (f"Your request {approvals.ref(req)} was approved by {nm[actor]} at {approvals.when(svc, req.decided_at)}"
+    lead = (f"Your request {ACCOUNT_REQUEST.ref(req)} was approved by {nm[actor]} at {approvals.when(svc, req.decided_at)}"
             f" and “{acct.name}” is now in the accounts register. Before it goes live, please work through this "
             f"checklist; I'll remind you weekly until it's done.")
     await svc.notifier.dm(req.requester, await onboarding_message(svc, acct.id, lead),
@@ -310,8 +310,8 @@ def _title(req: ApprovalRequest) -> str:
     return f"{req.details['platform_label']} – {req.details['account_name']}"
 
 
-approvals.register(Workflow(kind="account", prefix="AR", noun="account request", final_state="approved",
-                            title=_title, summary=_summary, on_final=_on_approved, after_final=_after_approved))
+ACCOUNT_REQUEST = RequestKind(kind="account", prefix="AR", noun="account request", final_state="approved",
+                              title=_title, summary=_summary, on_final=_on_approved, after_final=_after_approved)
 
 
 # --- onboarding ---------------------------------------------------------------------------------------------------

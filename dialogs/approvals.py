@@ -1,6 +1,8 @@
 """The approval card shared by account requests (2.3, 2.5, 3.7, 8.2 2.3) and boosts (2.7).
 
-A request walks through fixed steps (decided when it is made). Each step's approvers get a card with Approve /
+Each kind of request (an account request, a boost) is a RequestKind its own workflow defines; the kinds the card
+serves are listed once, in handlers/approvals.py, and passed in. A request walks through fixed steps (decided when
+it is made). Each step's approvers get a card with Approve /
 Reject / Ask for more information; every copy of the card is updated in place when anyone acts. Decisions are
 conditional UPDATEs on (state, step), so a double click or a retried request is applied once and the later
 clicker is told who decided. Undecided steps are chased after 2 working days and escalated after 5.
@@ -21,7 +23,7 @@ from storage.identity import remember_identity
 from storage.models.accounts import ApprovalCard, ApprovalRequest
 from storage.models.core import Identity
 
-from chat.errors import NotAllowed, NotFound, WorkflowError  # noqa: F401  (raised by callers too)
+from chat.errors import NotAllowed, NotFound, WorkflowError
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ class Step:
 
 
 @dataclass
-class Workflow:
+class RequestKind:
     """What differs between account requests and boosts."""
     kind: str
     prefix: str                                         # AR / BR
@@ -70,17 +72,24 @@ class Workflow:
     guard: Callable[..., Awaitable[None]] | None = None  # (svc, req, step): raise NotAllowed to refuse
     confirm_input: Callable[[ApprovalRequest, Step], Input] | None = None
 
-
-WORKFLOWS: dict[str, Workflow] = {}
-
-
-def register(workflow: Workflow) -> Workflow:
-    WORKFLOWS[workflow.kind] = workflow
-    return workflow
+    def ref(self, req: ApprovalRequest) -> str:
+        return f"{self.prefix}-{req.id}"
 
 
-def ref(req: ApprovalRequest) -> str:
-    return f"{WORKFLOWS[req.kind].prefix}-{req.id}"
+class RequestKinds:
+    """The kinds of request the approval card serves, by their stored `kind`."""
+
+    def __init__(self, *kinds: RequestKind):
+        self._by_name = {k.kind: k for k in kinds}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._by_name
+
+    def of(self, req: ApprovalRequest) -> RequestKind:
+        return self._by_name[req.kind]
+
+    def ref(self, req: ApprovalRequest) -> str:
+        return self.of(req).ref(req)
 
 
 def steps_of(req: ApprovalRequest) -> list[Step]:
@@ -107,11 +116,10 @@ async def names(svc, emails) -> dict[str, str]:
             else:
                 nameless[row.email] = (row.platform, row.user_id)
     for email, (platform, user_id) in nameless.items():
-        sender = svc.notifier.senders.get(platform)
-        if out[email] != email or sender is None:
+        if out[email] != email or not svc.notifier.connected(platform):
             continue
         try:  # found by email lookup, which gives no name: ask once and remember it
-            _, name = await sender.user_email(user_id)
+            _, name = await svc.directory.platform_profile(platform, user_id)
         except Exception:
             continue
         if name:
@@ -191,11 +199,10 @@ def _thread(svc, req: ApprovalRequest, nm: dict) -> list[str]:
     return lines
 
 
-async def card(svc, req: ApprovalRequest, card_step: int | None, lead: str | None = None) -> Message:
+async def card(svc, wf: RequestKind, req: ApprovalRequest, card_step: int | None, lead: str | None = None) -> Message:
     """The approvers' card. Buttons only on a card for the step now awaited, while it is awaited."""
-    wf = WORKFLOWS[req.kind]
     nm = await names(svc, _people_in(req))
-    blocks: list = [Header(f"{wf.noun.capitalize()} {ref(req)}: {wf.title(req)}")]
+    blocks: list = [Header(f"{wf.noun.capitalize()} {wf.ref(req)}: {wf.title(req)}")]
     if lead:
         blocks.append(Text(lead))
     blocks += wf.summary(req, nm)
@@ -214,7 +221,7 @@ async def card(svc, req: ApprovalRequest, card_step: int | None, lead: str | Non
                               Button("Ask for more information", "approval.ask", value)))
         blocks.append(Note(f"Requested by {nm.get(req.requester)}. Only {step.label} can decide this step "
                            f"({step.section}); nobody decides their own request."))
-    return message(*blocks, text=f"{wf.noun.capitalize()} {ref(req)}: {wf.title(req)}")
+    return message(*blocks, text=f"{wf.noun.capitalize()} {wf.ref(req)}: {wf.title(req)}")
 
 
 async def _store_cards(svc, req_id: int, step: int, refs: list[MessageRef], audience: str) -> None:
@@ -226,26 +233,27 @@ async def _store_cards(svc, req_id: int, step: int, refs: list[MessageRef], audi
                                message_id=r.message_id, audience=audience, created_at=svc.now()))
 
 
-async def announce(svc, req: ApprovalRequest, *, lead: str | None = None, claim: tuple[str, str] | None = None,
-                   to: list[str] | None = None, audience: str = "approvers", actionable: bool = True) -> int:
+async def announce(svc, wf: RequestKind, req: ApprovalRequest, *, lead: str | None = None,
+                   claim: tuple[str, str] | None = None, to: list[str] | None = None, audience: str = "approvers",
+                   actionable: bool = True) -> int:
     """Send the current step's card to its approvers (its channel, else DMs); remember each copy.
 
     `claim=(kind, day)` makes the send once-only per day (chasers); `to` sends to these people instead;
     `actionable=False` leaves the buttons off (for someone who may not decide, told for information)."""
     step = steps_of(req)[req.step]
     card_step = req.step if actionable else -1
-    msg = await card(svc, req, card_step, lead)
+    msg = await card(svc, wf, req, card_step, lead)
     item = f"{req.id}:{req.step}"
     refs: list[MessageRef] = []
     configured = svc.config.channels.get(step.channel or "", {}) if to is None else {}
     for platform in configured:
-        if platform not in svc.notifier.senders:
+        if not svc.notifier.connected(platform):
             continue
         try:  # one platform failing must not lose the other's card
             refs += await svc.notifier.post(step.channel, msg, platform=platform,
                                             claim=(claim[0], item, claim[1]) if claim else None)
         except Exception as exc:
-            log.warning("could not post %s to %s on %s: %s", ref(req), step.channel, platform, exc)
+            log.warning("could not post %s to %s on %s: %s", wf.ref(req), step.channel, platform, exc)
     if not configured:
         for email in (to if to is not None else approvers(svc, step)):
             if email == req.requester:
@@ -254,7 +262,7 @@ async def announce(svc, req: ApprovalRequest, *, lead: str | None = None, claim:
                 sent = await svc.notifier.dm(email, msg, claim=(claim[0], f"{item}:{email}", claim[1])
                                              if claim else None)
             except Exception as exc:
-                log.warning("could not send %s to %s: %s", ref(req), email, exc)
+                log.warning("could not send %s to %s: %s", wf.ref(req), email, exc)
                 sent = None
             if sent:
                 refs.append(sent)
@@ -262,19 +270,20 @@ async def announce(svc, req: ApprovalRequest, *, lead: str | None = None, claim:
     return len(refs)
 
 
-async def refresh(svc, req_id: int) -> None:
+async def refresh(svc, kinds: RequestKinds, req_id: int) -> None:
     """Update every copy of the card so everyone sees who decided and when."""
     async with svc.db.sessions() as s:
         req = await s.get(ApprovalRequest, req_id)
         cards = list(await s.scalars(select(ApprovalCard).where(ApprovalCard.request_id == req_id)))
+    wf = kinds.of(req)
     rendered: dict[int, Message] = {}
     for c in cards:
         if c.step not in rendered:
-            rendered[c.step] = await card(svc, req, c.step)
+            rendered[c.step] = await card(svc, wf, req, c.step)
         try:
             await svc.notifier.update(MessageRef(c.platform, c.channel, c.message_id), rendered[c.step])
         except Exception as exc:
-            log.warning("could not update a card for %s: %s", ref(req), exc)
+            log.warning("could not update a card for %s: %s", wf.ref(req), exc)
 
 
 # --- loading and deciding -------------------------------------------------------------------------------------
@@ -295,7 +304,7 @@ def parse_value(value: str) -> tuple[int, int | None]:
         raise NotFound("That button is out of date. Please use `status` to see where things stand.") from None
 
 
-async def _who_decided(svc, req: ApprovalRequest, step: int, actor: str) -> str:
+async def _who_decided(svc, wf: RequestKind, req: ApprovalRequest, step: int, actor: str) -> str:
     nm = await names(svc, _people_in(req))
 
     def who(email):
@@ -309,7 +318,7 @@ async def _who_decided(svc, req: ApprovalRequest, step: int, actor: str) -> str:
     if req.state == INFO:
         return (f"{who(req.question_by)} asked the requester for more information at "
                 f"{when(svc, req.question_at)}; it comes back to the approvers when they answer.")
-    return f"This {WORKFLOWS[req.kind].noun} has moved on: {status_line(svc, req, nm)}"
+    return f"This {wf.noun} has moved on: {status_line(svc, wf, req, nm)}"
 
 
 async def _transition(s, req_id: int, at_step: int | None, from_state: str, **values) -> bool:
@@ -322,12 +331,13 @@ async def _transition(s, req_id: int, at_step: int | None, from_state: str, **va
     return result.rowcount == 1
 
 
-async def _settled(svc, req_id: int, won: bool, step_no: int, actor: str | None) -> ApprovalRequest:
+async def _settled(svc, kinds: RequestKinds, req_id: int, won: bool, step_no: int,
+                   actor: str | None) -> ApprovalRequest:
     """After a conditional write: tell a late clicker who got there first, else update every copy of the card."""
     req = await load(svc, req_id)
     if not won:
-        raise AlreadyDecided(await _who_decided(svc, req, step_no, actor))
-    await refresh(svc, req_id)
+        raise AlreadyDecided(await _who_decided(svc, kinds.of(req), req, step_no, actor))
+    await refresh(svc, kinds, req_id)
     return req
 
 
@@ -339,7 +349,7 @@ def _subject(req) -> str:
     return f"{req.kind}_request"
 
 
-async def prepare(svc, actor: str | None, value: str) -> tuple[ApprovalRequest, Step, int]:
+async def prepare(svc, kinds: RequestKinds, actor: str | None, value: str) -> tuple[ApprovalRequest, Step, int]:
     """The request and step a button names, after checking the clicker may decide it and it is still open."""
     rid, step_no = parse_value(value)
     req = await load(svc, rid)
@@ -349,13 +359,13 @@ async def prepare(svc, actor: str | None, value: str) -> tuple[ApprovalRequest, 
     step = steps_of(req)[step_no]
     check_may_decide(svc, req, step, actor)
     if req.state != PENDING or req.step != step_no:
-        raise AlreadyDecided(await _who_decided(svc, req, step_no, actor))
+        raise AlreadyDecided(await _who_decided(svc, kinds.of(req), req, step_no, actor))
     return req, step, step_no
 
 
-async def approve(svc, actor: str | None, value: str, confirmed: str | None = None) -> str:
-    req, step, n = await prepare(svc, actor, value)
-    wf = WORKFLOWS[req.kind]
+async def approve(svc, kinds: RequestKinds, actor: str | None, value: str, confirmed: str | None = None) -> str:
+    req, step, n = await prepare(svc, kinds, actor, value)
+    wf = kinds.of(req)
     if wf.guard:
         await wf.guard(svc, req, step)
     now = svc.now()
@@ -385,20 +395,20 @@ async def approve(svc, actor: str | None, value: str, confirmed: str | None = No
                         ApprovalCard.request_id == row.id, ApprovalCard.step == n,
                         ApprovalCard.audience == "approvers").values(step=n + 1)
                         .execution_options(synchronize_session=False))
-    req = await _settled(svc, req.id, won, n, actor)
+    req = await _settled(svc, kinds, req.id, won, n, actor)
     if last:
         await wf.after_final(svc, req, actor)
-        return f"Done: {ref(req)} is {wf.final_state}. I've told the requester."
+        return f"Done: {wf.ref(req)} is {wf.final_state}. I've told the requester."
     nxt = steps_of(req)[req.step]
     if not carry:
-        await announce(svc, req)
-    await _tell_requester(svc, req, f"Good news: {step.label} {step.done} your {wf.noun} {ref(req)} "
-                                    f"({wf.title(req)}). It's now with {nxt.label} ({nxt.section}).")
-    return f"Thanks: {ref(req)} is {step.done} and now with {nxt.label}."
+        await announce(svc, wf, req)
+    await _tell_requester(svc, wf, req, f"Good news: {step.label} {step.done} your {wf.noun} {wf.ref(req)} "
+                                        f"({wf.title(req)}). It's now with {nxt.label} ({nxt.section}).")
+    return f"Thanks: {wf.ref(req)} is {step.done} and now with {nxt.label}."
 
 
-async def reject(svc, actor: str | None, value: str, reason: str) -> str:
-    req, step, n = await prepare(svc, actor, value)
+async def reject(svc, kinds: RequestKinds, actor: str | None, value: str, reason: str) -> str:
+    req, step, n = await prepare(svc, kinds, actor, value)
     now = svc.now()
     async with svc.db.transaction() as s:
         won = await _transition(s, req.id, n, PENDING, state=REJECTED, decided_by=actor, decided_at=now,
@@ -410,17 +420,17 @@ async def reject(svc, actor: str | None, value: str, reason: str) -> str:
             await record_event(s, at=now, actor=actor, subject_kind=_subject(row), subject_id=row.id,
                                action="rejected", from_state=f"pending:{step.key}", to_state=REJECTED,
                                details={"step": step.key, "reason": reason})
-    req = await _settled(svc, req.id, won, n, actor)
-    wf = WORKFLOWS[req.kind]
+    req = await _settled(svc, kinds, req.id, won, n, actor)
+    wf = kinds.of(req)
     nm = await names(svc, [actor])
-    await _tell_requester(svc, req, f"Sorry, your {wf.noun} {ref(req)} ({wf.title(req)}) was not approved. "
-                                    f"{nm[actor]} ({step.label}, {step.section}) said: “{reason}”. You can reply "
-                                    f"to them directly, or make a new request with the changes.")
-    return f"Rejected {ref(req)}. I've told the requester why."
+    await _tell_requester(svc, wf, req, f"Sorry, your {wf.noun} {wf.ref(req)} ({wf.title(req)}) was not approved. "
+                                        f"{nm[actor]} ({step.label}, {step.section}) said: “{reason}”. You can "
+                                        f"reply to them directly, or make a new request with the changes.")
+    return f"Rejected {wf.ref(req)}. I've told the requester why."
 
 
-async def ask(svc, actor: str | None, value: str, question: str) -> str:
-    req, step, n = await prepare(svc, actor, value)
+async def ask(svc, kinds: RequestKinds, actor: str | None, value: str, question: str) -> str:
+    req, step, n = await prepare(svc, kinds, actor, value)
     now = svc.now()
     async with svc.db.transaction() as s:
         won = await _transition(s, req.id, n, PENDING, state=INFO, question=question, question_by=actor,
@@ -429,17 +439,17 @@ async def ask(svc, actor: str | None, value: str, question: str) -> str:
             await record_event(s, at=now, actor=actor, subject_kind=_subject(req), subject_id=req.id,
                                action="info_requested", from_state=f"pending:{step.key}",
                                to_state=f"{INFO}:{step.key}", details={"step": step.key, "question": question})
-    req = await _settled(svc, req.id, won, n, actor)
-    wf = WORKFLOWS[req.kind]
+    req = await _settled(svc, kinds, req.id, won, n, actor)
+    wf = kinds.of(req)
     nm = await names(svc, [actor])
-    await _tell_requester(svc, req, f"{nm[actor]} ({step.label}) needs more information about your {wf.noun} "
-                                    f"{ref(req)} ({wf.title(req)}):\n“{question}”\nPress *Answer* to reply; your "
-                                    f"answer goes back to them.",
+    await _tell_requester(svc, wf, req, f"{nm[actor]} ({step.label}) needs more information about your {wf.noun} "
+                                        f"{wf.ref(req)} ({wf.title(req)}):\n“{question}”\nPress *Answer* to reply; "
+                                        f"your answer goes back to them.",
                           Buttons(Button("Answer", "approval.answer", str(req.id), "primary")))
     return f"I've asked the requester. Their answer will come back to {step.label} on a new card."
 
 
-async def answer(svc, actor: str | None, value: str, text: str) -> str:
+async def answer(svc, kinds: RequestKinds, actor: str | None, value: str, text: str) -> str:
     rid, _ = parse_value(value)
     req = await load(svc, rid)
     if actor != req.requester:
@@ -463,22 +473,21 @@ async def answer(svc, actor: str | None, value: str, text: str) -> str:
     if not won:
         raise AlreadyDecided("That question has already been answered.")
     req = await load(svc, req.id)
-    await refresh(svc, req.id)
-    await announce(svc, req, lead="The requester has answered the question below; it's back with you.")
+    await refresh(svc, kinds, req.id)
+    await announce(svc, kinds.of(req), req, lead="The requester has answered the question below; it's back with you.")
     return f"Thanks, I've sent your answer to {step.label}."
 
 
-async def _tell_requester(svc, req: ApprovalRequest, text: str, *extra) -> None:
+async def _tell_requester(svc, wf: RequestKind, req: ApprovalRequest, text: str, *extra) -> None:
     try:
         await svc.notifier.dm(req.requester, message(Text(text), *extra))
     except Exception as exc:
-        log.warning("could not tell the requester of %s: %s", ref(req), exc)
+        log.warning("could not tell the requester of %s: %s", wf.ref(req), exc)
 
 
 # --- status and chasers ---------------------------------------------------------------------------------------
 
-def status_line(svc, req: ApprovalRequest, nm: dict) -> str:
-    wf = WORKFLOWS[req.kind]
+def status_line(svc, wf: RequestKind, req: ApprovalRequest, nm: dict) -> str:
     step = steps_of(req)[min(req.step, len(req.steps) - 1)]
     if req.state == PENDING:
         return f"waiting for {step.label} ({step.section}) since {when(svc, req.step_started_at)}"
@@ -489,20 +498,21 @@ def status_line(svc, req: ApprovalRequest, nm: dict) -> str:
     return f"{wf.final_state} by {nm.get(req.decided_by, req.decided_by)} at {when(svc, req.decided_at)}"
 
 
-async def status_for(svc, email: str) -> list[str]:
+async def status_for(svc, kinds: RequestKinds, email: str) -> list[str]:
     async with svc.db.sessions() as s:
         rows = list(await s.scalars(select(ApprovalRequest).where(ApprovalRequest.requester == email)
                                     .order_by(ApprovalRequest.created_at.desc(), ApprovalRequest.id.desc())))
     out = []
     for req in rows:
-        if req.kind not in WORKFLOWS:
+        if req.kind not in kinds:
             continue
+        wf = kinds.of(req)
         nm = await names(svc, _people_in(req))
-        out.append(f"*{ref(req)}* {WORKFLOWS[req.kind].title(req)}: {status_line(svc, req, nm)}")
+        out.append(f"*{wf.ref(req)}* {wf.title(req)}: {status_line(svc, wf, req, nm)}")
     return out
 
 
-async def chase(svc, now: datetime) -> None:
+async def chase(svc, kinds: RequestKinds, now: datetime) -> None:
     """Daily: a step waiting 2+ working days is chased where its card went; 5+ goes to the head of comms."""
     calendar = await working_calendar(svc)
     today = now.astimezone(svc.config.tz).date()
@@ -512,13 +522,14 @@ async def chase(svc, now: datetime) -> None:
         waiting = list(await s.scalars(select(ApprovalRequest).where(ApprovalRequest.state == PENDING)
                                        .order_by(ApprovalRequest.id)))
     for req in waiting:
-        if req.kind not in WORKFLOWS:
+        if req.kind not in kinds:
             continue
+        wf = kinds.of(req)
         days = calendar.working_days_between(req.step_started_at.astimezone(svc.config.tz).date(), today)
         step = steps_of(req)[req.step]
         if days >= CHASE_AFTER:
             lead = f"⏰ Reminder: this has waited {days} working days for a decision."
-            sent = await announce(svc, req, lead=lead, claim=("approval_chase", today.isoformat()))
+            sent = await announce(svc, wf, req, lead=lead, claim=("approval_chase", today.isoformat()))
             await _log_chase(svc, req, step, "chased", sent, days)
         if days >= ESCALATE_AFTER and step.role != "head_of_comms":
             heads = [e for e in svc.config.members("head_of_comms") if e != req.requester]
@@ -526,7 +537,7 @@ async def chase(svc, now: datetime) -> None:
             lead = (f"⚠️ Escalated to you: this has waited {days} working days for {step.label} "
                     f"({step.section}). " + ("As head of communications you can decide it here." if may_decide
                                              else f"Please chase {step.label}."))
-            sent = await announce(svc, req, lead=lead, claim=("approval_escalate", today.isoformat()),
+            sent = await announce(svc, wf, req, lead=lead, claim=("approval_escalate", today.isoformat()),
                                   to=heads, audience="escalation", actionable=may_decide)
             await _log_chase(svc, req, step, "escalated", sent, days)
 

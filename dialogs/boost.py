@@ -17,7 +17,7 @@ from storage.events import record_event
 from storage.models.accounts import ApprovalRequest
 
 from . import approvals
-from .approvals import Step, Workflow
+from .approvals import RequestKind, Step
 from chat.errors import BadInput, NotAllowed
 
 URL = re.compile(r"^https?://\S+\.\S+$", re.I)
@@ -125,9 +125,9 @@ async def submit(svc, user: PersonRef, values: dict):
         await record_event(s, at=now, actor=requester, subject_kind="boost_request", subject_id=req.id,
                            action="submitted", to_state="pending:budget",
                            details={"amount": details["amount"], "budget_code": details["budget_code"]})
-    await approvals.announce(svc, req)
+    await approvals.announce(svc, BOOST_REQUEST, req)
     return Ephemeral(message(Text(
-        f"Thanks: your boost request {approvals.ref(req)} has gone to {nm[holder]} to approve the spend, then to "
+        f"Thanks: your boost request {BOOST_REQUEST.ref(req)} has gone to {nm[holder]} to approve the spend, then to "
         f"the Communications Team, who will arrange it (2.7). `status` shows where it stands.")))
 
 
@@ -137,7 +137,7 @@ async def _waiting_for(svc, requester: str, link: str) -> str | None:
                 ApprovalRequest.kind == "boost", ApprovalRequest.requester == requester,
                 ApprovalRequest.state.in_(approvals.OPEN))):
             if req.details.get("link") == link:
-                return approvals.ref(req)
+                return BOOST_REQUEST.ref(req)
     return None
 
 
@@ -172,8 +172,8 @@ async def _after_arranged(svc, req: ApprovalRequest, actor: str) -> None:
     nm = await approvals.names(svc, [actor])
     done = (f"arranged by {nm[actor]} at {approvals.when(svc, req.decided_at)}, charged to budget code "
             f"{req.details['budget_code']} (2.7).")
-    for email, text in ((req.requester, f"Your boost {approvals.ref(req)} ({_title(req)}) was {done}"),
-                        (req.details["budget_holder"], f"The boost you approved, {approvals.ref(req)} "
+    for email, text in ((req.requester, f"Your boost {BOOST_REQUEST.ref(req)} ({_title(req)}) was {done}"),
+                        (req.details["budget_holder"], f"The boost you approved, {BOOST_REQUEST.ref(req)} "
                                                        f"({_title(req)}), was {done}")):
         try:
             await svc.notifier.dm(email, message(Text(text)))
@@ -181,6 +181,5 @@ async def _after_arranged(svc, req: ApprovalRequest, actor: str) -> None:
             pass  # the card in the channel shows the same
 
 
-approvals.register(Workflow(kind="boost", prefix="BR", noun="boost request", final_state="arranged", title=_title,
-                            summary=_summary, after_final=_after_arranged, guard=_guard,
-                            confirm_input=_confirm_input))
+BOOST_REQUEST = RequestKind(kind="boost", prefix="BR", noun="boost request", final_state="arranged", title=_title,
+                            summary=_summary, after_final=_after_arranged, guard=_guard, confirm_input=_confirm_input)

@@ -21,7 +21,6 @@ from storage.identity import identities_by_email, remember_identity
 from storage.models.pause import MourningPause
 
 from chat.errors import BadInput, NotAllowed, NotFound
-from chat.posting import provider
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +72,8 @@ async def name_of(svc, email: str | None) -> str:
         if row.name:
             return row.name
     for row in rows:   # found by an email lookup, which gives no name: ask the platform once and remember it
-        sender = svc.notifier.senders.get(row.platform)
         try:
-            _, name = await sender.user_email(row.user_id) if sender else (None, None)
+            _, name = await svc.directory.platform_profile(row.platform, row.user_id)
         except Exception:
             continue
         if name:
@@ -97,7 +95,6 @@ async def current(svc) -> MourningPause | None:
     return row if row is not None and row.ends_at > svc.now() else None
 
 
-@provider
 async def pause_posting_state(svc, account: str | None) -> dict:
     pause = await current(svc)
     return {"pause_reason": reason_phrase(svc, pause)} if pause else {}

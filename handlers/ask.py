@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 
-from chat.replies import Ephemeral
 from chat.messages import Header, Message, Note, Text, message
-from policy.sections import Section, children, get_section, load_pack, load_sections
+from chat.registry import Command, Workflow
+from chat.replies import Ephemeral
 from policy.search import ask as search
 from policy.search import load_commands
-
-from chat.registry import command
+from policy.sections import Section, children, get_section, load_pack, load_sections
 
 CHUNK = 2500             # characters per text block: under Slack's 3000, and split at paragraph ends
 FLOW_CHART = "4.3"       # the policy's crisis flow chart was lost in extraction (policy/README.md)
@@ -122,8 +121,6 @@ def answer_message(svc, question: str, platform: str) -> Message:
     return message(*blocks, text=f"{cite(top)} {top.title}")
 
 
-@command("smpolicy", "ask", "Ask a question about the social media policy; I quote the sections that answer it.",
-         usage="ask <your question>")
 async def ask_command(svc, inv):
     question = inv.args.strip()
     if not question:
@@ -167,8 +164,6 @@ def section_message(s: Section, platform: str) -> Message:
     return message(*blocks, text=f"{cite(s)} {s.title}")
 
 
-@command("smpolicy", "section", "Show a section of the policy in full, e.g. 3.4 or MG 5.4.",
-         usage="section <number>")
 async def section_command(svc, inv):
     ref = inv.args.strip()
     if not ref:
@@ -182,3 +177,14 @@ async def section_command(svc, inv):
             f"`{p}section 3.4`, `{p}section 8.2 2.5` (Fire and Rescue appendix) or `{p}section MG 5.4` "
             f"(guidance for Members). To search by topic, use `{p}ask <your question>`.")))
     return Ephemeral(section_message(found, inv.platform))
+
+
+WORKFLOW = Workflow(
+    "ask",
+    commands=(
+        Command("smpolicy", "ask", "Ask a question about the social media policy; I quote the sections that answer it.",
+                usage="ask <your question>", fn=ask_command),
+        Command("smpolicy", "section", "Show a section of the policy in full, e.g. 3.4 or MG 5.4.",
+                usage="section <number>", fn=section_command),
+    ),
+)

@@ -1,15 +1,12 @@
 """`/smpolicy boost`: ask for a Facebook post to be boosted (2.7); refused during a mourning pause (4.4)."""
 from __future__ import annotations
 
-from chat.replies import Ephemeral, OpenForm
 from chat.messages import Text, message
+from chat.registry import Command, OnSubmit, Workflow
+from chat.replies import Ephemeral, OpenForm
 from dialogs import boost
 
-from chat.registry import command, form
 
-
-@command("smpolicy", "boost", "Ask for a Facebook post to be boosted: budget holder, then Comms (2.7).",
-         usage="boost")
 async def boost_command(svc, inv):
     refusal = await boost.paused(svc)
     if refusal:
@@ -17,6 +14,17 @@ async def boost_command(svc, inv):
     return OpenForm(boost.boost_form())
 
 
-@form("boost_request")
 async def boost_submitted(svc, inv):
     return await boost.submit(svc, inv.user, inv.values)
+
+
+WORKFLOW = Workflow(
+    "boost",
+    commands=(
+        Command("smpolicy", "boost", "Ask for a Facebook post to be boosted: budget holder, then Comms (2.7).",
+                usage="boost", fn=boost_command),
+    ),
+    forms=(
+        OnSubmit("boost_request", boost_submitted),
+    ),
+)

@@ -6,14 +6,13 @@ from dataclasses import replace
 
 from chat.messages import (Button, Buttons, CopyText, Fields, Form, Header, Input, Message, MessageRef, Note, Text,
                            message)
+from chat.posting import posting_state
+from chat.registry import Action, Command, OnSubmit, Shortcut, Workflow
 from chat.replies import Ephemeral, FormErrors, OpenForm
 from dialogs import signoff
 from dialogs.checking import label, parse_check_args, run_check
-from chat.posting import posting_state
 from policy.checker import POSTING_CHECKLIST, PHOTO_CHECKLIST
 from policy.image_location import gps_from_image
-
-from chat.registry import REGISTRY, action, command, form, shortcut
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +83,6 @@ async def _source_text(svc, source: str) -> str | None:
     return await sender.fetch_message(parts[1], parts[2]) if sender else None
 
 
-@command("smpolicy", "check", "Check a draft post: stop, get sign-off, or OK – and what to do.",
-         usage="check [--as staff|sfrs|member|personal] <draft>")
 async def check_command(svc, inv):
     profile, account, text = parse_check_args(inv.args)
     images = _images(inv)
@@ -95,7 +92,6 @@ async def check_command(svc, inv):
     return Ephemeral(verdict_message(result, used))
 
 
-@shortcut("is_this_ok", "Is this OK to post?", "Check this message against the Social Media Policy before it goes out.")
 async def is_this_ok(svc, inv):
     images = _images(inv)
     text = inv.text or ""
@@ -107,15 +103,13 @@ async def is_this_ok(svc, inv):
     return Ephemeral(verdict_message(result, used, _source(inv)))
 
 
-@action("check.checklist")
 async def show_checklist(svc, inv):
     items = list(POSTING_CHECKLIST) + (list(PHOTO_CHECKLIST) if inv.value == "photo" else [])
     return Ephemeral(message(Header("Before you post (4.2)"), Text("\n".join(f"☐ {item}" for item in items))))
 
 
-@action("check.foi")
 async def forward_as_foi(svc, inv):
-    found = REGISTRY.shortcuts.get("forward_foi")
+    found = svc.registry.shortcuts.get("forward_foi")
     if found is None:
         return Ephemeral(message(Text("FOI forwarding isn't switched on here yet: please email the request to "
                                       "Information Management today (8.1).")))
@@ -136,7 +130,6 @@ def signoff_form(draft: str | None, errors: dict | None = None) -> Form:
     )
 
 
-@action("check.signoff")
 async def open_signoff(svc, inv):
     return OpenForm(signoff_form(await _source_text(svc, inv.value)))
 
@@ -164,7 +157,6 @@ def decided_card(row, svc) -> Message:
     return message(*blocks, text=f"{outcome} by {row.decided_by}")
 
 
-@form("signoff_request")
 async def submit_signoff(svc, inv):
     draft = (inv.values.get("draft") or "").strip()
     if not draft:
@@ -228,7 +220,6 @@ def _request_id(value: str) -> int:
         raise BadInput("That button is out of date. Ask the requester to send it again.") from None
 
 
-@action("signoff.approve")
 async def approve(svc, inv):
     row, applied = await signoff.decide(svc, _request_id(inv.value), inv.user.email, True, None)
     if not applied:
@@ -243,7 +234,6 @@ def decline_form(request_id: int) -> Form:
                 private=str(request_id))
 
 
-@action("signoff.decline")
 async def open_decline(svc, inv):
     row = await signoff.get(svc, _request_id(inv.value))
     if row.state != "pending":
@@ -252,7 +242,6 @@ async def open_decline(svc, inv):
     return OpenForm(decline_form(row.id))
 
 
-@form("signoff_decline")
 async def submit_decline(svc, inv):
     reason = (inv.values.get("reason") or "").strip()
     request_id = _request_id(inv.private)
@@ -264,3 +253,27 @@ async def submit_decline(svc, inv):
     await _announce(svc, row)
     return None
 
+
+WORKFLOW = Workflow(
+    "check",
+    commands=(
+        Command("smpolicy", "check", "Check a draft post: stop, get sign-off, or OK – and what to do.",
+                usage="check [--as staff|sfrs|member|personal] <draft>", fn=check_command),
+    ),
+    shortcuts=(
+        Shortcut("is_this_ok", "Is this OK to post?",
+                 "Check this message against the Social Media Policy before it goes out.",
+                 fn=is_this_ok),
+    ),
+    actions=(
+        Action("check.checklist", show_checklist),
+        Action("check.foi", forward_as_foi),
+        Action("check.signoff", open_signoff),
+        Action("signoff.approve", approve),
+        Action("signoff.decline", open_decline),
+    ),
+    forms=(
+        OnSubmit("signoff_request", submit_signoff),
+        OnSubmit("signoff_decline", submit_decline),
+    ),
+)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from chat.replies import Ephemeral, FormErrors, OpenForm
-from chat.messages import Text, message
-from chat.workdays import working_calendar
 from chat.errors import BadInput, NotAllowed
+from chat.messages import Text, message
+from chat.registry import Action, Command, Daily, Every, OnSubmit, Shortcut, Sweep, Workflow
+from chat.replies import Ephemeral, FormErrors, OpenForm
+from chat.workdays import working_calendar
 from dialogs.foi import actions, forward, texts
 from dialogs.foi.cases import get_case, may_manage, parse_reference
 from dialogs.foi.delivery import retry_deliveries
@@ -17,7 +18,8 @@ from dialogs.foi.retention import remove_old_personal_data
 from dialogs.foi.rules import OUTCOMES, day_text, looks_like_email
 from storage.claims import first_delivery
 
-from chat.registry import Daily, Every, action, command, form, shortcut, sweep
+from .cli import calendar as calendar_cli
+from .cli import foi as foi_cli
 
 USAGE = "foi [list | show REF | done REF | reassign REF @person | clarify REF | resume REF | extend REF]"
 
@@ -52,14 +54,10 @@ async def _person_email(svc, raw: str) -> str:
                    "them, so the name turns into a link).")
 
 
-@shortcut("forward_foi", "Forward as FOI request",
-          "Send a customer's request for information to Information Management, with replies to give them (8.1).")
 async def forward_shortcut(svc, inv):
     return OpenForm(forward.form_for(svc, inv.user, inv.text, inv.channel))
 
 
-@command("smpolicy", "foi", "Forward a request for information (FOI, EIR, subject access) and manage your cases (8.1).",
-         usage=USAGE)
 async def foi_command(svc, inv):
     words = inv.args.split()
     if not words:
@@ -106,13 +104,11 @@ async def _holiday(svc, email: str | None, rest: list[str]):
         "owner(s) told.")))
 
 
-@form(texts.FORM_ID)
 async def foi_submitted(svc, inv):
     result = await forward.submit(svc, inv.user, inv.values, inv.channel)
     return result if isinstance(result, FormErrors) else Ephemeral(result)
 
 
-@action("foi.", prefix=True)
 async def foi_button(svc, inv):
     if inv.request_key and not await first_delivery(svc.db, inv.request_key, svc.now()):
         return None   # the platform delivered this click twice
@@ -129,7 +125,6 @@ async def foi_button(svc, inv):
     return None
 
 
-@form(texts.REASSIGN_FORM_ID)
 async def reassign_submitted(svc, inv):
     person = inv.values.get("owner")
     new_owner = await svc.directory.email_of(person) if person else None
@@ -140,19 +135,45 @@ async def reassign_submitted(svc, inv):
     return Ephemeral(await actions.reassign(svc, inv.user.email, inv.private, new_owner))
 
 
-@sweep("foi_email_retry", Every(15))
 async def foi_retry_sweep(svc, now):
     await retry_deliveries(svc, now)
     await retry_failed_digests(svc, now, await working_calendar(svc))
 
 
-@sweep("foi_digest", Daily(time(9, 0), working_days_only=True))
 async def foi_digest_sweep(svc, now):
     cal = await working_calendar(svc)
     await send_digests(svc, now, cal)
     await send_summary(svc, now, cal)
 
 
-@sweep("foi_retention", Daily(time(2, 0)))
 async def foi_retention_sweep(svc, now):
     await remove_old_personal_data(svc, now)
+
+
+WORKFLOW = Workflow(
+    "foi",
+    commands=(
+        Command("smpolicy", "foi",
+                "Forward a request for information (FOI, EIR, subject access) and manage your cases (8.1).",
+                usage=USAGE, fn=foi_command),
+    ),
+    shortcuts=(
+        Shortcut("forward_foi", "Forward as FOI request",
+                 "Send a customer's request for information to Information Management, with replies to give them "
+                 "(8.1).",
+                 fn=forward_shortcut),
+    ),
+    actions=(
+        Action("foi.", foi_button, prefix=True),
+    ),
+    forms=(
+        OnSubmit(texts.FORM_ID, foi_submitted),
+        OnSubmit(texts.REASSIGN_FORM_ID, reassign_submitted),
+    ),
+    sweeps=(
+        Sweep("foi_email_retry", Every(15), foi_retry_sweep),
+        Sweep("foi_digest", Daily(time(9, 0), working_days_only=True), foi_digest_sweep),
+        Sweep("foi_retention", Daily(time(2, 0)), foi_retention_sweep),
+    ),
+    cli=(foi_cli.add_parser, calendar_cli.add_parser),
+)

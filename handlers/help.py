@@ -1,15 +1,23 @@
 """`/smpolicy help` and `/crisis help` (`help` in Teams)."""
 from chat.dispatch import help_message
+from chat.registry import Command, Workflow
 from chat.replies import Ephemeral
 
-from chat.registry import command
 
-
-@command("smpolicy", "help", "List everything I can do, one line each.")
 async def smpolicy_help(svc, inv):
-    return Ephemeral(help_message(inv.platform))
+    return Ephemeral(help_message(svc.registry, inv.platform))
 
 
-@command("crisis", "help", "List the crisis commands.")
 async def crisis_help(svc, inv):
-    return Ephemeral(help_message(inv.platform, family="crisis"))
+    return Ephemeral(help_message(svc.registry, inv.platform, family="crisis"))
+
+
+WORKFLOW = Workflow(
+    "help",
+    commands=(
+        Command("smpolicy", "help", "List everything I can do, one line each.",
+                usage="help", fn=smpolicy_help),
+        Command("crisis", "help", "List the crisis commands.",
+                usage="help", fn=crisis_help),
+    ),
+)

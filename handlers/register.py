@@ -3,21 +3,16 @@ from __future__ import annotations
 
 from datetime import time
 
+from chat.registry import Action, Command, Daily, Sweep, Workflow
 from chat.replies import Ephemeral
 from dialogs import register
 from storage.claims import first_delivery
 
-from chat.registry import Daily, action, command, sweep
 
-
-@command("smpolicy", "accounts", "The accounts register: yours, all of them, or one platform (2.5).",
-         usage="accounts [mine|all|<platform>]")
 async def accounts_command(svc, inv):
     return Ephemeral(await register.list_accounts(svc, inv.user.email, inv.args))
 
 
-@command("smpolicy", "leaver", "Someone has left: take them off every account and get passwords changed (5.5).",
-         usage="leaver @person")
 async def leaver_command(svc, inv):
     who = await register.person_from_text(svc, inv.platform, inv.args)
     return Ephemeral(await register.leaver(svc, inv.user.email, who))
@@ -27,23 +22,38 @@ async def _first(svc, inv) -> bool:
     return not inv.request_key or await first_delivery(svc.db, inv.request_key, svc.now())
 
 
-@action("register.task_done")
 async def task_done(svc, inv):
     if await _first(svc, inv):
         return await register.confirm_task(svc, inv.user.email, inv.value)
 
 
-@action("register.reviewed")
 async def reviewed(svc, inv):
     if await _first(svc, inv):
         return await register.mark_reviewed(svc, inv.user.email, inv.value)
 
 
-@sweep("password_tasks", Daily(time(9, 0), working_days_only=True))
 async def chase_password_tasks(svc, now):
     await register.chase_tasks(svc, now)
 
 
-@sweep("account_reviews", Daily(time(9, 0), working_days_only=True))
 async def account_reviews(svc, now):
     await register.review_reminders(svc, now)
+
+
+WORKFLOW = Workflow(
+    "register",
+    commands=(
+        Command("smpolicy", "accounts", "The accounts register: yours, all of them, or one platform (2.5).",
+                usage="accounts [mine|all|<platform>]", fn=accounts_command),
+        Command("smpolicy", "leaver", "Someone has left: take them off every account and get passwords changed (5.5).",
+                usage="leaver @person", fn=leaver_command),
+    ),
+    actions=(
+        Action("register.task_done", task_done),
+        Action("register.reviewed", reviewed),
+    ),
+    sweeps=(
+        Sweep("password_tasks", Daily(time(9, 0), working_days_only=True), chase_password_tasks),
+        Sweep("account_reviews", Daily(time(9, 0), working_days_only=True), account_reviews),
+    ),
+)

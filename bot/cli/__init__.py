@@ -1,17 +1,24 @@
 """`python -m bot <subcommand>`: the operators' command line.
 
-Each module in this package adds one subcommand: it defines `add_parser(subparsers)` and sets
-`func=run` where `run(args) -> int` (sync or async) returns the exit code. 0 ok, 1 a finding that stops
-(`check`), 2 bad usage or input with one line on stderr.
+The operators' own subcommands are listed here; each workflow adds its own through its Workflow (`cli=`). Each
+module defines `add_parser(subparsers)` and sets `func=run` where `run(args) -> int` (sync or async) returns the
+exit code; `args.cli` is the CliContext (chat/cli.py). 0 ok, 1 a finding that stops (`check`), 2 bad usage or
+input with one line on stderr.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import inspect
-import pkgutil
 import sys
+
+from chat.orgconfig import ConfigError
+from chat.registry import Registry
+
+from . import check, help, manifest, migrate, remind
+from ._common import EdgeCli
+
+OPERATOR_COMMANDS = (check.add_parser, help.add_parser, manifest.add_parser, migrate.add_parser, remind.add_parser)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,28 +27,22 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(registry: Registry) -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m bot", description="smpolicy bot: operators' command line")
     subparsers = parser.add_subparsers(dest="command", metavar="<command>", parser_class=_Parser)
-    import bot.cli as package
-
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"bot.cli.{info.name}")
-        if hasattr(module, "add_parser"):
-            module.add_parser(subparsers)
+    # Alphabetical by module, so the help lists the subcommands in the same order whoever contributed them.
+    for add_parser in sorted((*OPERATOR_COMMANDS, *registry.cli), key=lambda fn: fn.__module__.rsplit(".", 1)[-1]):
+        add_parser(subparsers)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, *, registry: Registry) -> int:
+    parser = build_parser(registry)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 0 if args.command in (None, "help") else 2
-    from chat.orgconfig import ConfigError
-
+    args.cli, args.parser = EdgeCli(registry), parser
     try:
         result = args.func(args)
         if inspect.isawaitable(result):

@@ -1,18 +1,15 @@
-"""Shared set-up for subcommands that need the database and the organisation file."""
+"""Shared set-up for subcommands: the CliContext (chat/cli.py) the command line gives every subcommand."""
 from __future__ import annotations
 
-import sys
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from chat.clock import Clock, FixedClock
-from chat.orgconfig import ConfigError, load_config
 from bot.settings import load_settings
-
-
-def fail(message: str) -> int:
-    print(message, file=sys.stderr)
-    return 2
+from bot.wiring import build_services, slack_sender, teams_sender
+from chat.clock import Clock
+from chat.orgconfig import load_config
+from chat.registry import Registry
+from storage import migrate
 
 
 def parse_when(raw: str, tz) -> datetime:
@@ -21,38 +18,31 @@ def parse_when(raw: str, tz) -> datetime:
     return at.replace(tzinfo=tz) if at.tzinfo is None else at
 
 
-async def open_services(clock: Clock | None = None, with_senders: bool = False):
-    """Services for a command-line run; with_senders connects Slack (and Teams) to send for real."""
-    from app import build_services
-    from storage import migrate
+class EdgeCli:
+    """The CliContext of `python -m bot`: settings from the environment, the workflows' registry."""
 
-    settings = load_settings()
-    config = load_config(settings.config_path)
-    senders: dict = {}
-    svc = build_services(settings, config, clock, senders)
-    await migrate.upgrade(svc.db)
-    if with_senders:
-        if settings.slack_mode != "off":
-            from bot.slack.sender import SlackSender, make_client
+    def __init__(self, registry: Registry):
+        self.registry = registry
 
-            senders["slack"] = SlackSender(make_client(settings.slack_bot_token, settings.slack_api_url))
-        from bot.teams.host import build_adapter
-        from bot.teams.sender import TeamsSender
+    def database_url(self) -> str:
+        return load_settings().database_url
 
-        senders["teams"] = TeamsSender(build_adapter(settings), svc.db, settings.teams_app_id,
-                                       settings.teams_tenant_id, clock=svc.clock)
-    return svc
+    @asynccontextmanager
+    async def services(self, clock: Clock | None = None, with_senders: bool = False):
+        """`async with args.cli.services() as svc:` — services for one command-line run, closed afterwards.
+        A bad organisation file raises ConfigError, which bot.cli.main reports in one line (exit 2)."""
+        settings = load_settings()
+        config = load_config(settings.config_path)
+        senders: dict = {}
+        svc = build_services(settings, config, self.registry, clock, senders)
+        try:
+            await migrate.upgrade(svc.db)
+            if with_senders:  # Slack (when configured) and Teams, to send for real
+                if settings.slack_mode != "off":
+                    senders["slack"] = slack_sender(settings)
+                from bot.teams.host import build_adapter   # the Agents SDK loads only for runs that send
 
-
-@asynccontextmanager
-async def cli_services(clock: Clock | None = None, with_senders: bool = False):
-    """`async with cli_services() as svc:` — services for one command-line run, closed afterwards.
-    A bad organisation file raises ConfigError, which bot.cli.main reports in one line (exit 2)."""
-    svc = await open_services(clock, with_senders)
-    try:
-        yield svc
-    finally:
-        await svc.db.close()
-
-
-__all__ = ["fail", "parse_when", "open_services", "cli_services", "ConfigError", "FixedClock"]
+                senders["teams"] = teams_sender(settings, svc, build_adapter(settings))
+            yield svc
+        finally:
+            await svc.db.close()

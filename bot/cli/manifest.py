@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from ._common import fail
+from bot.manifests import PLACEHOLDER_URL, TEAMS_APP_ID, slack_manifest, teams_manifest
+from chat.cli import fail
 
 
 def add_parser(subparsers) -> None:
@@ -15,13 +16,11 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from bot.manifests import PLACEHOLDER_URL, TEAMS_APP_ID, slack_manifest, teams_manifest
-
     if args.platform == "slack":
         url = args.url or PLACEHOLDER_URL
         if not url.startswith("https://") and not url.startswith("http://"):
             return fail(f"--url: expected an address starting https://, got {url!r}")
-        print(json.dumps(slack_manifest(url), indent=2))
+        print(json.dumps(slack_manifest(args.cli.registry, url), indent=2))
     else:
-        print(json.dumps(teams_manifest(args.app_id or TEAMS_APP_ID), indent=2))
+        print(json.dumps(teams_manifest(args.cli.registry, args.app_id or TEAMS_APP_ID), indent=2))
     return 0

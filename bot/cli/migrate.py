@@ -8,7 +8,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ._common import ConfigError, fail
+from bot.settings import load_settings
+from chat.cli import fail
+from chat.orgconfig import ConfigError
+from storage import migrate
+from storage.db import Database
 
 
 def add_parser(subparsers) -> None:
@@ -19,10 +23,6 @@ def add_parser(subparsers) -> None:
 
 
 async def run(args) -> int:
-    from bot.settings import load_settings
-    from storage import migrate
-    from storage.db import Database
-
     if args.new:
         if not args.rev_id:
             return fail("migrate --new needs --id, e.g. --id 0004_foi")
@@ -42,10 +42,7 @@ async def run(args) -> int:
 
 
 async def _new_revision(message: str, rev_id: str) -> int:
-    from alembic import command
-
-    from storage import migrate
-    from storage.db import Database
+    from alembic import command   # a developer's tool: alembic's command module loads only for --new
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite+aiosqlite:///{Path(tmp) / 'gen.db'}")

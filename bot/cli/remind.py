@@ -1,7 +1,13 @@
 """`python -m bot remind --now 2026-12-01T09:00 [--dry-run]`: run every due sweep once as at that time."""
 from __future__ import annotations
 
-from ._common import ConfigError, FixedClock, cli_services, fail, parse_when
+from bot.scheduler import SweepRunner
+from bot.settings import load_settings
+from chat.cli import fail
+from chat.clock import FixedClock
+from chat.orgconfig import ConfigError, load_config
+
+from ._common import parse_when
 
 
 def add_parser(subparsers) -> None:
@@ -12,10 +18,6 @@ def add_parser(subparsers) -> None:
 
 
 async def run(args) -> int:
-    from chat.orgconfig import load_config
-    from bot.scheduler import SweepRunner
-    from bot.settings import load_settings
-
     try:
         tz = load_config(load_settings().config_path).tz
         at = parse_when(args.now, tz) if args.now else None
@@ -23,7 +25,7 @@ async def run(args) -> int:
         return fail(str(exc))
     except ValueError:
         return fail(f"--now: expected a date-time like 2026-12-01T09:00, got {args.now!r}")
-    async with cli_services(FixedClock(at) if at else None, with_senders=not args.dry_run) as svc:
+    async with args.cli.services(FixedClock(at) if at else None, with_senders=not args.dry_run) as svc:
         outcomes = await SweepRunner(svc).run_all(dry_run=args.dry_run)
     for name, outcome in outcomes:
         print(f"{name}: {outcome}")

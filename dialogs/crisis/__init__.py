@@ -6,7 +6,6 @@ Modules: texts (the policy's wording), repo (storage), people (the group, accoun
 updates), during (approver, checklist, timeline, membership), schedule (check-ins, 5pm, review chase), end (end
 and review), report (Markdown), state (the posting-state provider).
 """
-from . import state  # noqa: F401  (registers the posting-state provider)
 from .people import ADMINISTRATOR_SOURCES, account_administrators, administrator_source
 
 __all__ = ["account_administrators", "administrator_source", "ADMINISTRATOR_SOURCES"]

@@ -67,7 +67,7 @@ async def already_active(svc, accounts: list[dict]):
 
 async def convene(svc, user: PersonRef, req: StartRequest) -> list:
     """Start a crisis for `user` on their platform. Returns the replies for the starter."""
-    platform = user.platform if user.platform in svc.notifier.senders else None
+    platform = user.platform if svc.notifier.connected(user.platform) else None
     if platform is None:
         return [Ephemeral(message(Text("Crisis rooms can only be started from Slack or Teams.")))]
     existing = await already_active(svc, req.accounts)

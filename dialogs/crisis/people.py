@@ -107,11 +107,10 @@ async def name_of(svc, email: str | None) -> str:
         if row.name:
             return row.name
     for row in rows:  # known only by email lookup: ask the platform once for the name, and remember it
-        sender = svc.notifier.senders.get(row.platform)
-        if sender is None:
+        if not svc.notifier.connected(row.platform):
             continue
         try:
-            _, name = await sender.user_email(row.user_id)
+            _, name = await svc.directory.platform_profile(row.platform, row.user_id)
         except Exception:
             continue
         if name:

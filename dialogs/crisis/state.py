@@ -1,8 +1,7 @@
 """What an active crisis means for "Is this OK to post?" (§4.3): every post on an affected account needs the
-one approver's sign-off. Registered with chat.posting, so the checker never reads crisis tables."""
+one approver's sign-off. The crisis workflow declares this provider (handlers/crisis.py), so the checker never
+reads crisis tables."""
 from __future__ import annotations
-
-from chat.posting import provider
 
 from . import repo
 from .convene import slug
@@ -12,7 +11,6 @@ def _names_for(account: dict) -> set[str]:
     return {slug(account.get("key") or ""), slug(account.get("name") or "")} - {"", "account"}
 
 
-@provider
 async def crisis_posting_state(svc, account: str | None) -> dict:
     """{crisis_approver, crisis_account} when `account` (a key or a name) is in an active crisis.
 

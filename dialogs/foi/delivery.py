@@ -155,9 +155,8 @@ async def deliver_now(svc, case: FoiCase) -> Outcome:
         return outcome
 
     task = asyncio.ensure_future(run())
-    running = svc.extras.setdefault("foi_tasks", set())   # a strong reference until it finishes
-    running.add(task)
-    task.add_done_callback(running.discard)
+    svc.background.add(task)   # a strong reference until it finishes
+    task.add_done_callback(svc.background.discard)
     try:
         outcome = await asyncio.wait_for(asyncio.shield(task), INTERACTIVE_BUDGET)
     except asyncio.TimeoutError:

@@ -113,16 +113,12 @@ async def _send_once(svc, pacer: Pacer, kind: str, item: str, day: str, to: Pers
     return "failed"
 
 
-def pacer_for(svc) -> Pacer:
-    return svc.extras.setdefault("foi_pacer", Pacer())
-
-
 async def send_digests(svc, now: datetime, cal, digests: list[Digest] | None = None,
                        only: set[str] | None = None) -> dict[str, int]:
     today = now.astimezone(svc.config.tz).date()
     digests = digests if digests is not None else await plan_digests(svc, today, cal)
     tally = defaultdict(int)
-    pacer = pacer_for(svc)
+    pacer = svc.pacer
     for d in digests:
         if only is not None and d.owner not in only:
             continue
@@ -178,5 +174,5 @@ async def send_summary(svc, now: datetime, cal) -> str:
     for email in svc.config.members("information_management"):
         to = await _target(svc, email)
         if to is not None:
-            outcomes.append(await _send_once(svc, pacer_for(svc), SUMMARY, email, today.isoformat(), to, msg))
+            outcomes.append(await _send_once(svc, svc.pacer, SUMMARY, email, today.isoformat(), to, msg))
     return ",".join(outcomes) or "nobody to tell"

@@ -38,7 +38,7 @@ class DiesOnSend(RecordingSender):
 def _services(database_url, clock, sender):
     settings = Settings(database_url=database_url, config_path=str(ORG_FILE))
     svc = build_services(settings, load_config(ORG_FILE), clock, {"slack": sender})
-    svc.extras["foi_pacer"] = fake_pacer()
+    svc.pacer = fake_pacer()
     return svc
 
 

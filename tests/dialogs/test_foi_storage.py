@@ -220,7 +220,7 @@ async def test_a_429_holds_the_platform_and_the_send_is_retried(two):
     a, _, clock, sent = two
     await make_cases(a, owners=3, per_owner=1)
     a.notifier.senders["slack"] = FlakySender(sent, "UOWN1", status=429)
-    a.extras["foi_pacer"] = pacer = fake_pacer()
+    a.pacer = pacer = fake_pacer()
     now = london(2026, 12, 2, 9, 0)
     tally = await send_digests(a, now, await working_calendar(a))
     assert tally == {"sent": 3} and pacer.holds == 1 and pacer.waited >= 3
@@ -233,7 +233,7 @@ async def test_a_failed_digest_is_sent_by_the_next_retry_sweep(two):
     a, _, clock, sent = two
     await make_cases(a, owners=2, per_owner=1)
     a.notifier.senders["slack"] = FlakySender(sent, "UOWN0")
-    a.extras["foi_pacer"] = fake_pacer()
+    a.pacer = fake_pacer()
     tally = await send_digests(a, london(2026, 12, 2, 9, 0), await working_calendar(a))
     assert tally == {"sent": 1, "failed": 1}
     await foi_retry_sweep(a, london(2026, 12, 2, 9, 15))

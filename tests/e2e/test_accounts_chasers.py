@@ -5,7 +5,8 @@ import asyncio
 
 from sqlalchemy import select
 
-from dialogs import accounts, approvals
+from dialogs import accounts
+from handlers.approvals import chase_approvals
 from storage.models.accounts import SocialAccount
 from tests.conftest import london
 
@@ -29,19 +30,19 @@ async def test_waiting_step_is_chased_after_two_working_days_once_a_day_then_esc
         await slack_request_account(bot)
         req = await only_request(bot)
         await slack_click_card(bot, req, "approve", "UMANAGER", "DMANAGER")   # Tue 1 Dec: now with comms
-        await both_sweep(bot, other, approvals.chase, london(2026, 12, 2, 9, 30))
+        await both_sweep(bot, other, chase_approvals, london(2026, 12, 2, 9, 30))
         assert sent(bot, "CCOMMS", "Reminder") == 0                            # one working day
-        await both_sweep(bot, other, approvals.chase, london(2026, 12, 3, 9, 30))
+        await both_sweep(bot, other, chase_approvals, london(2026, 12, 3, 9, 30))
         assert sent(bot, "CCOMMS", "waited 2 working days") == 1
-        await both_sweep(bot, other, approvals.chase, london(2026, 12, 3, 15, 0))
+        await both_sweep(bot, other, chase_approvals, london(2026, 12, 3, 15, 0))
         await bot.run_sweeps(london(2026, 12, 3, 16, 0))
         assert sent(bot, "CCOMMS", "Reminder") == 1                            # still once that day
-        await both_sweep(bot, other, approvals.chase, london(2026, 12, 5, 9, 30))  # Saturday
+        await both_sweep(bot, other, chase_approvals, london(2026, 12, 5, 9, 30))  # Saturday
         assert sent(bot, "CCOMMS", "Reminder") == 1
-        await both_sweep(bot, other, approvals.chase, london(2026, 12, 7, 9, 30))
+        await both_sweep(bot, other, chase_approvals, london(2026, 12, 7, 9, 30))
         assert sent(bot, "CCOMMS", "waited 4 working days") == 1
         assert sent(bot, "UHEAD", "Escalated") == 0
-        await both_sweep(bot, other, approvals.chase, london(2026, 12, 8, 9, 30))
+        await both_sweep(bot, other, chase_approvals, london(2026, 12, 8, 9, 30))
         assert sent(bot, "UHEAD", "waited 5 working days for the Communications Team (2.5)") == 1
         assert sent(bot, "UHEAD", "you can decide it here") == 1
         assert len(await events(bot, "account_request", "chased")) == 3   # Thu 3, Mon 7, Tue 8
@@ -65,9 +66,9 @@ async def test_manager_is_chased_in_their_dm_and_the_head_is_told_to_chase_them(
     other = second_services(bot)
     try:
         await slack_request_account(bot)
-        await both_sweep(bot, other, approvals.chase, london(2026, 12, 3, 9, 30))
+        await both_sweep(bot, other, chase_approvals, london(2026, 12, 3, 9, 30))
         assert sent(bot, "UMANAGER", "Reminder") == 1
-        await both_sweep(bot, other, approvals.chase, london(2026, 12, 8, 9, 30))
+        await both_sweep(bot, other, chase_approvals, london(2026, 12, 8, 9, 30))
         assert sent(bot, "UMANAGER", "Reminder") == 2                          # Thu 3 and Tue 8 (by the sweeps)
         escalation = [c for c in bot.slack.to("UHEAD") if "Escalated" in c.text()]
         assert len(escalation) == 1

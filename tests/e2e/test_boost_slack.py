@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from dialogs import approvals
-from chat import posting as ps
+from handlers.approvals import chase_approvals
 from tests.conftest import london
 
 from .test_accounts_helpers import (BOOST, cards, ephemeral_to, events, only_request, requests, second_services,
@@ -17,11 +16,11 @@ PAUSE = "the national mourning period for a senior royal (Operation Menai Bridge
 
 
 @pytest.fixture
-def mourning(monkeypatch):
+def mourning(bot, monkeypatch):
     async def pause(svc, account):
         return {"pause_reason": PAUSE}
 
-    monkeypatch.setattr(ps, "PROVIDERS", [pause])
+    monkeypatch.setattr(bot.svc.registry, "posting_state", [pause])
 
 
 async def budget_approves(bot, req, code: str | None = None):
@@ -137,7 +136,7 @@ async def test_a_pause_stops_the_communications_team_approving(bot, monkeypatch)
     async def pause(svc, account):
         return {"pause_reason": PAUSE}
 
-    monkeypatch.setattr(ps, "PROVIDERS", [pause])
+    monkeypatch.setattr(bot.svc.registry, "posting_state", [pause])
     await slack_click_card(bot, req, "approve", "UCOMMS", "CCOMMS")
     assert "Boosts are on hold" in ephemeral_to(bot, "UCOMMS")
     assert (await only_request(bot, "boost")).step == 1
@@ -149,7 +148,7 @@ async def test_a_form_submitted_as_a_pause_begins_is_refused(bot, monkeypatch):
     async def pause(svc, account):
         return {"pause_reason": PAUSE}
 
-    monkeypatch.setattr(ps, "PROVIDERS", [pause])
+    monkeypatch.setattr(bot.svc.registry, "posting_state", [pause])
     await bot.slack_submit(BOOST)
     assert "Boosts are on hold" in ephemeral_to(bot, "USTAFF")
     assert await requests(bot) == []
@@ -174,7 +173,7 @@ async def test_budget_holder_chased_once_a_day_with_two_processes(bot):
         for day in (3, 3, 4):
             at = london(2026, 12, day, 9, 30)
             bot.clock.set(at)
-            await asyncio.gather(approvals.chase(bot.svc, at), approvals.chase(other, at))
+            await asyncio.gather(chase_approvals(bot.svc, at), chase_approvals(other, at))
         reminders = [c for c in bot.slack.to("UBUDGET") if "Reminder" in c.text()]
         assert len(reminders) == 2
     finally:

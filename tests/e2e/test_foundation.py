@@ -124,9 +124,9 @@ async def test_a_post_fails_on_one_platform_but_the_other_copy_is_kept(bot):
 
 
 async def test_teams_mentions_of_people_arrive_as_email_addresses(bot):
+    from chat.messages import Text, message
+    from chat.registry import Command
     from chat.replies import Ephemeral
-    from chat.messages import message, Text
-    from chat.registry import REGISTRY, Command
 
     seen = {}
 
@@ -134,7 +134,8 @@ async def test_teams_mentions_of_people_arrive_as_email_addresses(bot):
         seen["args"] = inv.args
         return Ephemeral(message(Text("ok")))
 
-    REGISTRY.commands[("smpolicy", "echo-test")] = Command("smpolicy", "echo-test", "test only", "echo-test", echo)
+    registry = bot.svc.registry
+    registry.commands[("smpolicy", "echo-test")] = Command("smpolicy", "echo-test", "test only", "echo-test", echo)
     try:
         activity = bot.teams_activity(
             "29:comms", conversation="19:comms@thread.tacv2;messageid=1", conversation_type="channel",
@@ -145,5 +146,5 @@ async def test_teams_mentions_of_people_arrive_as_email_addresses(bot):
                        "text": "<at>Oz Other</at>"}])
         await bot.teams_post(activity)
     finally:
-        del REGISTRY.commands[("smpolicy", "echo-test")]
+        del registry.commands[("smpolicy", "echo-test")]
     assert seen["args"] == "other@example.gov.uk please"

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import sys
 
-from ._common import cli_services, fail
+from chat.cli import fail
+from dialogs.crisis import cards, repo, report
 
 
 def add_parser(subparsers) -> None:
@@ -23,12 +24,10 @@ def add_parser(subparsers) -> None:
 
 
 async def run_report(args) -> int:
-    from dialogs.crisis import repo, report
-
     raw = str(args.crisis_id).lstrip("#")
     if not raw.isdigit():
         return fail(f"crisis report: expected a crisis number like 3, got {args.crisis_id!r}")
-    async with cli_services(with_senders=args.post) as svc:
+    async with args.cli.services(with_senders=args.post) as svc:
         crisis = await repo.get(svc.db, int(raw))
         if crisis is None:
             return fail(f"crisis report: there is no crisis {raw}")
@@ -45,9 +44,7 @@ async def run_report(args) -> int:
 
 
 async def run_list(args) -> int:
-    from dialogs.crisis import cards, repo
-
-    async with cli_services() as svc:
+    async with args.cli.services() as svc:
         actives = await repo.active(svc.db)
         for c in actives:
             print(f"{c.id}\t{cards.account_names(c)}\t{c.platform}:{c.room_name}\tstarted "

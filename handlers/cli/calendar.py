@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from ._common import cli_services, fail
+from sqlalchemy import select
+
+from chat.cli import fail, usage
+from chat.errors import WorkflowError
+from dialogs.foi.holidays import add_holiday, check_holiday
+from policy.calendar import WorkingCalendar
+from storage.models import ProclaimedHoliday
 
 
 def add_parser(subparsers) -> None:
@@ -20,18 +26,10 @@ def add_parser(subparsers) -> None:
     lst = sub.add_parser("list", help="list the bank holidays in a year (all four UK nations, and proclaimed days)")
     lst.add_argument("--year", type=int, help="default: this year")
     lst.set_defaults(func=run_list)
-    p.set_defaults(func=lambda args: _usage(p))
-
-
-def _usage(parser) -> int:
-    parser.print_help()
-    return 2
+    p.set_defaults(func=lambda args: usage(p))
 
 
 async def run_add(args) -> int:
-    from chat.errors import WorkflowError
-    from dialogs.foi.holidays import add_holiday, check_holiday
-
     try:
         day = date.fromisoformat(args.date)
         name = check_holiday(day, " ".join(args.name))
@@ -39,7 +37,7 @@ async def run_add(args) -> int:
         return fail(f"python -m bot calendar add-holiday: expected a date like 2026-09-21, got {args.date!r}")
     except WorkflowError as exc:
         return fail(f"python -m bot calendar add-holiday: {exc.message}")
-    async with cli_services(with_senders=True) as svc:
+    async with args.cli.services(with_senders=True) as svc:
         try:
             result = await add_holiday(svc, day, name, "command line")
         except WorkflowError as exc:
@@ -52,12 +50,7 @@ async def run_add(args) -> int:
 
 
 async def run_list(args) -> int:
-    from sqlalchemy import select
-
-    from policy.calendar import WorkingCalendar
-    from storage.models import ProclaimedHoliday
-
-    async with cli_services() as svc:
+    async with args.cli.services() as svc:
         year = args.year or svc.today().year
         async with svc.db.sessions() as s:
             named = {date.fromisoformat(h.day): h.name for h in await s.scalars(select(ProclaimedHoliday))}

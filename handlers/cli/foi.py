@@ -8,7 +8,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ._common import fail
+from chat.cli import fail, usage
+from chat.workdays import proclaimed_holidays, working_calendar
+from dialogs.foi.cases import open_cases
+from dialogs.foi.rules import standing
+from policy.calendar import WorkingCalendar, due_date
+from storage.db import Database
 
 TYPES = ("foi", "eir", "eir-extended", "sar")
 
@@ -22,23 +27,14 @@ def add_parser(subparsers) -> None:
     due.set_defaults(func=run_due_date)
     lst = sub.add_parser("list", help="list open cases: reference, type, owner, due date (no personal data)")
     lst.set_defaults(func=run_list)
-    p.set_defaults(func=lambda args: _usage(p))
+    p.set_defaults(func=lambda args: usage(p))
 
 
-def _usage(parser) -> int:
-    parser.print_help()
-    return 2
-
-
-async def _proclaimed() -> list[date]:
+async def _proclaimed(cli) -> list[date]:
     """The administrator's extra holidays, or none when there is no database (or no table) to read."""
-    from bot.settings import load_settings
-    from chat.workdays import proclaimed_holidays
-    from storage.db import Database
-
     db = None
     try:
-        db = Database(load_settings().database_url)
+        db = Database(cli.database_url())
         path = db.engine.url.database if db.is_sqlite else None
         if db.is_sqlite and (not path or not Path(path).exists()):
             return []      # no database yet: don't create an empty file just to read nothing
@@ -51,27 +47,19 @@ async def _proclaimed() -> list[date]:
 
 
 async def run_due_date(args) -> int:
-    from policy.calendar import WorkingCalendar, due_date
-
     try:
         received = date.fromisoformat(args.received)
     except ValueError:
         return fail(f"python -m bot foi due-date: --received: expected a date like 2026-12-01, got {args.received!r}")
     try:
-        print(due_date(received, args.type, WorkingCalendar(extra_holidays=await _proclaimed())).isoformat())
+        print(due_date(received, args.type, WorkingCalendar(extra_holidays=await _proclaimed(args.cli))).isoformat())
     except ValueError as exc:
         return fail(f"python -m bot foi due-date: {exc}")
     return 0
 
 
 async def run_list(args) -> int:
-    from chat.workdays import working_calendar
-    from dialogs.foi.cases import open_cases
-    from dialogs.foi.rules import standing
-
-    from ._common import cli_services
-
-    async with cli_services() as svc:
+    async with args.cli.services() as svc:
         cases = await open_cases(svc)
         cal = await working_calendar(svc)
         today = svc.today()

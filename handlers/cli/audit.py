@@ -10,7 +10,8 @@ import sys
 import tempfile
 from datetime import date
 
-from ._common import ConfigError, fail
+from chat.cli import fail, usage
+from dialogs.audit import Period, write
 
 PROG = "python -m bot audit export"
 
@@ -24,12 +25,7 @@ def add_parser(subparsers) -> None:
     exp.add_argument("--format", default="csv", choices=("csv", "jsonl"), help="csv (default) or jsonl")
     exp.add_argument("--output", help="write to this file instead of standard output")
     exp.set_defaults(func=run_export)
-    p.set_defaults(func=lambda args: _usage(p))
-
-
-def _usage(parser) -> int:
-    parser.print_help()
-    return 2
+    p.set_defaults(func=lambda args: usage(p))
 
 
 def _day(raw: str) -> date | None:
@@ -40,7 +36,6 @@ def _day(raw: str) -> date | None:
 
 
 async def run_export(args) -> int:
-    # The dates are checked before the database code is imported, so a typo is answered at once.
     first, last = _day(args.first), _day(args.last)
     for value, raw, name in ((first, args.first, "--from"), (last, args.last, "--to")):
         if value is None:
@@ -48,16 +43,8 @@ async def run_export(args) -> int:
     if first > last:
         return fail(f"{PROG}: --from ({first}) is after --to ({last})")
 
-    from dialogs.audit import Period, write
-
-    from ._common import open_services
-
     period = Period(first, last)
-    try:
-        svc = await open_services()
-    except ConfigError as exc:
-        return fail(str(exc))
-    try:
+    async with args.cli.services() as svc:
         if not args.output:
             count = await write(svc.db, period, svc.config.tz, args.format, sys.stdout)
             sys.stdout.flush()
@@ -77,5 +64,3 @@ async def run_export(args) -> int:
             raise
         print(f"{count} event(s) from {period.first} to {period.last} written to {args.output}", file=sys.stderr)
         return 0
-    finally:
-        await svc.db.close()
