@@ -134,9 +134,9 @@ def print_figures(results: dict[str, dict]) -> None:
         print(f"{label:<24}" + "".join(f"{fmt(results[m][key][0]):>10} (n={results[m][key][1]:<3})"
                                        for m in modes))
     print(f"{'category micro P / R':<24}" + "".join(
-        f"{results[m]['micro'][0]:>9.3f} / {results[m]['micro'][1]:.3f}"[:16].rjust(16) for m in modes))
+        f"{results[m]['micro'][0]:.3f} / {results[m]['micro'][1]:.3f}".rjust(16) for m in modes))
     print()
-    print(f"{'per category':<22}{'labelled':>9}" + "".join(f"{m + ' P / R':>20}" for m in modes))
+    print(f"{'per category':<22}{'labelled':>9}" + "".join(f"{m + ' P / R (flagged)':>26}" for m in modes))
     cats = sorted(set().union(*(results[m]["categories"] for m in modes)))
     for c in cats:
         row = f"{c:<22}"
@@ -145,7 +145,7 @@ def print_figures(results: dict[str, dict]) -> None:
         for tp, fp, fn in counts:
             p = tp / (tp + fp) if tp + fp else float("nan")
             r = tp / (tp + fn) if tp + fn else float("nan")
-            row += f"{fmt(p):>9} / {fmt(r):<5} ({tp + fp:>3})"[:20].rjust(20)
+            row += f"{fmt(p):>13} / {fmt(r):<5} ({tp + fp:>3})"
         print(row)
     print("(per category: P / R, and in brackets how many posts that layer flagged)")
 

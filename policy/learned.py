@@ -33,6 +33,7 @@ import threading
 import tomllib
 import unicodedata
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -259,24 +260,65 @@ _prefetched: contextvars.ContextVar["_Prefetch | None"] = contextvars.ContextVar
 
 
 class _Prefetch:
-    """Texts about to be checked, encoded a chunk at a time ahead of the check() that needs each."""
+    """Texts about to be checked, encoded a chunk at a time ahead of the check() that needs each: while
+    one chunk's posts are being checked (the rules, in Python), the next chunk is encoded (numpy, on
+    the other cores)."""
 
     def __init__(self, texts: list[str], chunk: int):
         self.texts, self.chunk, self.pos = texts, chunk, 0
         self.ready: dict[str, _Encoded] = {}
+        self.pending: tuple[set[str], list[str], Future] | None = None
+
+    def _next(self, start: int, model: Model) -> None:
+        todo = list(dict.fromkeys(self.texts[start:start + self.chunk]))
+        self.pending = (set(todo), todo, _background().submit(_encode, todo, model)) if todo else None
 
     def get(self, text: str, model: Model) -> _Encoded:
         hit = self.ready.get(text)
         if hit is not None:
             return hit
-        try:
-            start = self.texts.index(text, self.pos)
-        except ValueError:
-            return _encode([text], model)[0]
-        todo = list(dict.fromkeys(self.texts[start:start + self.chunk]))
-        self.ready = dict(zip(todo, _encode(todo, model)))
-        self.pos = start + 1
+        pending = self.pending
+        if pending is not None and text in pending[0]:
+            self.ready = dict(zip(pending[1], pending[2].result()))
+        else:
+            try:
+                start = self.texts.index(text, self.pos)
+            except ValueError:  # not one of the texts announced: encode it alone
+                return _encode([text], model)[0]
+            if pending is not None:
+                pending[2].result()  # never two batches at once
+            todo = list(dict.fromkeys(self.texts[start:start + self.chunk]))
+            self.ready = dict(zip(todo, _encode(todo, model)))
+            self.pos = start
+        self.pos = self._after(self.pos)
+        self._next(self.pos, model)
         return self.ready[text]
+
+    def close(self) -> None:
+        if self.pending is not None:
+            self.pending[2].cancel()  # a batch already under way finishes; its result is dropped
+            self.pending = None
+        self.ready = {}
+
+    def _after(self, start: int) -> int:
+        """The first position from ``start`` whose text is not ready."""
+        i = start
+        while i < len(self.texts) and self.texts[i] in self.ready:
+            i += 1
+        return i
+
+
+_bg_lock = threading.Lock()
+_bg: ThreadPoolExecutor | None = None
+
+
+def _background() -> ThreadPoolExecutor:
+    global _bg
+    if _bg is None:
+        with _bg_lock:
+            if _bg is None:
+                _bg = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+    return _bg
 
 
 @contextlib.contextmanager
@@ -285,11 +327,13 @@ def prefetch(texts: Iterable[str], chunk: int = 256):
     if not enabled():
         yield
         return
-    token = _prefetched.set(_Prefetch([t if isinstance(t, str) else "" for t in texts], chunk))
+    pre = _Prefetch([t if isinstance(t, str) else "" for t in texts], chunk)
+    token = _prefetched.set(pre)
     try:
         yield
     finally:
         _prefetched.reset(token)
+        pre.close()
 
 
 # --- scoring and findings -------------------------------------------------------------------

@@ -129,10 +129,12 @@ def test_switched_off_it_finds_nothing(monkeypatch):
 
 def test_batched_and_single_scores_agree():
     texts = ["Bins go out a day late after the bank holiday", "You lazy useless idiots",
-             "Vote Labour on 6 May " * 10]
-    single = [learned.score(t, "staff") for t in texts]
-    with learned.prefetch(texts):
-        batched = [learned.score(t, "staff") for t in texts]
+             "Vote Labour on 6 May " * 10, "", "Library open late on Thursday", "You lazy useless idiots",
+             "Our crews attended a chimney fire in Eye", "Please DM us your email address", "Thanks Jo!"]
+    asked = [t for i, t in enumerate(texts) if i != 4] + ["a text nobody announced"]  # one skipped, one extra
+    single = [learned.score(t, "staff") for t in asked]
+    with learned.prefetch(texts, chunk=3):  # several chunks, each encoded ahead of its checks
+        batched = [learned.score(t, "staff") for t in asked]
     for a, b in zip(single, batched):
         assert a.keys() == b.keys()
         assert all(abs(a[k] - b[k]) < 1e-4 for k in a)
