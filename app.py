@@ -24,6 +24,7 @@ from chat.clock import Clock
 from chat.orgconfig import ConfigError, OrgConfig, load_config
 from chat.services import Services
 from storage import migrate
+from storage.startup import DatabaseUnavailable, describe, ensure_reachable
 
 log = logging.getLogger("smpolicy")
 RUNTIME = web.AppKey("runtime", object)
@@ -53,7 +54,14 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
     config = config if config is not None else load_config(settings.config_path)
     senders: dict = {}
     svc = build_services(settings, config, clock, senders)
-    await migrate.upgrade(svc.db)
+    await ensure_reachable(svc.db, attempts=settings.db_connect_attempts)
+    try:
+        await migrate.upgrade(svc.db)
+    except Exception as exc:  # a locked SQLite file, a read-only database: one line, not a traceback
+        await svc.db.close()
+        raise DatabaseUnavailable(f"DATABASE_URL ({describe(svc.db.url)}): migrations could not be applied "
+                                  f"({type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''})"
+                                  ) from None
     inflight = InFlight()
     runtime = Runtime(svc=svc, inflight=inflight, runner=SweepRunner(svc))
 
@@ -126,7 +134,11 @@ def main() -> int:
         uvloop = None
     if uvloop is not None:
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-    web.run_app(create_app(settings, config), port=settings.port, shutdown_timeout=25, print=None)
+    try:
+        web.run_app(create_app(settings, config), port=settings.port, shutdown_timeout=25, print=None)
+    except DatabaseUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 2
     return 0
 
 

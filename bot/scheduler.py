@@ -15,11 +15,15 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from chat.registry import Daily, Every, Sweep
 
+from storage import sweep_runs
+
+from .metrics import SWEEPS
 from storage.claims import any_unfinished_since
 
 from chat.workdays import working_calendar
 
 RECOVERY_MINUTES = 5  # how often to look for reminders whose sender died between claiming and sending
+READINESS_GRACE = timedelta(minutes=30)  # a daily sweep not done this long after its time makes /readyz fail
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +63,49 @@ class SweepRunner:
         return outcomes
 
     async def run_one(self, sweep: Sweep, now: datetime | None = None) -> str:
+        """Run one sweep and record the outcome in the database; a failure is retried at its next run."""
         try:
             await sweep.fn(self.svc, now or self.svc.now())
-            return "ran"
-        except Exception:
-            log.exception("sweep %s failed", sweep.name)
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".strip(": ")
+            log.error("sweep %s failed (%s); it runs again at its next time", sweep.name, reason)
+            log.debug("sweep %s failure", sweep.name, exc_info=True)
+            await self._record(sweep.name, reason)
+            SWEEPS.labels(sweep.name, "failed").inc()
             return "failed"
+        await self._record(sweep.name, None)
+        SWEEPS.labels(sweep.name, "ran").inc()
+        return "ran"
+
+    async def _record(self, name: str, error: str | None) -> None:
+        try:
+            await sweep_runs.record(self.svc.db, name, self.svc.now(), error)
+        except Exception as exc:  # the database itself is down: readiness reports that separately
+            log.warning("could not record the outcome of sweep %s (%s)", name, type(exc).__name__)
+
+    async def overdue(self, now: datetime | None = None) -> list[str]:
+        """Daily sweeps that should have succeeded today by now (their time plus a grace period) and have not,
+        on any instance."""
+        now = now or self.svc.now()
+        runs = await sweep_runs.all_runs(self.svc.db)
+        tz = self.svc.config.tz
+        late = []
+        for sweep in self.svc.registry.sweeps.values():
+            if not isinstance(sweep.schedule, Daily) or not await self.is_due(sweep, now):
+                continue
+            local = now.astimezone(tz)
+            due_at = datetime.combine(local.date(), sweep.schedule.at, tzinfo=tz)
+            if now < due_at + READINESS_GRACE:
+                continue
+            run = runs.get(sweep.name)
+            if run is None or run.last_success is None or run.last_success < due_at:
+                late.append(sweep.name)
+        return late
+
+    async def failing(self) -> dict[str, str]:
+        """Sweeps whose most recent run (on any instance) failed: name -> the reason recorded."""
+        runs = await sweep_runs.all_runs(self.svc.db)
+        return {name: run.last_error or "failed" for name, run in runs.items() if run.last_outcome == "failed"}
 
     async def _tick(self, name: str) -> None:
         sweep = self.svc.registry.sweeps.get(name)

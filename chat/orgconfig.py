@@ -5,6 +5,7 @@ serves both platforms. A bad file stops start-up with one line naming the key an
 """
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from datetime import time
@@ -22,6 +23,12 @@ ROLES = (
 )
 PROFILES = ("staff", "sfrs", "member", "personal")
 PLATFORMS = ("slack", "teams")
+# The channels the workflows post to, by the names this file gives them.
+CHANNELS = ("comms_team", "information_management", "crisis_team")
+ORGANISATION_KEYS = ("name", "time_zone", "working_hours", "email_domains", "published_phones", "public_buildings",
+                     "information_management_email", "comms_team_email", "foi_retention_months")
+PERSON_KEYS = ("name", "manager", "profile")
+ACCOUNT_KEYS = ("name", "service_lead", "cabinet_member", "local_councillor")
 
 
 class ConfigError(ValueError):
@@ -126,9 +133,16 @@ def _clock(key: str, value: object) -> time:
         raise _fail(key, f"expected a time like 09:00, got {value!r}") from None
 
 
-def _table(key: str, value: object) -> dict:
+def _table(key: str, value: object, allowed: tuple[str, ...] | None = None) -> dict:
+    """A table; with `allowed`, an unknown key (a typo such as `manger` or `timezone`) is an error that
+    suggests the key meant, because a misspelt key silently breaks routing (sign-off to nobody)."""
     if not isinstance(value, dict):
         raise _fail(key, "expected a table")
+    for name in value if allowed is not None else ():
+        if name not in allowed:
+            near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean {near[0]}?" if near else f"expected one of {', '.join(allowed)}"
+            raise _fail(f"{key}.{name}" if key else name, f"unknown key ({hint})")
     return value
 
 
@@ -136,35 +150,33 @@ def parse_config(data: dict, source: str | None = None) -> OrgConfig:
     known_top = {"organisation", "roles", "channels", "people", "channel_profiles", "accounts"}
     for key in data:
         if key not in known_top:
-            raise _fail(key, f"unknown section (expected one of {', '.join(sorted(known_top))})")
-    org = _table("organisation", data.get("organisation", {}))
+            near = difflib.get_close_matches(key, sorted(known_top), n=1, cutoff=0.6)
+            hint = f"did you mean {near[0]}?" if near else f"expected one of {', '.join(sorted(known_top))}"
+            raise _fail(key, f"unknown section ({hint})")
+    org = _table("organisation", data.get("organisation", {}), ORGANISATION_KEYS)
     tz = org.get("time_zone", "Europe/London")
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise _fail("organisation.time_zone", f"unknown time zone {tz!r}") from None
-    hours = _table("organisation.working_hours", org.get("working_hours", {}))
+    hours = _table("organisation.working_hours", org.get("working_hours", {}), ("start", "end"))
     start = _clock("organisation.working_hours.start", hours.get("start", "09:00"))
     end = _clock("organisation.working_hours.end", hours.get("end", "17:00"))
     if end <= start:
         raise _fail("organisation.working_hours", "end must be after start")
     retention = org.get("foi_retention_months", 12)
-    if not isinstance(retention, int) or retention < 1:
+    if isinstance(retention, bool) or not isinstance(retention, int) or retention < 1:
         raise _fail("organisation.foi_retention_months", "expected a whole number of months, at least 1")
 
-    roles_raw = _table("roles", data.get("roles", {}))
+    roles_raw = _table("roles", data.get("roles", {}), ROLES)
     roles: dict[str, tuple[str, ...]] = {}
     for role, emails in roles_raw.items():
-        if role not in ROLES:
-            raise _fail(f"roles.{role}", f"unknown role (expected one of {', '.join(ROLES)})")
         roles[role] = tuple(_email(f"roles.{role}", e) for e in _strings(f"roles.{role}", emails))
 
     channels: dict[str, dict[str, str]] = {}
-    for name, per_platform in _table("channels", data.get("channels", {})).items():
-        per_platform = _table(f"channels.{name}", per_platform)
+    for name, per_platform in _table("channels", data.get("channels", {}), CHANNELS).items():
+        per_platform = _table(f"channels.{name}", per_platform, PLATFORMS)
         for platform, cid in per_platform.items():
-            if platform not in PLATFORMS:
-                raise _fail(f"channels.{name}.{platform}", "expected slack or teams")
             if not isinstance(cid, str) or not cid:
                 raise _fail(f"channels.{name}.{platform}", "expected a channel id")
         channels[name] = dict(per_platform)
@@ -172,7 +184,7 @@ def parse_config(data: dict, source: str | None = None) -> OrgConfig:
     people: dict[str, Person] = {}
     for email, info in _table("people", data.get("people", {})).items():
         key = f"people.{email}"
-        info = _table(key, info)
+        info = _table(key, info, PERSON_KEYS)
         profile = info.get("profile")
         if profile is not None and profile not in PROFILES:
             raise _fail(f"{key}.profile", f"expected one of {', '.join(PROFILES)}")
@@ -188,7 +200,7 @@ def parse_config(data: dict, source: str | None = None) -> OrgConfig:
     accounts: dict[str, AccountContacts] = {}
     for akey, info in _table("accounts", data.get("accounts", {})).items():
         key = f"accounts.{akey}"
-        info = _table(key, info)
+        info = _table(key, info, ACCOUNT_KEYS)
         contacts = {
             k: _email(f"{key}.{k}", info[k])
             for k in ("service_lead", "cabinet_member", "local_councillor")

@@ -234,10 +234,9 @@ async def _send_task(svc, task: AccountTask, claim_day: str, lead: str | None = 
 async def confirm_task(svc, actor: str | None, value: str):
     from .approvals import names, when
 
-    try:
-        task_id = int(value)
-    except ValueError:
-        raise NotFound("That button is out of date.") from None
+    task_id = int(value) if value.isdigit() and len(value) < 10 else 0   # a forged id must not reach the database
+    if not task_id:
+        raise NotFound("That button is out of date.")
     async with svc.db.sessions() as s:
         task = await s.get(AccountTask, task_id)
     if task is None:
@@ -314,7 +313,7 @@ async def mark_reviewed(svc, actor: str | None, value: str):
     from .approvals import names, when
 
     async with svc.db.sessions() as s:
-        acct = await s.get(SocialAccount, int(value)) if value.isdigit() else None
+        acct = await s.get(SocialAccount, int(value)) if value.isdigit() and len(value) < 10 else None
     if acct is None:
         raise NotFound("That account is no longer in the register.")
     if actor != _reviewer(svc, acct) and not svc.config.has_role(actor, *COMMS):

@@ -75,12 +75,15 @@ def _source(inv) -> str:
     return ""
 
 
-async def _source_text(svc, source: str) -> str | None:
+async def _source_text(svc, source: str, viewer) -> str | None:
+    """The checked message's text, fetched again for the person who clicked, and only if they can see that
+    conversation themselves (the button's value could name any channel: never read one for them with the
+    bot's own access)."""
     parts = source.split("|")
-    if len(parts) != 3 or parts[0] != "slack":
+    if len(parts) != 3 or parts[0] != "slack" or viewer.platform != "slack":
         return None
     sender = svc.notifier.senders.get("slack")
-    return await sender.fetch_message(parts[1], parts[2]) if sender else None
+    return await sender.fetch_message(parts[1], parts[2], viewer=viewer.user_id) if sender else None
 
 
 async def check_command(svc, inv):
@@ -113,7 +116,7 @@ async def forward_as_foi(svc, inv):
     if found is None:
         return Ephemeral(message(Text("FOI forwarding isn't switched on here yet: please email the request to "
                                       "Information Management today (8.1).")))
-    text = await _source_text(svc, inv.value)
+    text = await _source_text(svc, inv.value, inv.user)
     return await found.fn(svc, replace(inv, kind="shortcut", command="forward_foi", text=text))
 
 
@@ -131,7 +134,7 @@ def signoff_form(draft: str | None, errors: dict | None = None) -> Form:
 
 
 async def open_signoff(svc, inv):
-    return OpenForm(signoff_form(await _source_text(svc, inv.value)))
+    return OpenForm(signoff_form(await _source_text(svc, inv.value, inv.user)))
 
 
 def approver_card(row, requester_label: str, note: str | None) -> Message:
@@ -215,9 +218,12 @@ def _request_id(value: str) -> int:
     from chat.errors import BadInput
 
     try:
-        return int(value)
+        request_id = int(value)
     except ValueError:
-        raise BadInput("That button is out of date. Ask the requester to send it again.") from None
+        request_id = 0
+    if not 0 < request_id < 2**31:   # the id column's range: a forged value must not reach the database
+        raise BadInput("That button is out of date. Ask the requester to send it again.")
+    return request_id
 
 
 async def approve(svc, inv):

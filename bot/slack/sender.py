@@ -170,9 +170,25 @@ class SlackSender:
                 resp.raise_for_status()
                 return await resp.content.read(limit)
 
-    async def fetch_message(self, channel: str, ts: str) -> str | None:
-        """The text of one message (to pre-fill a form from a checked message). None if Slack won't say."""
+    async def is_member(self, channel: str, user_id: str) -> bool:
+        """Is this person in that conversation (so they can read it themselves)?"""
+        cursor = None
+        for _ in range(50):   # 50 pages of 1,000: far beyond any council channel
+            resp = await self.client.conversations_members(channel=channel, limit=1000, cursor=cursor)
+            if user_id in (resp.get("members") or []):
+                return True
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return False
+        return False
+
+    async def fetch_message(self, channel: str, ts: str, *, viewer: str) -> str | None:
+        """The text of one message, for `viewer`, to pre-fill a form from a message they checked. None if they
+        are not in that conversation or Slack won't say."""
         try:
+            if not await self.is_member(channel, viewer):
+                log.warning("refused to read a message for someone who is not in its conversation")
+                return None
             resp = await self.client.conversations_history(channel=channel, latest=ts, oldest=ts, inclusive=True,
                                                            limit=1)
             messages = resp.get("messages") or []

@@ -2,10 +2,10 @@
 from . import accounts, core, crisis, foi, pause, signoff
 from .base import Base, UTCDateTime, utcnow
 from .core import (ConversationRef, Event, Identity, ProclaimedHoliday, ProcessedRequest, SendClaim,
-                   Setting)
+                   Setting, SweepRun)
 
 # Base.metadata knows a table once its module is imported: these are all of them (Alembic compares against it).
 TABLE_MODULES = (accounts, core, crisis, foi, pause, signoff)
 
 __all__ = ["Base", "UTCDateTime", "utcnow", "Event", "Identity", "ConversationRef", "SendClaim",
-           "ProcessedRequest", "Setting", "ProclaimedHoliday"]
+           "ProcessedRequest", "Setting", "ProclaimedHoliday", "SweepRun"]

@@ -58,10 +58,13 @@ async def test_teams_learns_email_from_roster(bot):
     assert [(r.platform, r.user_id) for r in rows] == [("teams", "29:im")]
 
 
-async def test_healthz_reports_each_part(bot):
-    resp = await bot.http.get(bot.url + "/healthz")
+async def test_healthz_is_cheap_and_readyz_reports_each_part(bot):
+    live = await (await bot.http.get(bot.url + "/healthz")).json()
+    assert live["status"] == "ok" and live["slack"] == {"mode": "http"}
+    resp = await bot.http.get(bot.url + "/readyz")
     body = await resp.json()
-    assert resp.status == 200
+    assert resp.status == 200, body
+    assert body["status"] == "ready" and body["reasons"] == []
     assert body["database"] == "reachable"
     assert body["migrations"] == "current"
     assert body["scheduler"] == "running"

@@ -77,6 +77,7 @@ class BotHarness:
             slack_signing_secret=SIGNING_SECRET if self.slack_enabled else None,
             slack_api_url=self.slack.base_url + "/api/",
             smtp_host=self.env.get("SMTP_HOST"), smtp_port=int(self.env.get("SMTP_PORT", 25)),
+            metrics_token=self.env.get("METRICS_TOKEN"),
             teams_app_id=self.env.get("TEAMS_APP_ID"), teams_app_password=self.env.get("TEAMS_APP_PASSWORD"),
             teams_tenant_id=self.env.get("TEAMS_TENANT_ID"),
             # The tests' Bot Connector stand-in is on loopback: anonymous local mode, as a developer runs it.
