@@ -16,6 +16,7 @@ from aiohttp import web
 import workflows
 from bot import wiring
 from bot.lifecycle import InFlight
+from bot.metrics import CountingSender
 from bot.scheduler import SweepRunner
 from bot.settings import Settings, load_settings
 from bot.teams.ingress import teams_off_message
@@ -68,7 +69,7 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
     if settings.slack_mode != "off":
         from bot.slack.app import build_slack_app
 
-        senders["slack"] = wiring.slack_sender(settings)
+        senders["slack"] = CountingSender(wiring.slack_sender(settings))
         runtime.slack_app = build_slack_app(svc, inflight, senders["slack"])
     else:
         log.warning(slack_off_message(settings))
@@ -80,7 +81,7 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
 
     runtime.teams_adapter = build_adapter(settings)
     runtime.teams_agent = SmpolicyAgent(svc, inflight)
-    senders["teams"] = wiring.teams_sender(settings, svc, runtime.teams_adapter)
+    senders["teams"] = CountingSender(wiring.teams_sender(settings, svc, runtime.teams_adapter))
 
     app = web.Application(client_max_size=25 * 1024 * 1024)
     app[RUNTIME] = runtime

@@ -6,8 +6,8 @@ To add one, copy dialogs/foi/ and handlers/foi.py (docs/DEVELOPING.md).
 from __future__ import annotations
 
 from chat.registry import Registry, Workflow
-from handlers import (accounts, approvals, ask, audit, boost, check, crisis, foi, help, pause, register,
-                      reports)
+from handlers import (accounts, approvals, ask, audit, boost, check, crisis, foi, help, housekeeping, pause,
+                      register, reports)
 
 WORKFLOWS: tuple[Workflow, ...] = (
     approvals.WORKFLOW,     # the approval card shared by account requests and boosts (2.3, 2.5, 2.7)
@@ -19,6 +19,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
     crisis.WORKFLOW,        # the crisis room (4.3)
     foi.WORKFLOW,           # FOI, EIR and subject access requests (8.1)
     help.WORKFLOW,
+    housekeeping.WORKFLOW,  # request keys and reminder claims pruned after their retention
     pause.WORKFLOW,         # the mourning pause (4.4)
     register.WORKFLOW,      # the accounts register, leavers, yearly reviews (2.2, 5.5)
     reports.WORKFLOW,       # the monthly summary and the policy's yearly review (6.1)
