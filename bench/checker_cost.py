@@ -87,15 +87,18 @@ def calendar(rows: list[dict], n: int, path: Path) -> None:
 def whole_process(path: Path, learned_on: bool) -> tuple[float, float, int]:
     env = dict(os.environ, SMPOLICY_LEARNED="1" if learned_on else "0")
     env.pop("SMPOLICY_CONFIG", None)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu0 = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     t = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "bot", "check", "--csv", str(path)], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=600)
     wall = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB; the largest child so far
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = usage.ru_maxrss  # KB; the largest child so far
+    cpu = usage.ru_utime + usage.ru_stime - cpu0
     if run.returncode not in (0, 1):
         sys.exit(f"checker_cost: python -m bot check --csv failed ({run.returncode}): {run.stderr.strip()[-500:]}")
-    return wall, max(peak, before) / 1024, run.returncode
+    return wall, max(peak, before) / 1024, cpu
 
 
 def main(argv=None) -> int:
@@ -111,10 +114,10 @@ def main(argv=None) -> int:
         path = Path(tmp) / "calendar.csv"
         calendar(rows, args.rows, path)
         for on in (False, True):
-            wall, peak, _ = whole_process(path, on)
+            wall, peak, cpu = whole_process(path, on)
             label = "rules and learned layer" if on else "rules only"
             print(f"{args.rows} posts through python -m bot check --csv ({label}): {wall:.1f} s as a whole "
-                  f"process, {args.rows / wall:.0f} posts/s{'' if on else ''}; peak RSS of the runs so far "
+                  f"process ({cpu:.1f} s of CPU), {args.rows / wall:.0f} posts/s; peak RSS of the runs so far "
                   f"{peak:.0f} MB" + ("; target < 60 s" if on else ""))
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
