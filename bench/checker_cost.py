@@ -84,7 +84,7 @@ def calendar(rows: list[dict], n: int, path: Path) -> None:
             w.writerow([f"2027-01-{i % 28 + 1:02d}", "facebook", text])
 
 
-def whole_process(path: Path, learned_on: bool) -> tuple[float, float, int]:
+def whole_process(path: Path, learned_on: bool, rows: int) -> tuple[float, float, float]:
     env = dict(os.environ, SMPOLICY_LEARNED="1" if learned_on else "0")
     env.pop("SMPOLICY_CONFIG", None)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -96,7 +96,7 @@ def whole_process(path: Path, learned_on: bool) -> tuple[float, float, int]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak = usage.ru_maxrss  # KB; the largest child so far
     cpu = usage.ru_utime + usage.ru_stime - cpu0
-    if run.returncode not in (0, 1):
+    if run.returncode not in (0, 1) or f"Checked {rows} posts" not in run.stdout:
         sys.exit(f"checker_cost: python -m bot check --csv failed ({run.returncode}): {run.stderr.strip()[-500:]}")
     return wall, max(peak, before) / 1024, cpu
 
@@ -114,7 +114,7 @@ def main(argv=None) -> int:
         path = Path(tmp) / "calendar.csv"
         calendar(rows, args.rows, path)
         for on in (False, True):
-            wall, peak, cpu = whole_process(path, on)
+            wall, peak, cpu = whole_process(path, on, args.rows)
             label = "rules and learned layer" if on else "rules only"
             print(f"{args.rows} posts through python -m bot check --csv ({label}): {wall:.1f} s as a whole "
                   f"process ({cpu:.1f} s of CPU), {args.rows / wall:.0f} posts/s; peak RSS of the runs so far "
