@@ -7,8 +7,8 @@ from storage import migrate
 from storage.db import Database
 
 
-async def test_two_instances_migrating_at_once_both_end_current(database_url):
-    first, second = Database(database_url), Database(database_url)
+async def test_two_instances_migrating_at_once_both_end_current(empty_database_url):
+    first, second = Database(empty_database_url), Database(empty_database_url)
     try:
         await asyncio.gather(migrate.upgrade(first), migrate.upgrade(second))
         assert await migrate.is_current(first) and await migrate.is_current(second)
@@ -20,8 +20,8 @@ async def test_two_instances_migrating_at_once_both_end_current(database_url):
         await second.close()
 
 
-async def test_a_fresh_database_is_reported_behind(database_url):
-    db = Database(database_url)
+async def test_a_fresh_database_is_reported_behind(empty_database_url):
+    db = Database(empty_database_url)
     try:
         assert not await migrate.is_current(db)
     finally:
