@@ -6,6 +6,7 @@ heads, so helpers adding tables never have to edit each other's revisions.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import tempfile
 from pathlib import Path
@@ -33,11 +34,19 @@ def _alembic_config(connection=None) -> Config:
     return cfg
 
 
+@functools.lru_cache(maxsize=None)
+def _script_heads() -> frozenset[str]:
+    # Reading the revision files takes ~15 ms, and they cannot change while the process runs: once is enough.
+    return frozenset(ScriptDirectory.from_config(_alembic_config()).get_heads())
+
+
 def script_heads() -> set[str]:
-    return set(ScriptDirectory.from_config(_alembic_config()).get_heads())
+    return set(_script_heads())
 
 
 def _upgrade(sync_connection) -> None:
+    if _current(sync_connection) == script_heads():
+        return  # already at every head, as on every restart: nothing for Alembic to load or do
     command.upgrade(_alembic_config(sync_connection), "heads")
 
 
