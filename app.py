@@ -50,7 +50,10 @@ def build_services(settings: Settings, config: OrgConfig, clock: Clock | None = 
 
 
 async def create_app(settings: Settings | None = None, config: OrgConfig | None = None,
-                     clock: Clock | None = None, start_scheduler: bool = True) -> web.Application:
+                     clock: Clock | None = None, start_scheduler: bool = True,
+                     freeze_gc: bool = False) -> web.Application:
+    """The whole bot as one aiohttp application. `freeze_gc` is for the long-lived process (main() sets it);
+    the tests build hundreds of apps in one process and leave it off, or every app's objects would stay frozen."""
     settings = settings or load_settings()
     config = config if config is not None else load_config(settings.config_path)
     senders: dict = {}
@@ -95,8 +98,9 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
             await runtime.socket_mode.start()
         # Everything loaded so far (the policy pack, compiled rules, SDK modules) lives as long as the process:
         # take it out of the garbage collector's full passes, which otherwise stall every request for ~150 ms.
-        gc.collect()
-        gc.freeze()
+        if freeze_gc:
+            gc.collect()
+            gc.freeze()
         if start_scheduler:
             runtime.runner.start()
             # Catch up on anything missed while the bot was down, after the server is listening.
@@ -136,7 +140,7 @@ def main() -> int:
     if uvloop is not None:
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     try:
-        web.run_app(create_app(settings, config), port=settings.port, shutdown_timeout=25, print=None)
+        web.run_app(create_app(settings, config, freeze_gc=True), port=settings.port, shutdown_timeout=25, print=None)
     except DatabaseUnavailable as exc:
         print(exc, file=sys.stderr)
         return 2
