@@ -52,6 +52,7 @@ def build_slack_app(svc: Services, inflight, sender: SlackSender) -> AsyncApp:
     settings = svc.settings
     client = sender.client
     app = AsyncApp(
+        name="smpolicy",  # without a name Bolt reads the whole call stack (inspect.stack) for one: ~0.1 s a start
         token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
         client=client,
