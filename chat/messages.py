@@ -35,11 +35,14 @@ class Fields:
 
 @dataclass(frozen=True)
 class Button:
+    """`private`: what the click answers is for the clicker's eyes only (a form or a view holding personal data).
+    Slack's answers to a click are private already; Teams opens them in a dialog instead of the conversation."""
     label: str
     action_id: str
     value: str = ""
     style: Literal["primary", "danger", None] = None
     url: str | None = None
+    private: bool = False
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ PLATFORMS = ("slack", "teams")
 # The channels the workflows post to, by the names this file gives them.
 CHANNELS = ("comms_team", "information_management", "crisis_team")
 ORGANISATION_KEYS = ("name", "time_zone", "working_hours", "email_domains", "published_phones", "public_buildings",
-                     "information_management_email", "comms_team_email", "foi_retention_months")
+                     "information_management_email", "comms_team_email", "foi_retention_months",
+                     "feedback_retention_days")
 PERSON_KEYS = ("name", "manager", "profile")
 ACCOUNT_KEYS = ("name", "service_lead", "cabinet_member", "local_councillor")
 
@@ -65,6 +66,7 @@ class OrgConfig:
     information_management_email: str | None = None
     comms_team_email: str | None = None
     foi_retention_months: int = 12
+    feedback_retention_days: int = 30   # a verdict reported wrong is kept this long for review, then deleted
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # channels[name][platform] -> channel / conversation id
     channels: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -167,6 +169,9 @@ def parse_config(data: dict, source: str | None = None) -> OrgConfig:
     retention = org.get("foi_retention_months", 12)
     if isinstance(retention, bool) or not isinstance(retention, int) or retention < 1:
         raise _fail("organisation.foi_retention_months", "expected a whole number of months, at least 1")
+    feedback_days = org.get("feedback_retention_days", 30)
+    if isinstance(feedback_days, bool) or not isinstance(feedback_days, int) or not 1 <= feedback_days <= 365:
+        raise _fail("organisation.feedback_retention_days", "expected a whole number of days, from 1 to 365")
 
     roles_raw = _table("roles", data.get("roles", {}), ROLES)
     roles: dict[str, tuple[str, ...]] = {}
@@ -222,6 +227,7 @@ def parse_config(data: dict, source: str | None = None) -> OrgConfig:
         information_management_email=optional_email("information_management_email"),
         comms_team_email=optional_email("comms_team_email"),
         foi_retention_months=retention,
+        feedback_retention_days=feedback_days,
         roles=roles,
         channels=channels,
         people=people,

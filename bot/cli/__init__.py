@@ -36,9 +36,19 @@ def build_parser(registry: Registry) -> argparse.ArgumentParser:
     return parser
 
 
+def joined(argv: list[str], names) -> list[str]:
+    """A workflow may add words under another command: `check feedback export` is the `check-feedback`
+    subcommand, because `check` itself takes the text to check."""
+    if len(argv) >= 2 and f"{argv[0]}-{argv[1]}" in names:
+        return [f"{argv[0]}-{argv[1]}", *argv[2:]]
+    return argv
+
+
 def main(argv: list[str] | None = None, *, registry: Registry) -> int:
     parser = build_parser(registry)
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    names = next((a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)), {})
+    args = parser.parse_args(joined(argv, names))
     if not getattr(args, "func", None):
         parser.print_help()
         return 0 if args.command in (None, "help") else 2

@@ -44,6 +44,8 @@ def card_body(msg: Message) -> tuple[list[dict], list[dict]]:
                 else:
                     a = {"type": "Action.Submit", "title": btn.label,
                          "data": {"action_id": btn.action_id, "value": btn.value}}
+                    if btn.private:   # answered in a dialog (task/fetch), never as a reply in the conversation
+                        a["data"]["msteams"] = {"type": "task/fetch"}
                     if btn.style == "primary":
                         a["style"] = "positive"
                     elif btn.style == "danger":
