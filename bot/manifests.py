@@ -17,6 +17,7 @@ SLACK_SCOPES = [
     "chat:write",          # replies, cards, reminders
     "chat:write.public",   # post to the configured channels without joining each
     "im:write",            # open DMs for reminders
+    "im:history",          # after a crash, find a DM the outbox may already have sent (never sent twice)
     "users:read",
     "users:read.email",    # configuration names people by email
     "channels:manage",

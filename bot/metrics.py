@@ -64,7 +64,7 @@ class CountingSender:
 
     def __getattr__(self, name):
         attr = getattr(self._inner, name)
-        if name not in ("dm", "post", "update", "upload"):
+        if name not in ("dm", "post", "update", "upload", "send_marked"):
             return attr
 
         async def counted(*args, **kwargs):

@@ -36,7 +36,7 @@ def build_routes(app: web.Application, *, runtime) -> None:
             return web.json_response({"error": "this bot talks to Slack over Socket Mode"}, status=404)
         from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
-        refused = await slack_door(request, slack_verifier, runtime.svc.db, runtime.svc.now)
+        refused = await slack_door(request, slack_verifier)
         if refused is not None:
             return refused
         bolt_response = await runtime.slack_app.async_dispatch(await to_bolt_request(request))

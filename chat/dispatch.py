@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from .commands import typed
 from .errors import WorkflowError
 from .messages import Message, Text, message
 from .registry import Registry
 from .replies import Ephemeral, InChannel, Invocation, Later, UpdateOriginal
-from .services import Services
+
+if TYPE_CHECKING:
+    from .services import Services
 
 log = logging.getLogger(__name__)
 

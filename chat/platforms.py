@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from .messages import Message, MessageRef, UploadFile
@@ -13,6 +14,18 @@ class SendError(RuntimeError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class RateLimited(SendError):
+    """The platform said to wait (HTTP 429): try again no sooner than `retry_after` seconds from now."""
+
+    def __init__(self, reason: str, retry_after: float):
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Undeliverable(SendError):
+    """Trying again cannot help (nobody to send to, a form whose moment has passed): give up at once."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,18 @@ class PlatformSender(Protocol):
     async def user_by_email(self, email: str) -> str | None: ...
 
 
+class MarkedSender(Protocol):
+    """Optional: a sender that can stamp a message with the outbox's key and later find it by that key, so a
+    message whose sender died after sending (but before recording it) is found instead of sent twice.
+    Slack does (message metadata); Teams cannot read a conversation back, so there a resend is possible."""
+
+    async def send_marked(self, kind: str, target: str, message: Message, key: str) -> MessageRef:
+        """`kind` is dm (target: a user id) or post (target: a channel id)."""
+        ...
+
+    async def find_marked(self, kind: str, target: str, key: str, since: datetime) -> MessageRef | None: ...
+
+
 class RoomSender(Protocol):
     """Optional extras a sender offers for rooms (Slack and Teams both do). Each raises SendError when refused."""
 
@@ -61,4 +86,16 @@ class RoomSender(Protocol):
 
     async def remove(self, channel: str, user_id: str) -> str | None:
         """Take someone out of a room; a reason (safe to show) when the platform cannot."""
+        ...
+
+
+class MessageReader(Protocol):
+    """What a platform offers for reading what people shared (Slack does; Teams does not)."""
+
+    async def download(self, url: str, limit: int = 20_000_000) -> bytes:
+        """A file someone attached (a photo, read for its location data only)."""
+        ...
+
+    async def fetch_message(self, channel: str, ts: str, **kwargs) -> str | None:
+        """The text of one message, or None when the platform will not say."""
         ...

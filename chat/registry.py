@@ -1,10 +1,10 @@
 """What a workflow contributes, declared in one place, and the registry built from the explicit list of them.
 
 Each workflow's entry-point module (handlers/<name>.py) ends with one `WORKFLOW = Workflow(...)` naming its
-commands, message shortcuts, buttons, forms, scheduled sweeps, reply banners, posting-state providers and
-command-line subcommands. workflows.py lists the workflows; `Registry(workflows)` indexes them. Nothing is
-registered by importing a module. The help text and the Slack and Teams app manifests are generated from the
-registry, so they cannot drift from what the bot really answers.
+commands, message shortcuts, buttons, forms, scheduled sweeps, reply banners, posting-state providers,
+command-line subcommands and outbox receipts. workflows.py lists the workflows; `Registry(workflows)` indexes
+them. Nothing is registered by importing a module. The help text and the Slack and Teams app manifests are
+generated from the registry, so they cannot drift from what the bot really answers.
 """
 from __future__ import annotations
 
@@ -80,6 +80,15 @@ class Sweep:
 
 
 @dataclass(frozen=True)
+class Receipt:
+    """Run when the outbox has sent a message queued with `receipt=name`, in the transaction that records it as
+    sent: async fn(svc, session, args: dict, ref: MessageRef | None). A workflow remembers where its card
+    landed this way (to update it in place later)."""
+    name: str
+    fn: Handler
+
+
+@dataclass(frozen=True)
 class Workflow:
     """Everything one workflow adds to the bot, in one declaration."""
     name: str
@@ -91,6 +100,7 @@ class Workflow:
     banners: tuple[Banner, ...] = ()
     posting_state: tuple[PostingStateProvider, ...] = ()
     cli: tuple[CliParser, ...] = ()
+    receipts: tuple[Receipt, ...] = ()
 
 
 class Registry:
@@ -109,6 +119,7 @@ class Registry:
         self.banners: list[Banner] = []
         self.posting_state: list[PostingStateProvider] = []
         self.cli: list[CliParser] = []
+        self.receipts: dict[str, Handler] = {}
         for workflow in workflows:
             self.add(workflow)
 
@@ -124,6 +135,8 @@ class Registry:
             _claim(self.forms, sub.form_id, sub.fn, f"form {sub.form_id}")
         for sw in wf.sweeps:
             _claim(self.sweeps, sw.name, sw, f"sweep {sw.name}")
+        for rc in wf.receipts:
+            _claim(self.receipts, rc.name, rc.fn, f"receipt {rc.name}")
         self.banners += wf.banners
         self.posting_state += wf.posting_state
         self.cli += wf.cli

@@ -11,8 +11,10 @@ from storage.db import Database
 
 from .clock import Clock
 from .directory import Directory
+from .inbox import Inbox
 from .mail import MailSender
 from .notifier import Notifier
+from .outbox import Outbox
 from .orgconfig import OrgConfig
 from .pacing import Pacer
 from .platforms import PlatformSender
@@ -32,14 +34,18 @@ class Services:
     settings: Any = None               # the edge's bot.settings.Settings: read by the platform edge only
     directory: Directory = field(init=False)
     notifier: Notifier = field(init=False)
+    inbox: Inbox = field(init=False)     # interactions acknowledged and still to do (chat/inbox.py)
+    outbox: Outbox = field(init=False)   # messages a change caused, sent after its commit (chat/outbox.py)
     # Process state: one pacer for bulk DMs (a 429 on one sweep holds the platform for the next), and the
-    # background sends still running after their person was answered (kept referenced until they finish).
+    # background tasks still running (the outbox's sends after a commit), kept referenced until they finish.
     pacer: Pacer = field(default_factory=Pacer)
     background: set[asyncio.Task] = field(default_factory=set)
 
     def __post_init__(self, senders: dict[str, PlatformSender]) -> None:
         self.directory = Directory(self.db, self.clock, senders)
         self.notifier = Notifier(self, senders)
+        self.inbox = Inbox(self)
+        self.outbox = Outbox(self)
 
     def now(self) -> datetime:
         return self.clock.now()

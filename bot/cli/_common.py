@@ -44,5 +44,7 @@ class EdgeCli:
 
                 senders["teams"] = teams_sender(settings, svc, build_adapter(settings))
             yield svc
+            if with_senders:   # what the run queued in the outbox goes before the process ends
+                await svc.outbox.drain()
         finally:
             await svc.db.close()

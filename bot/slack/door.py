@@ -6,20 +6,18 @@ tracebacks). Here, before Bolt sees anything:
    short log line;
 2. a signed body must be a payload Slack really sends (a slash command, or a JSON interaction or event with
    the fields our listeners read): else 400;
-3. the same signed delivery (Slack's retries resend it byte for byte, with X-Slack-Retry-Num) is handled once,
-   across every instance sharing the database: a repeat is answered 200 and not handled again.
+3. (in bot/slack/app.py) the same delivery (Slack's retries resend it, with X-Slack-Retry-Num) is handled
+   once, across every instance sharing the database: its request key is the inbox's unique key
+   (chat/inbox.py), so a repeat is answered 200 and not handled again.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from urllib.parse import parse_qs
 
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
-
-from storage.claims import first_delivery
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +87,7 @@ def shape_problem(body: bytes, content_type: str) -> str | None:
     return "neither a command nor an interaction"
 
 
-def _is_url_verification(body: bytes) -> bool:
-    try:
-        return json.loads(body).get("type") == "url_verification"
-    except (ValueError, AttributeError):
-        return False
-
-
-async def admit(request: web.Request, verifier: SignatureVerifier, db, now) -> web.Response | None:
+async def admit(request: web.Request, verifier: SignatureVerifier) -> web.Response | None:
     """None when Bolt may handle the request; else the answer to give instead."""
     if request.content_length is not None and request.content_length > MAX_BODY:
         return _refuse(413, "request too large")
@@ -112,11 +103,4 @@ async def admit(request: web.Request, verifier: SignatureVerifier, db, now) -> w
     problem = shape_problem(body, request.headers.get("Content-Type", ""))
     if problem:
         return _refuse(400, f"signed but malformed: {problem}")
-    if _is_url_verification(body):
-        return None
-    digest = hashlib.sha256(timestamp.encode() + b":" + body).hexdigest()
-    if not await first_delivery(db, f"slack-delivery:{digest}", now()):
-        log.info("Slack delivery seen before (retry %s): not handled again",
-                 request.headers.get("X-Slack-Retry-Num", "-"))
-        return web.Response(status=200)
     return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRetryHandler,
@@ -11,7 +12,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRet
 from slack_sdk.web.async_client import AsyncWebClient
 
 from chat.messages import Message, MessageRef, UploadFile
-from chat.platforms import Room, SendError
+from chat.platforms import RateLimited, Room, SendError
 
 from .render import blocks
 
@@ -33,6 +34,23 @@ INVITE_REASONS = {
 
 def invite_reason(code: str | None) -> str:
     return f"{INVITE_REASONS.get(code or '', 'Slack refused the invitation')} ({code or 'unknown error'})"
+
+
+# Each message the outbox sends carries its key as message metadata, so after a crash it can be found again.
+OUTBOX_EVENT = "smpolicy_outbox"
+FIND_MARGIN = timedelta(minutes=10)   # clocks differ a little: look a bit further back than the first attempt
+
+
+def send_error(exc: SlackApiError, what: str) -> SendError:
+    """Slack's refusal as a SendError; a rate limit says when to try again (its Retry-After)."""
+    error = exc.response.get("error", "unknown error")
+    if exc.response.status_code == 429 or error == "ratelimited":
+        try:
+            wait = float(exc.response.headers.get("Retry-After", 30))
+        except (TypeError, ValueError):
+            wait = 30.0
+        return RateLimited(f"Slack is limiting how fast the bot may send (retry after {wait:.0f}s)", wait)
+    return SendError(f"Slack refused the {what}: {error}")
 
 
 def make_client(token: str | None, base_url: str) -> AsyncWebClient:
@@ -78,11 +96,13 @@ class SlackSender:
         # Posting to a user id delivers to the bot's DM with that person (Slack opens it if needed).
         return await self.post(user_id, message)
 
-    async def post(self, channel: str, message: Message) -> MessageRef:
+    async def post(self, channel: str, message: Message, *, key: str | None = None) -> MessageRef:
+        extra = {"metadata": {"event_type": OUTBOX_EVENT, "event_payload": {"key": key}}} if key else {}
         try:
-            resp = await self.client.chat_postMessage(channel=channel, text=message.text, blocks=blocks(message))
+            resp = await self.client.chat_postMessage(channel=channel, text=message.text, blocks=blocks(message),
+                                                      **extra)
         except SlackApiError as exc:
-            raise SendError(f"Slack refused the message: {exc.response.get('error', 'unknown error')}") from exc
+            raise send_error(exc, "message") from exc
         return MessageRef("slack", resp["channel"], resp["ts"])
 
     async def update(self, ref: MessageRef, message: Message) -> None:
@@ -90,7 +110,35 @@ class SlackSender:
             await self.client.chat_update(channel=ref.channel, ts=ref.message_id, text=message.text,
                                           blocks=blocks(message))
         except SlackApiError as exc:
-            raise SendError(f"Slack refused the update: {exc.response.get('error', 'unknown error')}") from exc
+            raise send_error(exc, "update") from exc
+
+    # --- the outbox's marked sends (chat/platforms.py MarkedSender) -----------------------------------------
+
+    async def send_marked(self, kind: str, target: str, message: Message, key: str) -> MessageRef:
+        """A DM (target: a user id; Slack opens the DM) or a channel post, carrying the outbox key."""
+        return await self.post(target, message, key=key)
+
+    async def find_marked(self, kind: str, target: str, key: str, since: datetime) -> MessageRef | None:
+        """The message sent with this key since `since`, if Slack has it. None when it is not there, or when
+        Slack will not say (then the outbox sends: a late duplicate is better than a lost message)."""
+        try:
+            channel = target
+            if kind == "dm":
+                channel = (await self.client.conversations_open(users=target))["channel"]["id"]
+            oldest = f"{(since - FIND_MARGIN).timestamp():.6f}"
+            resp = await self.client.conversations_history(channel=channel, oldest=oldest, limit=200,
+                                                           include_all_metadata=True)
+        except SlackApiError as exc:
+            failure = send_error(exc, "look-up")
+            if isinstance(failure, RateLimited):
+                raise failure from exc
+            log.warning("could not check whether a message went before sending it again: %s", failure.reason)
+            return None
+        for found in resp.get("messages") or []:
+            meta = found.get("metadata") or {}
+            if meta.get("event_type") == OUTBOX_EVENT and (meta.get("event_payload") or {}).get("key") == key:
+                return MessageRef("slack", channel, found["ts"])
+        return None
 
     async def upload(self, channel: str, file: UploadFile) -> None:
         try:

@@ -1,4 +1,4 @@
-"""The Teams agent: activities in, neutral invocations to the dispatcher, neutral replies back as cards.
+"""The Teams agent: activities in, neutral invocations through the inbox, neutral replies back as cards.
 
 Text commands work in a personal chat or when the bot is @mentioned (`help`, `check <text>`,
 `crisis start ...`); card buttons arrive as message activities with a `value`; the message-extension actions
@@ -6,19 +6,22 @@ Text commands work in a personal chat or when the bot is @mentioned (`help`, `ch
 """
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 import re
 
 from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.core import Agent, TurnContext
 
-from chat.dispatch import dispatch, run_later
-from chat.messages import Attachment, Message, MessageRef, PersonRef, Text, UploadFile, message
-from chat.replies import DirectMessage, Ephemeral, FormErrors, InChannel, Invocation, Later, OpenForm, UpdateOriginal
+from chat.inbox import FORM_BUDGET
+from chat.messages import Attachment, MessageRef, PersonRef
+from chat.replies import Ephemeral, FormErrors, Invocation, OpenForm, UpdateOriginal
 from chat.services import Services
 from storage.identity import identity_by_user, remember_identity, save_conversation_ref
 
 from .render import attachment, card, form_card, form_values
+from .replies import TeamsReplies, errored_form
 
 log = logging.getLogger(__name__)
 _AT_MENTION = re.compile(r"<at>[^<]*</at>", re.I)
@@ -42,9 +45,15 @@ def plain_text(html_or_text: str | None) -> str:
 
 
 class SmpolicyAgent(Agent):
+    """Every message and invoke is written to the inbox (chat/inbox.py) before Teams is answered, keyed by its
+    activity id, so a redelivery is not handled twice and work cut short by a crash is run again. A message is
+    answered at once and worked after; an invoke waits up to FORM_BUDGET so its dialog can carry the form, its
+    errors or the private answer. Replies go through the outbox (bot/teams/replies.py)."""
+
     def __init__(self, svc: Services, inflight):
         self.svc = svc
         self.inflight = inflight
+        svc.outbox.replies["teams"] = TeamsReplies(svc.notifier.senders)
 
     async def on_turn(self, context: TurnContext):
         async with self.inflight.track():
@@ -61,9 +70,20 @@ class SmpolicyAgent(Agent):
         who = act.from_property
         return PersonRef("teams", who.id if who else None, name=who.name if who else None)
 
+    def _key(self, act) -> str:
+        if act.id:
+            return f"teams:{act.conversation.id}:{act.id}"[:300]
+        raw = act.model_dump_json(exclude_none=True)
+        return "teams:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    def _context(self, act) -> dict:
+        who = act.from_property
+        return {"user": who.id if who else None, "conversation": act.conversation.id, "reply_to": act.reply_to_id}
+
     async def _on_message(self, context: TurnContext):
         act = context.activity
-        base = dict(platform="teams", user=self._person(act), channel=act.conversation.id)
+        base = dict(platform="teams", user=self._person(act), channel=act.conversation.id,
+                    request_key=self._key(act))
         value = act.value if isinstance(act.value, dict) else None
         if value and "form_id" in value:
             inv = Invocation(kind="form", command=value["form_id"], private=value.get("private", ""),
@@ -71,7 +91,7 @@ class SmpolicyAgent(Agent):
         elif value and "action_id" in value:
             source = MessageRef("teams", act.conversation.id, act.reply_to_id) if act.reply_to_id else None
             inv = Invocation(kind="action", command=value["action_id"], value=str(value.get("value", "")),
-                             source=source, request_key=f"teams:{act.id}", **base)
+                             source=source, **base)
         else:
             text = await self._mentions_as_emails(context, act.text or "")
             text = _AT_MENTION.sub("", text)  # what is left is the bot's own @mention
@@ -79,9 +99,11 @@ class SmpolicyAgent(Agent):
             files = [Attachment(a.name or "file", a.content_type, a.content_url)
                      for a in act.attachments or [] if a.content_url]
             inv = Invocation(kind="command", family=family, command=sub, args=args, files=files, **base)
-        inv.user = await self.svc.directory.resolve(inv.user)
-        replies = await dispatch(self.svc, inv)
-        await self._deliver(context, replies, inv)
+        key, ctx = inv.request_key, self._context(act)
+        if not await self.svc.inbox.receive(key, inv, ctx):
+            log.info("Teams activity seen before (%s %s): not handled again", inv.kind, inv.command)
+            return
+        self.inflight.defer(lambda: self.svc.inbox.process(key, inv, ctx))
 
     async def _mentions_as_emails(self, context: TurnContext, text: str) -> str:
         """`leaver @Oz` in Teams: each @mention of a person becomes their email address, which every command
@@ -102,37 +124,53 @@ class SmpolicyAgent(Agent):
             text = text.replace(tag, email or mentioned.name or "", 1)
         return text
 
-    async def _on_invoke(self, context: TurnContext):
-        act = context.activity
+    def _invoke_invocation(self, act) -> Invocation | None:
         value = act.value if isinstance(act.value, dict) else {}
-        base = dict(platform="teams", user=self._person(act), channel=act.conversation.id)
+        base = dict(platform="teams", user=self._person(act), channel=act.conversation.id,
+                    request_key=self._key(act))
         if act.name in ("composeExtension/fetchTask", "task/fetch") and value.get("commandId"):
             payload = value.get("messagePayload") or {}
             author = ((payload.get("from") or {}).get("user") or {})
-            inv = Invocation(kind="shortcut", command=value["commandId"],
-                             text=plain_text((payload.get("body") or {}).get("content")),
-                             link=payload.get("linkToMessage"), message_time=payload.get("createdDateTime"),
-                             message_author=PersonRef("teams", author.get("id"), name=author.get("displayName"))
-                             if author else None,
-                             files=[Attachment(a.get("name") or "file", a.get("contentType"), a.get("contentUrl"))
-                                    for a in payload.get("attachments") or [] if a.get("contentUrl")],
-                             **base)
-        elif act.name in ("composeExtension/submitAction", "task/submit"):
+            return Invocation(kind="shortcut", command=value["commandId"],
+                              text=plain_text((payload.get("body") or {}).get("content")),
+                              link=payload.get("linkToMessage"), message_time=payload.get("createdDateTime"),
+                              message_author=PersonRef("teams", author.get("id"), name=author.get("displayName"))
+                              if author else None,
+                              files=[Attachment(a.get("name") or "file", a.get("contentType"), a.get("contentUrl"))
+                                     for a in payload.get("attachments") or [] if a.get("contentUrl")],
+                              **base)
+        if act.name in ("composeExtension/submitAction", "task/submit"):
             data = value.get("data") or {}
             if "form_id" in data:
-                inv = Invocation(kind="form", command=data["form_id"], private=data.get("private", ""),
-                                 values=form_values(data), **base)
-            elif "action_id" in data:  # a button on a card shown in a dialog
-                inv = Invocation(kind="action", command=data["action_id"], value=str(data.get("value", "")),
-                                 request_key=f"teams:{act.id}", **base)
-            else:
-                await self._invoke_response(context, {})
-                return
-        else:
-            await self._invoke_response(context, {}, status=200)
+                return Invocation(kind="form", command=data["form_id"], private=data.get("private", ""),
+                                  values=form_values(data), **base)
+            if "action_id" in data:  # a button on a card shown in a dialog
+                return Invocation(kind="action", command=data["action_id"], value=str(data.get("value", "")),
+                                  **base)
+        return None
+
+    async def _on_invoke(self, context: TurnContext):
+        act = context.activity
+        inv = self._invoke_invocation(act)
+        if inv is None:
+            await self._invoke_response(context, {})
             return
-        inv.user = await self.svc.directory.resolve(inv.user)
-        replies = await dispatch(self.svc, inv)
+        key, ctx = inv.request_key, self._context(act)
+        if not await self.svc.inbox.receive(key, inv, ctx):
+            await self._invoke_response(context, {})
+            return
+        work = asyncio.ensure_future(self.svc.inbox.handle(inv))
+        done, _ = await asyncio.wait({work}, timeout=FORM_BUDGET)
+        if not done:   # answer the dialog now; what the handler says comes into the conversation after
+            await self._invoke_response(context, {})
+
+            async def late():
+                replies, keys = await work
+                await self.svc.inbox.finish(key, inv, ctx, replies, keys, late=True)
+
+            self.inflight.defer(late)
+            return
+        replies, keys = work.result()
         # The dialog shows the form, its errors, or the private answer; everything else is delivered as usual.
         dialog = None
         rest = []
@@ -140,59 +178,17 @@ class SmpolicyAgent(Agent):
             if dialog is None and isinstance(r, OpenForm):
                 dialog = _task(r.form.title, form_card(r.form))
             elif dialog is None and isinstance(r, FormErrors) and r.form is not None:
-                errored = type(r.form)(**{**r.form.__dict__, "errors": tuple(r.errors.items())})
-                dialog = _task(r.form.title, form_card(errored))
+                dialog = _task(r.form.title, form_card(errored_form(r)))
             elif dialog is None and isinstance(r, (Ephemeral, UpdateOriginal)):
                 dialog = _task("smpolicy", card(r.message))
             else:
                 rest.append(r)
         await self._invoke_response(context, dialog or {})
-        await self._deliver(context, rest, inv)
+        self.inflight.defer(lambda: self.svc.inbox.finish(key, inv, ctx, rest, keys))
 
     async def _invoke_response(self, context: TurnContext, body: dict, status: int = 200):
         await context.send_activity(Activity(type=ActivityTypes.invoke_response,
                                              value=InvokeResponse(status=status, body=body)))
-
-    # --- outbound -----------------------------------------------------------------------------------------
-
-    async def _deliver(self, context: TurnContext, replies, inv: Invocation | None = None) -> None:
-        for reply in replies:
-            try:
-                if isinstance(reply, Later):
-                    await self._deliver(context, await run_later(self.svc, inv, reply), inv)
-                    continue
-                await self._deliver_one(context, reply)
-            except Exception:
-                log.exception("could not deliver a %s reply in Teams", type(reply).__name__)
-
-    async def _deliver_one(self, context: TurnContext, reply) -> None:
-        act = context.activity
-        if isinstance(reply, (Ephemeral, InChannel)):
-            await context.send_activity(_card_activity(reply.message))
-        elif isinstance(reply, DirectMessage):
-            await self.svc.notifier.dm(reply.to, reply.message)
-        elif isinstance(reply, OpenForm):
-            await context.send_activity(Activity(type="message", attachments=[attachment(form_card(reply.form))]))
-        elif isinstance(reply, FormErrors):
-            if reply.form is not None:
-                errored = type(reply.form)(**{**reply.form.__dict__, "errors": tuple(reply.errors.items())})
-                await context.send_activity(Activity(type="message", attachments=[attachment(form_card(errored))]))
-            else:
-                lines = "\n".join(f"- {msg}" for msg in reply.errors.values())
-                await context.send_activity(_card_activity(message(Text(f"Please check the form:\n{lines}"))))
-        elif isinstance(reply, UpdateOriginal):
-            if act.reply_to_id:
-                updated = _card_activity(reply.message)
-                updated.id = act.reply_to_id
-                await context.update_activity(updated)
-            else:
-                await context.send_activity(_card_activity(reply.message))
-        elif isinstance(reply, UploadFile):
-            # Bots cannot drop a file into a Teams chat without Graph and a consent card; send it as text.
-            body = reply.content.decode("utf-8", "replace")
-            await context.send_activity(_card_activity(Message(reply.title, (
-                Text(f"*{reply.title}* ({reply.filename})" + (f"\n{reply.comment}" if reply.comment else "")),
-                Text(body[:20000])))))
 
     async def _remember(self, context: TurnContext) -> None:
         """Store what proactive messages need, and the person's email from the Teams roster."""
@@ -224,10 +220,6 @@ class SmpolicyAgent(Agent):
             log.warning("Teams roster lookup failed: %s", type(exc).__name__)
             return None
         return getattr(member, "email", None) or getattr(member, "user_principal_name", None)
-
-
-def _card_activity(msg: Message) -> Activity:
-    return Activity(type="message", summary=msg.text[:200], attachments=[attachment(card(msg))])
 
 
 def _task(title: str, card_content: dict) -> dict:

@@ -105,11 +105,20 @@ class TeamsSender:
             raise SendError("the bot has not been added to that Teams channel yet")
         return await self._new_thread(channel, any_ref, activity)
 
+    async def post_activity(self, conversation: str, activity: Activity) -> MessageRef:
+        """Any activity (a form's card, say) into a conversation the bot has been spoken to in."""
+        reference = await self._reference(conversation)
+        if reference is None:
+            raise SendError("that Teams conversation is not known to the bot")
+        return MessageRef("teams", conversation, await self._send_to(reference, activity))
+
     async def update(self, ref: MessageRef, message: Message) -> None:
+        await self.update_activity(ref, _activity(message))
+
+    async def update_activity(self, ref: MessageRef, activity: Activity) -> None:
         reference = await self._reference(ref.channel)
         if reference is None:
             raise SendError("that Teams conversation is not known to the bot")
-        activity = _activity(message)
         activity.id = ref.message_id
 
         async def callback(context):

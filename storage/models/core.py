@@ -99,3 +99,54 @@ class SweepRun(Base):
     last_outcome: Mapped[str | None] = mapped_column(String(10), nullable=True)   # "ok" or "failed"
     runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class InboxItem(Base):
+    """An acknowledged interaction whose work is still to do or done: written before the platform is answered.
+
+    `key` is the delivery's request key (a Slack trigger id or a digest of the signed body, a Teams activity
+    id), so a redelivery finds its row and is not handled again. The row is a lease like a send claim: the
+    process working on it holds `lease_until`; one that dies leaves a lease that runs out, and the recovery
+    sweep on any instance takes it over and runs the work again."""
+    __tablename__ = "inbox"
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    platform: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(10))            # command | shortcut | action | form
+    name: Mapped[str] = mapped_column(String(200))           # the command, shortcut, action or form id
+    body: Mapped[dict] = mapped_column(JSON)                 # the neutral invocation and where replies go (ids only)
+    state: Mapped[str] = mapped_column(String(10))           # working | done | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    __table_args__ = (Index("ix_inbox_state_lease", "state", "lease_until"),)
+
+
+class OutboxMessage(Base):
+    """A message to send, written in the same transaction as the change that causes it, sent after commit.
+
+    A sender claims it (pending -> sending, with a lease), sends, and marks it sent; a failure goes back to
+    pending with a later `not_before` (honouring Retry-After) and, after the last attempt, is reported to
+    `notify`. A lease that runs out while sending is taken over; the new sender first asks the platform
+    whether the message did go (each one carries its `key`), so a crash after sending does not send it twice."""
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)   # the idempotency key
+    kind: Mapped[str] = mapped_column(String(10))                # dm | post | update | reply
+    platform: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    target: Mapped[str] = mapped_column(String(320))             # an email, a platform user or channel id
+    body: Mapped[dict] = mapped_column(JSON)                     # the neutral message (or reply) serialised
+    state: Mapped[str] = mapped_column(String(10))               # pending | sending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sent_ref: Mapped[dict | None] = mapped_column(JSON, nullable=True)   # where the message landed
+    error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    notify: Mapped[str | None] = mapped_column(String(320), nullable=True)   # who to tell if it never goes
+    receipt: Mapped[str | None] = mapped_column(String(80), nullable=True)   # a workflow's hook, run when sent
+    receipt_args: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    __table_args__ = (Index("ix_outbox_state_due", "state", "not_before"),)

@@ -5,6 +5,7 @@ person would have seen.
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ class SlackStandIn:
     uninvitable: dict[str, str] = field(default_factory=dict)   # user id -> Slack error on invite
     fail_methods: dict[str, str] = field(default_factory=dict)  # method -> error to answer with
     rate_limit_once: set[str] = field(default_factory=set)      # methods answering 429 once
+    throttled: dict[str, list] = field(default_factory=dict)    # method (or "*") -> [429s left, Retry-After]
+    held: dict[str, asyncio.Event] = field(default_factory=dict)  # method -> answered once the event is set
     channel_members: dict[str, list[str]] = field(default_factory=dict)  # channel -> members (else: everyone)
     calls: list[Call] = field(default_factory=list)
     base_url: str = ""
@@ -70,6 +73,7 @@ class SlackStandIn:
         self.socket_acks: list[dict] = []
         self.socket_connections = 0
         self.messages: dict[tuple[str, str], dict] = {}   # (channel, ts) -> message, for conversations.history
+        self.posted: dict[str, list[dict]] = {}            # channel -> messages the bot posted, with metadata
         self.files: dict[str, bytes] = {}                  # name -> bytes, served at /files/<name>
 
     # --- reading what happened ------------------------------------------------------------------------
@@ -90,6 +94,23 @@ class SlackStandIn:
 
     def clear(self) -> None:
         self.calls.clear()
+
+    def throttle(self, method: str = "*", times: int = 1, retry_after: int = 5) -> None:
+        """Answer `method` (every method with "*") with 429 and Retry-After the next `times` calls."""
+        self.throttled[method] = [times, retry_after]
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Keep calls to `method` waiting (a slow Slack) until the returned event is set."""
+        self.held[method] = asyncio.Event()
+        return self.held[method]
+
+    def _throttled(self, method: str) -> int | None:
+        for name in (method, "*"):
+            left = self.throttled.get(name)
+            if left and left[0] > 0:
+                left[0] -= 1
+                return left[1]
+        return None
 
     # --- serving ----------------------------------------------------------------------------------------
     def app(self) -> web.Application:
@@ -171,6 +192,14 @@ class SlackStandIn:
             self.calls.append(Call(method + ":429", args))
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": "1"})
+        wait = self._throttled(method)
+        if wait is not None:
+            self.calls.append(Call(method + ":429", args))
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers={"Retry-After": str(wait)})
+        if method in self.held:
+            self.calls.append(Call(method + ":held", args))
+            await self.held[method].wait()
         self.calls.append(Call(method, args))
         if method in self.fail_methods:
             return web.json_response({"ok": False, "error": self.fail_methods[method]})
@@ -188,10 +217,21 @@ class SlackStandIn:
             if channel.startswith("U"):
                 channel = "D" + channel[1:]
             ts = a.get("ts") or f"{1700000000 + next(self._ts)}.000100"
+            if method == "chat.postMessage":
+                metadata = a.get("metadata")
+                if isinstance(metadata, str):
+                    metadata = json.loads(metadata)
+                self.posted.setdefault(channel, []).insert(0, {"type": "message", "ts": ts, "text": a.get("text"),
+                                                               "metadata": metadata})
             return {**ok, "channel": channel, "ts": ts, "message_ts": ts}
         if method == "conversations.history":
-            found = self.messages.get((a.get("channel"), a.get("latest")))
-            return {**ok, "messages": [found] if found else [], "has_more": False}
+            if a.get("latest"):   # one message, as the bot asks for a checked message
+                found = self.messages.get((a.get("channel"), a.get("latest")))
+                return {**ok, "messages": [found] if found else [], "has_more": False}
+            with_meta = str(a.get("include_all_metadata")).lower() in ("1", "true")
+            found = [m if with_meta else {k: v for k, v in m.items() if k != "metadata"}
+                     for m in self.posted.get(a.get("channel"), [])]
+            return {**ok, "messages": found, "has_more": False}
         if method == "conversations.members":
             channel = a.get("channel", "")
             members = self.channel_members.get(channel, list(self.users))
