@@ -23,8 +23,11 @@ from app import build_services  # noqa: E402
 from chat.clock import FixedClock  # noqa: E402
 from chat.orgconfig import load_config  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from dialogs import accounts, approvals  # noqa: E402
-from dialogs.approvals import AlreadyDecided  # noqa: E402
+from dialogs.accounts import flow as accounts  # noqa: E402
+from dialogs.accounts.rules import route  # noqa: E402
+from dialogs.approvals import flow as approvals  # noqa: E402
+from dialogs.approvals import store  # noqa: E402
+from dialogs.approvals.rules import AlreadyDecided  # noqa: E402
 from handlers.approvals import KINDS  # noqa: E402
 from storage import migrate  # noqa: E402
 
@@ -45,7 +48,7 @@ async def main(n: int, url: str) -> None:
     start = time.perf_counter()
     for i in range(n):
         d = {**DETAILS, "account_name": f"Bench Service {i}"}
-        reqs.append(await accounts._file(svc, "staff@example.gov.uk", accounts.route(svc, d["administrators"][0], d,
+        reqs.append(await accounts.file_request(svc, "staff@example.gov.uk", route(svc, d["administrators"][0], d,
                                                                                      nm, None), d))
     filed = time.perf_counter() - start
     latencies, refused = [], 0
@@ -66,7 +69,7 @@ async def main(n: int, url: str) -> None:
         await asyncio.gather(click("comms@example.gov.uk", f"{req.id}:1"),
                              click("comms2@example.gov.uk", f"{req.id}:1"))
     decided = time.perf_counter() - start
-    approved = sum(1 for r in [await approvals.load(svc, r.id) for r in reqs] if r.state == "approved")
+    approved = sum(1 for r in [await store.load(svc, r.id) for r in reqs] if r.state == "approved")
     latencies.sort()
     print(f"database: {svc.db.dialect}")
     print(f"filed {n} requests in {filed:.2f}s ({filed / n * 1000:.1f} ms each)")

@@ -58,9 +58,9 @@ def _teams_room_ready(bot, before_created: int, before_sent: int):
 
 
 async def _end(bot, platform: str, crisis_id: int) -> None:
-    from dialogs.crisis import repo
+    from dialogs.crisis import store
 
-    crisis = await repo.get(bot.svc.db, crisis_id)
+    crisis = await store.get(bot.svc.db, crisis_id)
     if platform == "slack":
         await bot.slack_command("/crisis", "end", user="UCOMMS", channel=crisis.room_id)
     else:

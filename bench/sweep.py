@@ -30,7 +30,7 @@ from chat.orgconfig import OrgConfig  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from chat.workdays import working_calendar  # noqa: E402
 from dialogs.foi.digest import Pacer, plan_digests, send_digests, summary_counts  # noqa: E402
-from dialogs.foi.reports import digest_message  # noqa: E402
+from dialogs.foi.messages import digest_message  # noqa: E402
 from dialogs.foi.rules import compute_due  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.models import Identity  # noqa: E402

@@ -1,7 +1,7 @@
 """Time comes from here so tests and `python -m bot remind --now` can set it; nothing else calls datetime.now."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 
 class Clock:
@@ -21,8 +21,6 @@ class FixedClock(Clock):
         self._at = at.astimezone(timezone.utc)
 
     def advance(self, **delta) -> None:
-        from datetime import timedelta
-
         self._at += timedelta(**delta)
 
     def now(self) -> datetime:

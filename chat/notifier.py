@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from storage.claims import mark_sent, release_claim, try_claim
 
 from .messages import Message, MessageRef, PersonRef, UploadFile
-from .platforms import PlatformSender, Room, SendError
+from .platforms import MessageReader, PlatformSender, Room, SendError
 
 if TYPE_CHECKING:
     from .services import Services
@@ -39,6 +39,11 @@ class Notifier:
     def connected(self, platform: str | None) -> bool:
         """Whether the bot can send on `platform` now (its edge is configured and connected)."""
         return platform in self.senders
+
+    def reader(self, platform: str | None) -> MessageReader | None:
+        """The platform's MessageReader, when it is connected and can read files and messages."""
+        sender = self.senders.get(platform)
+        return sender if sender is not None and hasattr(sender, "download") else None
 
     async def banner(self) -> str | None:
         """The registry's banners joined into one line (a mourning pause, say), or None."""

@@ -5,7 +5,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from policy.calendar import WorkingCalendar
 from storage.models import ProclaimedHoliday
+
+from .services import Services
 
 
 async def proclaimed_holidays(db) -> list[date]:
@@ -14,8 +17,6 @@ async def proclaimed_holidays(db) -> list[date]:
         return [date.fromisoformat(d) for d in rows]
 
 
-async def working_calendar(svc):
+async def working_calendar(svc: Services) -> WorkingCalendar:
     """A WorkingCalendar (policy/calendar.py) that also knows the proclaimed one-off holidays."""
-    from policy.calendar import WorkingCalendar
-
     return WorkingCalendar(extra_holidays=await proclaimed_holidays(svc.db))

@@ -8,26 +8,27 @@ from datetime import time
 
 from chat.registry import Action, Command, Daily, OnSubmit, Sweep, Workflow
 from chat.replies import OpenForm
-from dialogs import accounts
+from chat.services import Services
+from dialogs.accounts import flow
 from storage.claims import first_delivery
 
 
-async def request_account(svc, inv):
-    return OpenForm(await accounts.open_form(svc, inv.user))
+async def request_account(svc: Services, inv):
+    return OpenForm(await flow.open_form(svc, inv.user))
 
 
-async def account_request_submitted(svc, inv):
-    return await accounts.submit(svc, inv.user, inv.channel, inv.values)
+async def account_request_submitted(svc: Services, inv):
+    return await flow.submit(svc, inv.user, inv.channel, inv.values)
 
 
-async def onboarding_done(svc, inv):
+async def onboarding_done(svc: Services, inv):
     if inv.request_key and not await first_delivery(svc.db, inv.request_key, svc.now()):
         return None   # the platform delivered this click twice
-    return await accounts.mark_done(svc, inv.user.email, inv.value)
+    return await flow.mark_done(svc, inv.user.email, inv.value)
 
 
-async def chase_onboarding(svc, now):
-    await accounts.chase_onboarding(svc, now)
+async def chase_onboarding(svc: Services, now):
+    await flow.chase_onboarding(svc, now)
 
 
 WORKFLOW = Workflow(

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from chat.registry import Command, Workflow
-from dialogs import audit
+from chat.services import Services
+from dialogs.audit import flow
 
 from .cli import audit as audit_cli
 
 
-async def audit_command(svc, inv):
-    return await audit.export_for_chat(svc, inv.user.email, inv.args, inv.platform)
+async def audit_command(svc: Services, inv):
+    return await flow.export_for_chat(svc, inv.user.email, inv.args, inv.platform)
 
 
 WORKFLOW = Workflow(

@@ -4,18 +4,19 @@ from __future__ import annotations
 from chat.messages import Text, message
 from chat.registry import Command, OnSubmit, Workflow
 from chat.replies import Ephemeral, OpenForm
-from dialogs import boost
+from chat.services import Services
+from dialogs.boost import flow, messages
 
 
-async def boost_command(svc, inv):
-    refusal = await boost.paused(svc)
+async def boost_command(svc: Services, inv):
+    refusal = await flow.paused(svc)
     if refusal:
         return Ephemeral(message(Text(refusal)))
-    return OpenForm(boost.boost_form())
+    return OpenForm(messages.boost_form())
 
 
-async def boost_submitted(svc, inv):
-    return await boost.submit(svc, inv.user, inv.values)
+async def boost_submitted(svc: Services, inv):
+    return await flow.submit(svc, inv.user, inv.values)
 
 
 WORKFLOW = Workflow(

@@ -1,146 +1,136 @@
 """`/crisis ...` (`crisis ...` in Teams), the crisis message shortcuts, buttons, forms and the crisis sweep.
 
-Thin on purpose: each entry point resolves who and what and calls one function in dialogs/crisis (§4.3).
+Thin on purpose: each entry point resolves who and what (the person, and the crisis a command or button names)
+and calls one function in dialogs/crisis (§4.3).
 """
 from __future__ import annotations
 
-import json
-
-from chat.errors import BadInput
-from chat.messages import Form, Input, PersonRef, Text, message
 from chat.registry import Action, Command, Every, OnSubmit, Shortcut, Sweep, Workflow
-from chat.replies import Ephemeral, OpenForm
-from dialogs.crisis import cards, during, end, repo, report, room, schedule, start, state
+from chat.services import Services
+from dialogs.crisis import end, flow, messages, report, room, rules, schedule, start, state
 
 from .cli import crisis as crisis_cli
 
-TIMELINE_FORM = "crisis_timeline"
+
+async def _named(svc: Services, inv, *, bare_ok: bool, active_only: bool = True):
+    """The crisis a command names (`#3 ...`, its room, or the person's one active crisis) and the rest of it."""
+    crisis_id, rest = rules.split_id(inv.args, bare_ok=bare_ok)
+    return await room.find(svc, inv.platform, inv.channel, inv.user.email, crisis_id, active_only=active_only), rest
 
 
-async def crisis_start(svc, inv):
-    return await start.start_command(svc, inv)
+async def _clicked(svc: Services, inv, crisis_id: int):
+    return await room.find(svc, inv.platform, inv.channel, inv.user.email, crisis_id)
 
 
-async def crisis_approver(svc, inv):
-    return await during.set_approver(svc, inv)
+async def crisis_start(svc: Services, inv):
+    return await start.start_command(svc, inv.user, inv.args)
 
 
-async def crisis_note(svc, inv):
-    return await during.add_note(svc, inv)
+async def crisis_approver(svc: Services, inv):
+    crisis, rest = await _named(svc, inv, bare_ok=False)
+    return await flow.set_approver(svc, crisis, inv.user.email, inv.platform, rest)
 
 
-async def crisis_status(svc, inv):
-    return await during.status(svc, inv)
+async def crisis_note(svc: Services, inv):
+    crisis, rest = await _named(svc, inv, bare_ok=False)
+    return await flow.add_note(svc, crisis, inv.user.email, inv.platform, rest)
 
 
-async def crisis_list(svc, inv):
-    return await during.list_active(svc, inv)
+async def crisis_status(svc: Services, inv):
+    crisis, _ = await _named(svc, inv, bare_ok=True, active_only=False)
+    return await flow.status(svc, crisis)
 
 
-async def crisis_add(svc, inv):
-    return await during.add_person(svc, inv)
+async def crisis_list(svc: Services, inv):
+    return await flow.list_active(svc)
 
 
-async def crisis_remove(svc, inv):
-    return await during.remove_person(svc, inv)
+async def crisis_add(svc: Services, inv):
+    crisis, rest = await _named(svc, inv, bare_ok=False)
+    return await flow.add_person(svc, crisis, inv.user.email, inv.platform, rest)
 
 
-async def crisis_checkins(svc, inv):
-    return await during.set_checkin_interval(svc, inv)
+async def crisis_remove(svc: Services, inv):
+    crisis, rest = await _named(svc, inv, bare_ok=False)
+    return await flow.remove_person(svc, crisis, inv.user.email, inv.platform, rest)
 
 
-async def crisis_end(svc, inv):
-    return await end.end_crisis(svc, inv)
+async def crisis_checkins(svc: Services, inv):
+    crisis, rest = await _named(svc, inv, bare_ok=False)
+    return await flow.set_checkin_interval(svc, crisis, inv.user.email, inv.platform, rest)
 
 
-async def crisis_report(svc, inv):
-    crisis_id, _ = room.split_id(inv.args, bare_ok=True)
-    crisis = await room.find(svc, inv, crisis_id, active_only=False)
-    await room.require_group(svc, crisis, inv.user.email, "see its report")
-    file = await report.report_file(svc, crisis)
-    if crisis.room_id:
-        await svc.notifier.upload(crisis.platform, crisis.room_id, file)
-        return Ephemeral(message(Text(f"The report for crisis {crisis.id} is in {cards.room_label(crisis)}.")))
-    return file
+async def crisis_end(svc: Services, inv):
+    crisis, _ = await _named(svc, inv, bare_ok=True, active_only=False)
+    return await end.end_crisis(svc, crisis, inv.user.email)
+
+
+async def crisis_report(svc: Services, inv):
+    crisis, _ = await _named(svc, inv, bare_ok=True, active_only=False)
+    return await report.post_report(svc, crisis, inv.user.email)
 
 
 # --- message shortcuts ----------------------------------------------------------------------------------------
 
-async def crisis_from_message(svc, inv):
-    return await start.start_shortcut(svc, inv)
+async def crisis_from_message(svc: Services, inv):
+    return start.start_shortcut(svc, inv.text, inv.link)
 
 
-async def crisis_add_to_timeline(svc, inv):
-    crisis = await repo.by_room(svc.db, inv.platform, inv.channel)
-    if crisis is not None and crisis.status == "active":
-        return await during.note_from_message(svc, inv, crisis)
-    actives = [c for c in await repo.active(svc.db) if await room.in_group(svc, c, inv.user.email)]
-    if len(actives) == 1:
-        return await during.note_from_message(svc, inv, actives[0])
-    if not actives:
-        raise BadInput("You are not in the group of any active crisis, so there is no timeline to add to.")
-    author = inv.message_author
-    private = json.dumps({"t": inv.message_time, "a": f"{author.platform}:{author.user_id}" if author else None})
-    return OpenForm(Form(TIMELINE_FORM, "Add to crisis timeline", (
-        Input("crisis", "Which crisis?", "choice", options=tuple((str(c.id), f"{c.id}: {cards.account_names(c)}")
-                                                                 for c in actives)),
-        Input("text", "What to add", "long_text", initial=(inv.text or "")[:2900] or None),
-        Input("link", "Link", required=False, initial=inv.link)), submit="Add", private=private))
+async def crisis_add_to_timeline(svc: Services, inv):
+    return await flow.add_message_to_timeline(svc, inv.platform, inv.channel, inv.user.email, inv.text,
+                                              inv.message_author, inv.message_time, inv.link)
 
 
-async def crisis_timeline_submitted(svc, inv):
-    try:
-        extra = json.loads(inv.private or "{}")
-    except ValueError:
-        extra = {}
-    raw = str(inv.values.get("crisis") or "")
-    crisis = await room.find(svc, inv, int(raw) if raw.isdigit() else None)
-    inv.text, inv.link, inv.message_time = inv.values.get("text"), inv.values.get("link"), extra.get("t")
-    if extra.get("a") and ":" in extra["a"]:
-        platform, user_id = extra["a"].split(":", 1)
-        inv.message_author = PersonRef(platform, user_id) if user_id != "None" else None
-    return await during.note_from_message(svc, inv, crisis)
+async def crisis_timeline_submitted(svc: Services, inv):
+    return await flow.timeline_form_submitted(svc, inv.platform, inv.channel, inv.user.email, inv.values,
+                                              inv.private)
 
 
 # --- forms and buttons ------------------------------------------------------------------------------------------
 
-async def crisis_start_submitted(svc, inv):
-    return await start.start_submitted(svc, inv)
+async def crisis_start_submitted(svc: Services, inv):
+    return await start.start_submitted(svc, inv.user, inv.values, inv.private)
 
 
-async def crisis_review_submitted(svc, inv):
-    return await end.review_submitted(svc, inv)
+async def crisis_review_submitted(svc: Services, inv):
+    return await end.review_submitted(svc, inv.user.email, inv.private, inv.values)
 
 
-async def crisis_tick(svc, inv):
-    return await during.tick(svc, inv)
+async def crisis_tick(svc: Services, inv):
+    crisis_id, item = rules.checklist_button(inv.value)
+    return await flow.tick(svc, await _clicked(svc, inv, crisis_id), item, inv.user.email)
 
 
-async def crisis_untick(svc, inv):
-    return await during.tick(svc, inv, untick=True)
+async def crisis_untick(svc: Services, inv):
+    crisis_id, item = rules.checklist_button(inv.value)
+    return await flow.tick(svc, await _clicked(svc, inv, crisis_id), item, inv.user.email, untick=True)
 
 
-async def crisis_snooze(svc, inv):
-    return await schedule.snooze(svc, inv)
+async def crisis_snooze(svc: Services, inv):
+    crisis_id, kind, minutes = rules.snooze_button(inv.value)
+    return await schedule.snooze(svc, await _clicked(svc, inv, crisis_id), inv.user.email, kind, minutes)
 
 
-async def crisis_checkin_done(svc, inv):
-    return await schedule.checkin_done(svc, inv)
+async def crisis_checkin_done(svc: Services, inv):
+    crisis_id, _ = rules.button_value(inv.value)
+    return await schedule.checkin_done(svc, await _clicked(svc, inv, crisis_id), inv.user.email)
 
 
-async def crisis_extend(svc, inv):
-    return await schedule.extend(svc, inv, keep_working=True)
+async def crisis_extend(svc: Services, inv):
+    crisis_id, _ = rules.button_value(inv.value)
+    return await schedule.extend(svc, await _clicked(svc, inv, crisis_id), inv.user.email, keep_working=True)
 
 
-async def crisis_stop_today(svc, inv):
-    return await schedule.extend(svc, inv, keep_working=False)
+async def crisis_stop_today(svc: Services, inv):
+    crisis_id, _ = rules.button_value(inv.value)
+    return await schedule.extend(svc, await _clicked(svc, inv, crisis_id), inv.user.email, keep_working=False)
 
 
-async def crisis_review(svc, inv):
-    return await end.open_review(svc, inv)
+async def crisis_review(svc: Services, inv):
+    return await end.open_review(svc, inv.user.email, inv.value)
 
 
-async def crisis_sweep(svc, now):
+async def crisis_sweep(svc: Services, now):
     await schedule.sweep(svc, now)
 
 
@@ -186,7 +176,7 @@ WORKFLOW = Workflow(
         Action("crisis.review", crisis_review),
     ),
     forms=(
-        OnSubmit(TIMELINE_FORM, crisis_timeline_submitted),
+        OnSubmit(messages.TIMELINE_FORM, crisis_timeline_submitted),
         OnSubmit(start.FORM_ID, crisis_start_submitted),
         OnSubmit(end.REVIEW_FORM, crisis_review_submitted),
     ),

@@ -2,13 +2,14 @@
 from chat.dispatch import help_message
 from chat.registry import Command, Workflow
 from chat.replies import Ephemeral
+from chat.services import Services
 
 
-async def smpolicy_help(svc, inv):
+async def smpolicy_help(svc: Services, inv):
     return Ephemeral(help_message(svc.registry, inv.platform))
 
 
-async def crisis_help(svc, inv):
+async def crisis_help(svc: Services, inv):
     return Ephemeral(help_message(svc.registry, inv.platform, family="crisis"))
 
 

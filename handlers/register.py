@@ -5,39 +5,40 @@ from datetime import time
 
 from chat.registry import Action, Command, Daily, Sweep, Workflow
 from chat.replies import Ephemeral
-from dialogs import register
+from chat.services import Services
+from dialogs.register import flow
 from storage.claims import first_delivery
 
 
-async def accounts_command(svc, inv):
-    return Ephemeral(await register.list_accounts(svc, inv.user.email, inv.args))
+async def accounts_command(svc: Services, inv):
+    return Ephemeral(await flow.list_accounts(svc, inv.user.email, inv.args))
 
 
-async def leaver_command(svc, inv):
-    who = await register.person_from_text(svc, inv.platform, inv.args)
-    return Ephemeral(await register.leaver(svc, inv.user.email, who))
+async def leaver_command(svc: Services, inv):
+    who = await flow.person_from_text(svc, inv.platform, inv.args)
+    return Ephemeral(await flow.leaver(svc, inv.user.email, who))
 
 
-async def _first(svc, inv) -> bool:
+async def _first(svc: Services, inv) -> bool:
     return not inv.request_key or await first_delivery(svc.db, inv.request_key, svc.now())
 
 
-async def task_done(svc, inv):
+async def task_done(svc: Services, inv):
     if await _first(svc, inv):
-        return await register.confirm_task(svc, inv.user.email, inv.value)
+        return await flow.confirm_task(svc, inv.user.email, inv.value)
 
 
-async def reviewed(svc, inv):
+async def reviewed(svc: Services, inv):
     if await _first(svc, inv):
-        return await register.mark_reviewed(svc, inv.user.email, inv.value)
+        return await flow.mark_reviewed(svc, inv.user.email, inv.value)
 
 
-async def chase_password_tasks(svc, now):
-    await register.chase_tasks(svc, now)
+async def chase_password_tasks(svc: Services, now):
+    await flow.chase_tasks(svc, now)
 
 
-async def account_reviews(svc, now):
-    await register.review_reminders(svc, now)
+async def account_reviews(svc: Services, now):
+    await flow.review_reminders(svc, now)
 
 
 WORKFLOW = Workflow(

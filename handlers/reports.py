@@ -3,35 +3,26 @@ from __future__ import annotations
 
 from datetime import time
 
-from chat.errors import NotAllowed
 from chat.registry import Command, Daily, Sweep, Workflow
 from chat.replies import Ephemeral
-from dialogs import reports
+from chat.services import Services
+from dialogs.reports import flow
 
 
-async def monthly_summary(svc, now):
-    await reports.send_monthly_summary(svc, now)
+async def monthly_summary(svc: Services, now):
+    await flow.send_monthly_summary(svc, now)
 
 
-async def policy_review(svc, now):
-    await reports.send_review_reminder(svc, now)
+async def policy_review(svc: Services, now):
+    await flow.send_review_reminder(svc, now)
 
 
-async def summary_command(svc, inv):
-    if not svc.config.has_role(inv.user.email, "comms_team", "head_of_comms", "policy_owner"):
-        raise NotAllowed("The monthly summary is for the Communications Team; they get it on the first working "
-                         "day of each month.")
-    first = reports.parse_month(inv.args, svc.today())
-    return Ephemeral(reports.monthly_message(await reports.monthly_figures(svc, first), inv.platform))
+async def summary_command(svc: Services, inv):
+    return Ephemeral(await flow.summary(svc, inv.user.email, inv.args, inv.platform))
 
 
-async def policy_review_command(svc, inv):
-    sub, _, rest = inv.args.strip().partition(" ")
-    if sub.lower() == "done":
-        return Ephemeral(await reports.record_review(svc, inv.user.email, None))
-    if sub.lower() == "approved":
-        return Ephemeral(await reports.record_review(svc, inv.user.email, rest or "?"))
-    return Ephemeral(await reports.review_status(svc, inv.platform))
+async def policy_review_command(svc: Services, inv):
+    return Ephemeral(await flow.policy_review(svc, inv.user.email, inv.args, inv.platform))
 
 
 WORKFLOW = Workflow(

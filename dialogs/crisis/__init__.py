@@ -1,10 +1,15 @@
 """The crisis workflow (§4.3 of the Social Media Policy): convene the Crisis Management Group and run the crisis
 to its review. No Slack or Teams code here: rooms, invitations and pins go through svc.notifier.
 
-Modules: texts (the policy's wording), repo (storage), people (the group, account administrators), cards
-(messages), start (command, form, bad day), convene (room, group, STOP), room (which crisis, permissions, card
-updates), during (approver, checklist, timeline, membership), schedule (check-ins, 5pm, review chase), end (end
-and review), report (Markdown), state (the posting-state provider).
+    rules      pure decisions: the group, which crisis a command names, button values
+    store      storage: crises, members, ticks, the timeline (each change with its event)
+    flow       what the group does during a crisis: the approver, membership, the checklist, the timeline
+    messages   the policy's wording and every card and prompt
+    start      the command, the form and the "bad day" check; convene: the room, the group, the STOP messages
+    room       which crisis a command means, who may act on it, keeping the room's cards up to date
+    people     who administers an account, people's names, people named in commands
+    schedule   check-ins, the 5pm question, the review chase; end: ending and the post-crisis review
+    report     the crisis as Markdown; state: the posting-state provider (every post needs the approver)
 """
 from .people import ADMINISTRATOR_SOURCES, account_administrators, administrator_source
 

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from chat.replies import DirectMessage, Ephemeral
 from chat.messages import Header, Message, MessageRef, PersonRef, Text, message
 from chat.platforms import SendError
+from chat.replies import DirectMessage, Ephemeral
+from chat.services import Services
 
-from . import cards, repo, texts
-from .people import Wanted, account_administrators, comms_candidates, group_for, is_comms, name_of, unique
-from .texts import SECTION
+from . import messages, store
+from .messages import SECTION
+from .people import account_administrators, name_of
+from .rules import Wanted, comms_candidates, group_for, is_comms, slug, unique
 
 log = logging.getLogger(__name__)
 
@@ -46,26 +47,22 @@ class Outcome:
     posted: list[str] = field(default_factory=list)
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:40] or "account"
-
-
-def first_evening(svc, now: datetime) -> datetime:
+def first_evening(svc: Services, now: datetime) -> datetime:
     """When to ask "does the group work on tonight?": today at the end of working hours, or now if later."""
     local = now.astimezone(svc.config.tz)
     end_of_day = datetime.combine(local.date(), svc.config.work_end, svc.config.tz)
     return max(now, end_of_day)
 
 
-async def already_active(svc, accounts: list[dict]):
-    wanted = set(repo.open_keys(accounts))
-    for crisis in await repo.active(svc.db):
-        if wanted & set(repo.open_keys(crisis.accounts)):
+async def already_active(svc: Services, accounts: list[dict]):
+    wanted = set(store.open_keys(accounts))
+    for crisis in await store.active(svc.db):
+        if wanted & set(store.open_keys(crisis.accounts)):
             return crisis
     return None
 
 
-async def convene(svc, user: PersonRef, req: StartRequest) -> list:
+async def convene(svc: Services, user: PersonRef, req: StartRequest) -> list:
     """Start a crisis for `user` on their platform. Returns the replies for the starter."""
     platform = user.platform if svc.notifier.connected(user.platform) else None
     if platform is None:
@@ -81,7 +78,7 @@ async def convene(svc, user: PersonRef, req: StartRequest) -> list:
         admins.extend(await account_administrators(svc, account.get("key") or account["name"]))
     admins = unique([a.lower() for a in admins if a])
     room_name = f"crisis-{now.astimezone(svc.config.tz):%Y%m%d}-{slug(keys[0] if keys else req.accounts[0]['name'])}"
-    crisis = await repo.create(
+    crisis = await store.create(
         svc.db, now, platform=platform, room_name=room_name, accounts=req.accounts, summary=req.summary,
         indicators=req.indicators, link=req.link, started_by=starter, starter_user=user.user_id,
         administrators=admins, checkin_minutes=DEFAULT_CHECKIN_MINUTES,
@@ -89,10 +86,10 @@ async def convene(svc, user: PersonRef, req: StartRequest) -> list:
     if crisis is None:  # someone else declared it a moment ago
         existing = await already_active(svc, req.accounts)
         return [_already(svc, existing, platform)] if existing else [Ephemeral(message(Text(
-            "Someone has just started a crisis on that account. `" + cards.cmd(platform, "list") + "` shows it.")))]
+            "Someone has just started a crisis on that account. `" + messages.cmd(platform, "list") + "` shows it.")))]
     outcome = Outcome()
     starter_name = await name_of(svc, user.email) if user.email else (user.name or "someone")
-    card = cards.crisis_card(crisis, svc.config.tz, starter=starter_name, approver=None)
+    card = messages.crisis_card(crisis, svc.config.tz, starter=starter_name, approver=None)
 
     room = await _open_room(svc, crisis, card, outcome)
     if room is not None:
@@ -103,39 +100,39 @@ async def convene(svc, user: PersonRef, req: StartRequest) -> list:
     return [DirectMessage(user, _summary(crisis, outcome))]
 
 
-def _already(svc, existing, platform: str) -> Ephemeral:
+def _already(svc: Services, existing, platform: str) -> Ephemeral:
     return Ephemeral(message(Text(
-        f"There is already an active crisis on {cards.account_names(existing)} (crisis {existing.id}, started "
-        f"{cards.when(existing.started_at, svc.config.tz)}): {cards.room_label(existing)}. Rather than start "
-        f"another, add what you have seen there with `{cards.cmd(platform, 'note <text>')}`, or ask the group "
+        f"There is already an active crisis on {messages.account_names(existing)} (crisis {existing.id}, started "
+        f"{messages.when(existing.started_at, svc.config.tz)}): {messages.room_label(existing)}. Rather than start "
+        f"another, add what you have seen there with `{messages.cmd(platform, 'note <text>')}`, or ask the group "
         f"to add you.")))
 
 
-async def _open_room(svc, crisis, card: Message, outcome: Outcome):
+async def _open_room(svc: Services, crisis, card: Message, outcome: Outcome):
     parent = svc.config.channel("crisis_team", crisis.platform) if crisis.platform == "teams" else None
     try:
         room = await svc.notifier.create_room(crisis.platform, crisis.room_name, private=True, parent=parent,
                                               intro=card)
     except SendError as exc:
         outcome.room_note = f"I could not create the crisis room: {exc.reason}."
-        await repo.record(svc.db, svc.now(), "system", crisis.id, "room_failed", reason=exc.reason)
+        await store.record(svc.db, svc.now(), "system", crisis.id, "room_failed", reason=exc.reason)
         return None
     crisis.room_id, crisis.room_name, crisis.card_id = room.id, room.name, room.intro_id
-    await repo.set_fields(svc.db, crisis.id, room_id=room.id, room_name=room.name, card_id=room.intro_id)
-    await repo.record(svc.db, svc.now(), "system", crisis.id, "room_created", room=room.name)
+    await store.set_fields(svc.db, crisis.id, room_id=room.id, room_name=room.name, card_id=room.intro_id)
+    await store.record(svc.db, svc.now(), "system", crisis.id, "room_created", room=room.name)
     if room.intro_id:
         try:
             await svc.notifier.pin(MessageRef(crisis.platform, room.id, room.intro_id))
         except SendError as exc:
             log.warning("could not pin the crisis card: %s", exc.reason)
-    outcome.room_note = (f"Created the private channel {cards.room_label(crisis)} and pinned the crisis card."
+    outcome.room_note = (f"Created the private channel {messages.room_label(crisis)} and pinned the crisis card."
                          if crisis.platform == "slack" else
                          f"Started the crisis thread *{crisis.room_name}* in the crisis team's channel, opening "
                          "with the crisis card.")
     return room
 
 
-async def _user_id(svc, email: str, platform: str) -> str | None:
+async def _user_id(svc: Services, email: str, platform: str) -> str | None:
     try:
         return await svc.directory.user_id_on(email, platform)
     except Exception:
@@ -150,7 +147,7 @@ def _no_account_reason(platform: str) -> str:
     return f"the bot could not find a {PLATFORM_NAMES.get(platform, platform)} account for their email address"
 
 
-async def _bring_in_group(svc, crisis, user: PersonRef, starter: str, outcome: Outcome) -> None:
+async def _bring_in_group(svc: Services, crisis, user: PersonRef, starter: str, outcome: Outcome) -> None:
     """Invite the starter, their manager, the service lead and councillor, and one Communications Team member."""
     platform, now = crisis.platform, svc.now()
     wanted = group_for(svc.config, user.email, [a["key"] for a in crisis.accounts if a.get("key")])
@@ -168,7 +165,7 @@ async def _bring_in_group(svc, crisis, user: PersonRef, starter: str, outcome: O
     # One Communications Team member: the first on the roster the platform can reach.
     comms_pick = next((e for e in roster if ids.get(e)), None)
     members = wanted + ([Wanted(comms_pick, "comms")] if comms_pick else [])
-    note = (f"you're in the Crisis Management Group for crisis {crisis.id} ({cards.account_names(crisis)}, "
+    note = (f"you're in the Crisis Management Group for crisis {crisis.id} ({messages.account_names(crisis)}, "
             f"{SECTION}). Please read the card at the top of this thread.")
     failed = await _invite(svc, crisis, [ids[m.email] for m in members if ids.get(m.email)], note)
     tried = {comms_pick} if comms_pick else set()
@@ -188,8 +185,8 @@ async def _bring_in_group(svc, crisis, user: PersonRef, starter: str, outcome: O
         name = await name_of(svc, m.email) if "@" in m.email else (user.name or m.email)
         uid = ids.get(m.email)
         reason = _no_account_reason(platform) if not uid else failed.get(uid)
-        label = f"{name} ({texts.ROLE_LABELS.get(m.role, m.role)})"
-        await repo.put_member(svc.db, crisis.id, now, "system", person=m.email, name=name, role=m.role,
+        label = f"{name} ({messages.ROLE_LABELS.get(m.role, m.role)})"
+        await store.put_member(svc.db, crisis.id, now, "system", person=m.email, name=name, role=m.role,
                               status="failed" if reason else "in_room", user_id=uid, reason=reason)
         if reason:
             outcome.not_added.append(f"{label}: {reason}")
@@ -197,7 +194,7 @@ async def _bring_in_group(svc, crisis, user: PersonRef, starter: str, outcome: O
             outcome.added.append(label)
 
 
-async def _invite(svc, crisis, user_ids: list[str], note: str) -> dict[str, str]:
+async def _invite(svc: Services, crisis, user_ids: list[str], note: str) -> dict[str, str]:
     if not user_ids:
         return {}
     try:
@@ -206,18 +203,18 @@ async def _invite(svc, crisis, user_ids: list[str], note: str) -> dict[str, str]
         return {u: exc.reason for u in user_ids}
 
 
-async def _post(svc, crisis, msg: Message) -> str | None:
+async def _post(svc: Services, crisis, msg: Message) -> str | None:
     refs = await svc.notifier.post(crisis.room_id, msg, platform=crisis.platform)
     return refs[0].message_id if refs else None
 
 
-async def _room_posts_and_stop(svc, crisis, outcome: Outcome) -> None:
+async def _room_posts_and_stop(svc: Services, crisis, outcome: Outcome) -> None:
     async def room_posts():
         try:
-            await _post(svc, crisis, cards.listening_message(crisis))
-            await _post(svc, crisis, cards.information_message(crisis))
-            checklist_id = await _post(svc, crisis, cards.checklist_card(crisis, {}, svc.config.tz))
-            await repo.set_fields(svc.db, crisis.id, checklist_id=checklist_id)
+            await _post(svc, crisis, messages.listening_message(crisis))
+            await _post(svc, crisis, messages.information_message(crisis))
+            checklist_id = await _post(svc, crisis, messages.checklist_card(crisis, {}, svc.config.tz))
+            await store.set_fields(svc.db, crisis.id, checklist_id=checklist_id)
             outcome.posted.append("the listening response (ready to copy), what to gather while listening, and "
                                   "the response checklist for the group to tick")
         except SendError as exc:
@@ -226,13 +223,13 @@ async def _room_posts_and_stop(svc, crisis, outcome: Outcome) -> None:
     await asyncio.gather(room_posts(), send_stop(svc, crisis, outcome))
 
 
-async def send_stop(svc, crisis, outcome: Outcome) -> None:
+async def send_stop(svc: Services, crisis, outcome: Outcome) -> None:
     """DM everyone who administers an affected account to STOP posting, once each (a retry sends no second)."""
     starter = await name_of(svc, crisis.started_by)
-    text = texts.STOP_POSTING.format(accounts=cards.account_names(crisis), s=SECTION, starter=starter,
-                                     summary=crisis.summary, room=cards.room_label(crisis))
+    text = messages.STOP_POSTING.format(accounts=messages.account_names(crisis), s=SECTION, starter=starter,
+                                     summary=crisis.summary, room=messages.room_label(crisis))
     msg = message(Header("STOP posting: crisis declared"), Text(text),
-                  text=f"STOP posting on {cards.account_names(crisis)}: a crisis has been declared")
+                  text=f"STOP posting on {messages.account_names(crisis)}: a crisis has been declared")
 
     async def one(email: str):
         try:
@@ -247,10 +244,10 @@ async def send_stop(svc, crisis, outcome: Outcome) -> None:
             outcome.not_stopped.append(f"{name}: {problem}")
         else:
             outcome.stopped.append(name)
-            await repo.record(svc.db, svc.now(), "system", crisis.id, "stop_sent", person=email)
+            await store.record(svc.db, svc.now(), "system", crisis.id, "stop_sent", person=email)
 
 
-async def _fallback_to_starter(svc, crisis, user: PersonRef, card: Message, outcome: Outcome) -> None:
+async def _fallback_to_starter(svc: Services, crisis, user: PersonRef, card: Message, outcome: Outcome) -> None:
     """No room: the starter's own chat becomes the crisis's conversation, so nothing of §4.3 is lost."""
     try:
         ref = await svc.notifier.dm(user, card)
@@ -258,7 +255,7 @@ async def _fallback_to_starter(svc, crisis, user: PersonRef, card: Message, outc
         ref = None
     if ref is not None:
         crisis.room_id, crisis.card_id = ref.channel, ref.message_id
-        await repo.set_fields(svc.db, crisis.id, room_id=ref.channel, card_id=ref.message_id)
+        await store.set_fields(svc.db, crisis.id, room_id=ref.channel, card_id=ref.message_id)
         outcome.room_note += " I've put the crisis card and checklists in this chat instead."
         await _room_posts_and_stop(svc, crisis, outcome)
     else:
@@ -284,8 +281,8 @@ def _summary(crisis, outcome: Outcome) -> Message:
                      "whoever posts on it knows.")
     lines.extend(f"Posted {p}." for p in outcome.posted)
     return message(
-        Header(f"Crisis {crisis.id} started: {cards.account_names(crisis)}"),
+        Header(f"Crisis {crisis.id} started: {messages.account_names(crisis)}"),
         Text("\n".join(lines)),
         Text(f"*Next* ({SECTION}): post the listening response once and then stop posting; the group should appoint "
-             f"one approver for every post with `{cards.cmd(crisis.platform, 'approver @person')}`."),
-        text=f"Crisis {crisis.id} started: {cards.account_names(crisis)}")
+             f"one approver for every post with `{messages.cmd(crisis.platform, 'approver @person')}`."),
+        text=f"Crisis {crisis.id} started: {messages.account_names(crisis)}")

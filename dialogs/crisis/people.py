@@ -7,23 +7,16 @@ and resolved to a platform id only when a room is convened.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Awaitable, Callable
 
-from chat.messages import PersonRef
 from chat.errors import BadInput
+from chat.messages import PersonRef
+from chat.services import Services
 from storage.identity import identities_by_email, remember_identity
 
+from .rules import unique
+
 log = logging.getLogger(__name__)
-
-COMMS_ROLES = ("comms_team", "head_of_comms", "crisis_roster")
-
-
-
-@dataclass(frozen=True)
-class Wanted:
-    email: str
-    role: str
 
 
 # --- account administrators: a hook other workflows extend ------------------------------------------------------
@@ -39,7 +32,7 @@ def administrator_source(fn: AdministratorSource) -> AdministratorSource:
     return fn
 
 
-async def account_administrators(svc, account: str) -> list[str]:
+async def account_administrators(svc: Services, account: str) -> list[str]:
     """Emails of everyone who administers `account` (a key in the organisation file, or free text).
 
     The organisation file names a service lead per account; registered sources add the rest. The form's
@@ -58,41 +51,7 @@ async def account_administrators(svc, account: str) -> list[str]:
 
 # --- the group ---------------------------------------------------------------------------------------------------
 
-def comms_candidates(config) -> list[str]:
-    """The crisis roster in order (the first reachable one joins); the Communications Team if none is set."""
-    return list(config.members("crisis_roster")) or list(config.members("comms_team"))
-
-
-def group_for(config, starter: str | None, account_keys: list[str]) -> list[Wanted]:
-    """Everyone but the Communications Team member, in the order the policy lists them (duplicates dropped)."""
-    wanted: list[Wanted] = []
-    if starter:
-        wanted.append(Wanted(starter, "starter"))
-    manager = config.manager_of(starter)
-    if manager:
-        wanted.append(Wanted(manager, "manager"))
-    for key in account_keys:
-        contacts = config.accounts.get(key)
-        if contacts is None:
-            continue
-        for role in ("service_lead", "cabinet_member", "local_councillor"):
-            email = getattr(contacts, role)
-            if email:
-                wanted.append(Wanted(email, role))
-    seen: set[str] = set()
-    out = []
-    for w in wanted:
-        if w.email.lower() not in seen:
-            seen.add(w.email.lower())
-            out.append(Wanted(w.email.lower(), w.role))
-    return out
-
-
-def is_comms(config, email: str | None) -> bool:
-    return config.has_role(email, *COMMS_ROLES)
-
-
-async def name_of(svc, email: str | None) -> str:
+async def name_of(svc: Services, email: str | None) -> str:
     """A person's name for messages: the organisation file, then the platform's directory, then the address."""
     if not email:
         return "someone"
@@ -119,13 +78,9 @@ async def name_of(svc, email: str | None) -> str:
     return email
 
 
-def person_key(ref: PersonRef, email: str | None) -> str:
-    return email or f"{ref.platform}:{ref.user_id}"
-
-
 # --- people named in commands ----------------------------------------------------------------------------------
 
-async def person_in(svc, platform: str, text: str) -> tuple[str, PersonRef]:
+async def person_in(svc: Services, platform: str, text: str) -> tuple[str, PersonRef]:
     """(email, person) for the first person named in `text`: a Slack mention (<@U123|name>) or an email."""
     person = await svc.directory.person_named_in(text)
     if person is not None and person.email:
@@ -136,12 +91,3 @@ async def person_in(svc, platform: str, text: str) -> tuple[str, PersonRef]:
     if platform == "slack":
         raise BadInput("Please name the person with an @mention (for example `@Sam Staff`) or their email address.")
     raise BadInput("Please give the person's email address, for example `name@example.gov.uk`.")
-
-
-def unique(items):
-    seen, out = set(), []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            out.append(item)
-    return out

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chat.messages import UploadFile
+from chat.messages import Text, UploadFile, message
+from chat.replies import Ephemeral
+from chat.services import Services
 
-from . import cards, repo, texts
+from . import messages, room, store
 from .people import name_of
 
 
@@ -18,27 +20,27 @@ def _md(text) -> str:
     return " ".join(str(text or "").split()).replace("|", "\\|")
 
 
-async def _describe(svc, event, names) -> str:
+async def _describe(svc: Services, event, names) -> str:
     d = event.details or {}
-    labels = texts.RESPONSE_LABELS
+    labels = messages.RESPONSE_LABELS
     action = event.action
     if action == "started":
         signs = d.get("indicators")
         sign_text = ("started straight from the command" if signs is None else
                      "none of the four signs applied; started anyway" if not signs else
-                     "signs: " + "; ".join(dict(texts.INDICATORS).get(s, s) for s in signs))
+                     "signs: " + "; ".join(dict(messages.INDICATORS).get(s, s) for s in signs))
         return f"Crisis started on {', '.join(d.get('accounts', []))}: {_md(d.get('summary'))} ({sign_text})"
     if action == "note":
         extra = []
         if d.get("author"):
             extra.append(f"message by {_md(d['author'])}")
         if d.get("posted_at"):
-            extra.append(f"posted {cards.when(datetime.fromisoformat(d['posted_at']), svc.config.tz)}")
+            extra.append(f"posted {messages.when(datetime.fromisoformat(d['posted_at']), svc.config.tz)}")
         if d.get("link"):
             extra.append(f"[link]({d['link']})")
         return f"Note: {_md(d.get('text'))}" + (f" ({', '.join(extra)})" if extra else "")
     if action in ("member_added", "member_not_invited", "member_removed"):
-        role = texts.ROLE_LABELS.get(d.get("role"), d.get("role"))
+        role = messages.ROLE_LABELS.get(d.get("role"), d.get("role"))
         verb = {"member_added": "joined the group", "member_not_invited": "could not be added",
                 "member_removed": "left the group"}[action]
         reason = f": {_md(d['reason'])}" if d.get("reason") and action != "member_removed" else ""
@@ -62,7 +64,7 @@ async def _describe(svc, event, names) -> str:
         "extended": "Agreed to keep working beyond normal hours",
         "stopped_today": "Stopped for the day",
         "snoozed": f"Snoozed the {d.get('prompt', 'prompt')}",
-        "checkins_changed": f"Check-ins {cards.every(int(d.get('minutes', 120)))}",
+        "checkins_changed": f"Check-ins {messages.every(int(d.get('minutes', 120)))}",
         "ended": "Crisis ended",
         "review_completed": "Post-crisis review completed",
         "review_updated": "Post-crisis review updated",
@@ -70,8 +72,8 @@ async def _describe(svc, event, names) -> str:
     return fixed.get(action, action.replace("_", " ").capitalize())
 
 
-async def markdown(svc, crisis_id: int) -> str:
-    crisis = await repo.get(svc.db, crisis_id)
+async def markdown(svc: Services, crisis_id: int) -> str:
+    crisis = await store.get(svc.db, crisis_id)
     if crisis is None:
         raise LookupError(f"there is no crisis {crisis_id}")
     tz = svc.config.tz
@@ -82,10 +84,10 @@ async def markdown(svc, crisis_id: int) -> str:
             cache[email] = "the bot" if email in (None, "system") else await name_of(svc, email)
         return cache[email]
 
-    out = [f"# Crisis {crisis.id}: {cards.account_names(crisis)}", ""]
-    facts = [("Status", "active" if crisis.status == "active" else f"ended {cards.when(crisis.ended_at, tz)} by "
+    out = [f"# Crisis {crisis.id}: {messages.account_names(crisis)}", ""]
+    facts = [("Status", "active" if crisis.status == "active" else f"ended {messages.when(crisis.ended_at, tz)} by "
                                                                     f"{await names(crisis.ended_by)}"),
-             ("Room", crisis.room_name), ("Started", f"{cards.when(crisis.started_at, tz)} by "
+             ("Room", crisis.room_name), ("Started", f"{messages.when(crisis.started_at, tz)} by "
                                                      f"{await names(crisis.started_by)}"),
              ("Approver", await names(crisis.approver) if crisis.approver else "none appointed"),
              ("What was happening", _md(crisis.summary))]
@@ -93,25 +95,25 @@ async def markdown(svc, crisis_id: int) -> str:
         facts.append(("Where it started", crisis.link))
     out += [f"- **{k}:** {v}" for k, v in facts]
     out += ["", "Policy: Social Media Policy §4.3, crisis management.", "", "## Crisis Management Group", ""]
-    for m in await repo.members(svc.db, crisis.id):
+    for m in await store.members(svc.db, crisis.id):
         state = {"in_room": "in the group", "removed": "removed"}.get(m.status, f"not added: {_md(m.reason)}")
-        out.append(f"- {_md(m.name)} ({texts.ROLE_LABELS.get(m.role, m.role)}) – {state}")
+        out.append(f"- {_md(m.name)} ({messages.ROLE_LABELS.get(m.role, m.role)}) – {state}")
     out += ["", "## Timeline", "", "| When | Who | What |", "|---|---|---|"]
-    for event in await repo.timeline(svc.db, crisis.id):
-        out.append(f"| {cards.when(event.at, tz)} | {_md(await names(event.actor))} | "
+    for event in await store.timeline(svc.db, crisis.id):
+        out.append(f"| {messages.when(event.at, tz)} | {_md(await names(event.actor))} | "
                    f"{await _describe(svc, event, names)} |")
-    ticks = await repo.ticks(svc.db, crisis.id)
-    out += ["", f"## Response checklist ({len(ticks)} of {len(texts.RESPONSE_CHECKLIST)} ticked)", ""]
-    for key, label in texts.RESPONSE_CHECKLIST:
+    ticks = await store.ticks(svc.db, crisis.id)
+    out += ["", f"## Response checklist ({len(ticks)} of {len(messages.RESPONSE_CHECKLIST)} ticked)", ""]
+    for key, label in messages.RESPONSE_CHECKLIST:
         t = ticks.get(key)
-        out.append(f"- [x] {label} – {_md(t.ticked_by_name)}, {cards.when(t.ticked_at, tz)}" if t
+        out.append(f"- [x] {label} – {_md(t.ticked_by_name)}, {messages.when(t.ticked_at, tz)}" if t
                    else f"- [ ] {label}")
     out += ["", "## Post-crisis review", ""]
     if crisis.review:
-        out.append(f"Completed by {await names(crisis.review_by)}, {cards.when(crisis.review_at, tz)}.")
-        for key, question in texts.REVIEW_QUESTIONS:
+        out.append(f"Completed by {await names(crisis.review_by)}, {messages.when(crisis.review_at, tz)}.")
+        for key, question in messages.REVIEW_QUESTIONS:
             out += ["", f"**{question}**", "", str(crisis.review.get(key) or "–")]
-        decision = dict(texts.REVIEW_DECISIONS).get(crisis.review.get("decision"), crisis.review.get("decision"))
+        decision = dict(messages.REVIEW_DECISIONS).get(crisis.review.get("decision"), crisis.review.get("decision"))
         out += ["", f"**Decision on the account:** {decision}"]
         if crisis.review.get("notes"):
             out += ["", f"**Anything else:** {crisis.review['notes']}"]
@@ -122,8 +124,18 @@ async def markdown(svc, crisis_id: int) -> str:
     return "\n".join(out) + "\n"
 
 
-async def report_file(svc, crisis) -> UploadFile:
+async def report_file(svc: Services, crisis) -> UploadFile:
     text = await markdown(svc, crisis.id)
     return UploadFile(filename=f"crisis-{crisis.id}-report.md", content=text.encode("utf-8"),
-                      title=f"Crisis {crisis.id} report: {cards.account_names(crisis)}",
+                      title=f"Crisis {crisis.id} report: {messages.account_names(crisis)}",
                       comment=f"The timeline, response checklist and review for crisis {crisis.id} (§4.3).")
+
+
+async def post_report(svc: Services, crisis, actor: str | None):
+    """`/crisis report`: the report as a file in the crisis room, or to the person when there is no room."""
+    await room.require_group(svc, crisis, actor, "see its report")
+    file = await report_file(svc, crisis)
+    if crisis.room_id:
+        await svc.notifier.upload(crisis.platform, crisis.room_id, file)
+        return Ephemeral(message(Text(f"The report for crisis {crisis.id} is in {messages.room_label(crisis)}.")))
+    return file

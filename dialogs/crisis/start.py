@@ -10,10 +10,11 @@ import json
 
 from chat.messages import Form, Input, PersonRef, Text
 from chat.replies import FormErrors, Later, OpenForm
+from chat.services import Services
 
-from . import texts
-from .convene import StartRequest, convene, slug
-from .people import unique
+from . import messages
+from .convene import StartRequest, convene
+from .rules import slug, unique
 
 FORM_ID = "crisis_start"
 
@@ -42,7 +43,7 @@ def start_form(config, *, accounts=(), other: str | None = None, summary: str | 
               required=False, initial=other, placeholder="e.g. Parks Facebook page"),
         Input("what", "What is happening?", "long_text", initial=summary,
               placeholder="What was posted or said, and how people are reacting"),
-        Input("indicators", "Which of these apply? (§4.3)", "multi_choice", options=texts.INDICATORS,
+        Input("indicators", "Which of these apply? (§4.3)", "multi_choice", options=messages.INDICATORS,
               required=False, initial=list(indicators) or None,
               hint="Leave it empty if none of them does."),
         Input("link", "Link to the post or message", required=False, initial=link),
@@ -53,35 +54,34 @@ def start_form(config, *, accounts=(), other: str | None = None, summary: str | 
                   "with Communications, your manager and the service lead, the listening response to copy, and a "
                   "STOP message to everyone who posts on the account."),)
     if bad_day:
-        intro = (Text(texts.BAD_DAY),)
+        intro = (Text(messages.BAD_DAY),)
         inputs.append(Input("go_on", "I still want to start a crisis", "checkbox", required=False))
     return Form(FORM_ID, "Start a crisis", tuple(inputs), submit="Start the crisis", intro=intro,
                 private=json.dumps({"a": list(admins)}) if admins else "")
 
 
-async def start_command(svc, inv):
+async def start_command(svc: Services, user: PersonRef, args: str):
     """`/crisis start [account] [what is happening]`: straight in when both are given, else the short form."""
-    first, _, rest = (inv.args or "").strip().partition(" ")
+    first, _, rest = (args or "").strip().partition(" ")
     account = match_account(svc.config, first)
     if account is not None and rest.strip():
         request = StartRequest(accounts=[{"key": account.key, "name": account.name}], summary=rest.strip())
-        return await convene(svc, inv.user, request)
-    summary = rest.strip() if account is not None else (inv.args or "").strip()
+        return await convene(svc, user, request)
+    summary = rest.strip() if account is not None else (args or "").strip()
     return OpenForm(start_form(svc.config, accounts=[account.key] if account else (), summary=summary or None))
 
 
-async def start_shortcut(svc, inv):
+def start_shortcut(svc: Services, text: str | None, link: str | None):
     """"Start a crisis from this message": the form, filled in with the message's text and link."""
-    return OpenForm(start_form(svc.config, summary=(inv.text or "").strip()[:2900] or None, link=inv.link))
+    return OpenForm(start_form(svc.config, summary=(text or "").strip()[:2900] or None, link=link))
 
 
-async def start_submitted(svc, inv):
-    values = inv.values
+async def start_submitted(svc: Services, user: PersonRef, values: dict, private: str):
     keys = [k for k in values.get("accounts") or [] if k in svc.config.accounts]
     other = values.get("other_account")
     summary = values.get("what")
-    indicators = [i for i in values.get("indicators") or [] if i in dict(texts.INDICATORS)]
-    admins = await _administrators(svc, inv)
+    indicators = [i for i in values.get("indicators") or [] if i in dict(messages.INDICATORS)]
+    admins = await _administrators(svc, values, private)
     form = start_form(svc.config, accounts=keys, other=other, summary=summary, indicators=indicators,
                       link=values.get("link"), admins=admins, bad_day="go_on" in values)
     errors = {}
@@ -102,19 +102,19 @@ async def start_submitted(svc, inv):
     request = StartRequest(accounts=accounts, summary=summary, indicators=indicators, link=values.get("link"),
                            administrators=admins)
     # Convening takes a few round trips to the platform: answer the form first (Slack allows 3 seconds).
-    return Later(lambda: convene(svc, inv.user, request))
+    return Later(lambda: convene(svc, user, request))
 
 
-async def _administrators(svc, inv) -> list[str]:
+async def _administrators(svc: Services, values: dict, private: str) -> list[str]:
     """Emails from the form's people field, plus any carried over from the "bad day" round."""
     emails = []
-    for ref in inv.values.get("administrators") or []:
+    for ref in values.get("administrators") or []:
         if isinstance(ref, PersonRef):
             email = await svc.directory.email_of(ref)
             if email:
                 emails.append(email.lower())
     try:
-        emails.extend(json.loads(inv.private or "{}").get("a", []))
+        emails.extend(json.loads(private or "{}").get("a", []))
     except (ValueError, AttributeError):
         pass
     return unique(emails)

@@ -14,11 +14,12 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 
 from chat.mail import MailError
+from chat.services import Services
 from storage.events import record_event
 from storage.models.foi import FoiCase
 
-from . import texts
-from .cases import SUBJECT
+from . import messages
+from .store import SUBJECT
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
@@ -33,12 +34,12 @@ class Outcome:
     reason: str | None = None
 
 
-async def _load(svc, case_id: int) -> FoiCase | None:
+async def _load(svc: Services, case_id: int) -> FoiCase | None:
     async with svc.db.sessions() as s:
         return await s.scalar(select(FoiCase).where(FoiCase.id == case_id))
 
 
-async def _claim(svc, case_id: int) -> bool:
+async def _claim(svc: Services, case_id: int) -> bool:
     now = svc.now()
     async with svc.db.transaction() as s:
         result = await s.execute(
@@ -49,7 +50,7 @@ async def _claim(svc, case_id: int) -> bool:
         return result.rowcount == 1
 
 
-async def _record(svc, case: FoiCase, sent: bool, reason: str | None, claimed: bool) -> None:
+async def _record(svc: Services, case: FoiCase, sent: bool, reason: str | None, claimed: bool) -> None:
     """Mark the attempt; one event when it goes, one on the first failure (not one every 15 minutes)."""
     async with svc.db.transaction() as s:
         values = {"email_attempts": FoiCase.email_attempts + 1}
@@ -67,12 +68,12 @@ async def _record(svc, case: FoiCase, sent: bool, reason: str | None, claimed: b
                                details={"attempt": case.email_attempts + 1, **({} if sent else {"reason": reason})})
 
 
-def _labels(svc, case: FoiCase) -> tuple[str, str]:
+def _labels(svc: Services, case: FoiCase) -> tuple[str, str]:
     name = svc.config.display_name
     return (f"{name(case.created_by)} <{case.created_by}>", f"{name(case.owner_email)} <{case.owner_email}>")
 
 
-async def send_email(svc, case_id: int) -> Outcome:
+async def send_email(svc: Services, case_id: int) -> Outcome:
     case = await _load(svc, case_id)
     if case is None or case.email_state == "sent":
         return Outcome("sent")
@@ -88,7 +89,7 @@ async def send_email(svc, case_id: int) -> Outcome:
     if not await _claim(svc, case_id):
         return Outcome("sending")          # another process is sending it right now
     creator, owner = _labels(svc, case)
-    mail = texts.email_for(case, to=to, cc=svc.config.comms_team_email, creator_label=creator, owner_label=owner,
+    mail = messages.email_for(case, to=to, cc=svc.config.comms_team_email, creator_label=creator, owner_label=owner,
                            message_id=svc.mailer.message_id(f"{case.reference}.{case.id}"),
                            reply_to=case.created_by)
     try:
@@ -105,13 +106,13 @@ async def send_email(svc, case_id: int) -> Outcome:
     return Outcome("sent")
 
 
-async def announce(svc, case_id: int) -> bool:
+async def announce(svc: Services, case_id: int) -> bool:
     """Post the case (no question, no requester) to the Communications Team and Information Management channels."""
     case = await _load(svc, case_id)
     if case is None or case.announced_at is not None:
         return True
     creator, owner = (svc.config.display_name(case.created_by), svc.config.display_name(case.owner_email))
-    msg = texts.announcement(case, creator_label=creator, owner_label=owner,
+    msg = messages.announcement(case, creator_label=creator, owner_label=owner,
                              im_address=svc.config.information_management_email)
     ok = True
     for channel in ("comms_team", "information_management"):
@@ -127,20 +128,20 @@ async def announce(svc, case_id: int) -> bool:
     return ok
 
 
-async def deliver(svc, case_id: int) -> Outcome:
+async def deliver(svc: Services, case_id: int) -> Outcome:
     outcome = await send_email(svc, case_id)
     await announce(svc, case_id)
     return outcome
 
 
-async def _set_waiting(svc, case_id: int, waiting: bool) -> bool:
+async def _set_waiting(svc: Services, case_id: int, waiting: bool) -> bool:
     async with svc.db.transaction() as s:
         result = await s.execute(update(FoiCase).where(FoiCase.id == case_id, FoiCase.creator_waiting.is_(not waiting))
                                  .values(creator_waiting=waiting).execution_options(synchronize_session=False))
         return result.rowcount == 1
 
 
-async def deliver_now(svc, case: FoiCase) -> Outcome:
+async def deliver_now(svc: Services, case: FoiCase) -> Outcome:
     """Deliver while the person waits, at most INTERACTIVE_BUDGET seconds; a slow send carries on behind."""
     gave_up = asyncio.Event()
 
@@ -149,7 +150,7 @@ async def deliver_now(svc, case: FoiCase) -> Outcome:
         if gave_up.is_set() and outcome.status == "pending":
             await _set_waiting(svc, case.id, True)
             try:
-                await svc.notifier.dm(case.created_by, texts.not_sent_yet(case, outcome.reason))
+                await svc.notifier.dm(case.created_by, messages.not_sent_yet(case, outcome.reason))
             except Exception as exc:
                 log.warning("could not tell %s about %s: %s", "the forwarder", case.reference, exc)
         return outcome
@@ -167,7 +168,7 @@ async def deliver_now(svc, case: FoiCase) -> Outcome:
     return outcome
 
 
-async def retry_deliveries(svc, now) -> int:
+async def retry_deliveries(svc: Services, now) -> int:
     """The sweep: send what is still unsent, post what is still unposted; tell anyone who was waiting."""
     stale = now - STALE_CLAIM
     async with svc.db.sessions() as s:
@@ -187,7 +188,8 @@ async def retry_deliveries(svc, now) -> int:
         case = await _load(svc, case_id)
         if case.creator_waiting and await _set_waiting(svc, case_id, False):
             try:
-                await svc.notifier.dm(case.created_by, texts.sent_later(case, svc.config.information_management_email))
+                await svc.notifier.dm(case.created_by,
+                                      messages.sent_later(case, svc.config.information_management_email))
             except Exception as exc:
                 log.warning("could not tell the forwarder that %s has gone: %s", case.reference, exc)
     return sent

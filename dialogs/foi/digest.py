@@ -14,11 +14,12 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import Row, case, func, select
 
 from chat.messages import PersonRef
+from chat.pacing import Pacer, retry_after
+from chat.services import Services
 from storage.claims import mark_sent, release_claim, try_claim, unfinished_claims
 from storage.models.foi import FoiCase
 
-from chat.pacing import Pacer, retry_after
-from .reports import MAX_LINES, MAX_LISTED, digest_message, summary_message
+from .messages import MAX_LINES, MAX_LISTED, digest_message, summary_message
 from .rules import OPEN_STATES, SOON_WORKING_DAYS
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ _LINE_COLUMNS = (FoiCase.reference, FoiCase.kind, FoiCase.extended, FoiCase.due,
                  FoiCase.owner_email)
 
 
-async def plan_digests(svc, today: date, cal) -> list[Digest]:
+async def plan_digests(svc: Services, today: date, cal) -> list[Digest]:
     """Who gets a DM today and what it lists: counts per owner in one query, and only the cases a DM can show
     (MAX_LISTED per owner, most urgent first) in another. Cases forwarded today wait until tomorrow (the
     forwarder has just seen the due date)."""
@@ -87,12 +88,12 @@ async def plan_digests(svc, today: date, cal) -> list[Digest]:
     return [digests[k] for k in sorted(digests)]
 
 
-async def _target(svc, email: str) -> PersonRef | None:
+async def _target(svc: Services, email: str) -> PersonRef | None:
     ids = await svc.directory.user_ids(email)
     return PersonRef(ids[0][0], ids[0][1], email) if ids else None
 
 
-async def _send_once(svc, pacer: Pacer, kind: str, item: str, day: str, to: PersonRef, msg) -> str:
+async def _send_once(svc: Services, pacer: Pacer, kind: str, item: str, day: str, to: PersonRef, msg) -> str:
     """Claim, pace, send; 'sent', 'already' (claimed by someone else) or 'failed' (claim released)."""
     if not await try_claim(svc.db, kind, item, day, now=svc.now()):
         return "already"
@@ -113,7 +114,7 @@ async def _send_once(svc, pacer: Pacer, kind: str, item: str, day: str, to: Pers
     return "failed"
 
 
-async def send_digests(svc, now: datetime, cal, digests: list[Digest] | None = None,
+async def send_digests(svc: Services, now: datetime, cal, digests: list[Digest] | None = None,
                        only: set[str] | None = None) -> dict[str, int]:
     today = now.astimezone(svc.config.tz).date()
     digests = digests if digests is not None else await plan_digests(svc, today, cal)
@@ -133,7 +134,7 @@ async def send_digests(svc, now: datetime, cal, digests: list[Digest] | None = N
     return dict(tally)
 
 
-async def retry_failed_digests(svc, now: datetime, cal) -> dict[str, int]:
+async def retry_failed_digests(svc: Services, now: datetime, cal) -> dict[str, int]:
     """Owners whose digest today failed, or whose sender died between claiming and sending (its lease has run
     out), get another go: read from the database, so it works in whichever process runs the sweep."""
     today = now.astimezone(svc.config.tz).date()
@@ -143,7 +144,7 @@ async def retry_failed_digests(svc, now: datetime, cal) -> dict[str, int]:
     return await send_digests(svc, now, cal, only=set(unsent))
 
 
-async def summary_counts(svc, today: date, cal) -> tuple[dict, list[Line]]:
+async def summary_counts(svc: Services, today: date, cal) -> tuple[dict, list[Line]]:
     soon_limit = cal.add_working_days(today, SOON_WORKING_DAYS)
     is_open = FoiCase.state == "open"
     async with svc.db.sessions() as s:
@@ -160,7 +161,7 @@ async def summary_counts(svc, today: date, cal) -> tuple[dict, list[Line]]:
     return counts, list(worst)
 
 
-async def send_summary(svc, now: datetime, cal) -> str:
+async def send_summary(svc: Services, now: datetime, cal) -> str:
     """To the Information Management channel when there is one, else to each of the team by DM."""
     today = now.astimezone(svc.config.tz).date()
     counts, worst = await summary_counts(svc, today, cal)

@@ -1,6 +1,6 @@
 """A one-off bank holiday proclaimed by an administrator: stored, open cases' due dates recomputed, owners told.
 
-Shared by the chat command (Communications Team only) and `python -m bot calendar add-holiday`.
+Shared by the chat command (Communications Team only, add_from_chat) and `python -m bot calendar add-holiday`.
 """
 from __future__ import annotations
 
@@ -11,15 +11,17 @@ from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
+from chat.errors import BadInput, NotAllowed
+from chat.messages import Message, Text, message
+from chat.services import Services
 from chat.workdays import working_calendar
-from chat.errors import BadInput
 from policy.calendar import MAX_YEAR, MIN_YEAR
 from storage.events import record_event
 from storage.models import ProclaimedHoliday
 
-from . import texts
-from .cases import recompute_due_dates
+from . import messages
 from .rules import day_text
+from .store import recompute_due_dates
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ def check_holiday(day: date, name: str) -> str:
     return name
 
 
-async def add_holiday(svc, day: date, name: str, by: str) -> HolidayResult:
+async def add_holiday(svc: Services, day: date, name: str, by: str) -> HolidayResult:
     name = check_holiday(day, name)
     existing = (await working_calendar(svc)).holiday_name(day)
     if existing:
@@ -67,8 +69,26 @@ async def add_holiday(svc, day: date, name: str, by: str) -> HolidayResult:
     why = f"{day_text(day)} has been proclaimed a bank holiday ({name})"
     for owner, items in by_owner.items():
         try:
-            if await svc.notifier.dm(owner, texts.due_changed_dm(items, why)) is not None:
+            if await svc.notifier.dm(owner, messages.due_changed_dm(items, why)) is not None:
                 told += 1
         except Exception as exc:
             log.warning("could not tell an owner about new due dates: %s", exc)
     return HolidayResult(day, name, changed, told)
+
+
+async def add_from_chat(svc: Services, email: str | None, words: list[str]) -> Message:
+    """`foi holiday add YYYY-MM-DD NAME` (the words after `holiday`), for the Communications Team."""
+    if not svc.config.has_role(email, "comms_team", "head_of_comms"):
+        raise NotAllowed("Only the Communications Team can add a bank holiday.")
+    if len(words) < 3 or words[0].lower() != "add":
+        raise BadInput("Use `foi holiday add YYYY-MM-DD NAME`, for example `foi holiday add 2026-09-21 State "
+                       "funeral`.")
+    try:
+        day = date.fromisoformat(words[1])
+    except ValueError:
+        raise BadInput(f"`{words[1]}` isn't a date; write it as YYYY-MM-DD.") from None
+    result = await add_holiday(svc, day, " ".join(words[2:]), email)
+    return message(Text(
+        f"Added *{day_text(result.day)}* ({result.name}) as a bank holiday: it is no longer a working day for "
+        f"statutory time limits. {len(result.changed)} open case(s) have a new due date; {result.owners_told} "
+        "owner(s) told."))

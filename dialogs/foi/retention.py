@@ -7,11 +7,12 @@ from datetime import date
 
 from sqlalchemy import select, update
 
+from chat.services import Services
 from storage.events import record_event
 from storage.models.foi import FoiCase
 
-from .cases import SUBJECT
 from .digest import start_of_day
+from .store import SUBJECT
 
 BATCH = 500
 
@@ -23,7 +24,7 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, gregorian.monthrange(year, month + 1)[1]))
 
 
-async def remove_old_personal_data(svc, now) -> int:
+async def remove_old_personal_data(svc: Services, now) -> int:
     cutoff = start_of_day(months_before(now.astimezone(svc.config.tz).date(), svc.config.foi_retention_months),
                           svc.config.tz)
     removed = 0

@@ -1,7 +1,7 @@
 """`python -m bot audit export --from DATE --to DATE [--format csv|jsonl] [--output FILE]` (6.2).
 
 Every recorded event in the period (dates inclusive, Europe/London days): who, when, what and the outcome,
-on standard output unless --output names a file. Never the text of a checked post (see dialogs/audit.py).
+on standard output unless --output names a file. Never the text of a checked post (see dialogs/audit/).
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import tempfile
 from datetime import date
 
 from chat.cli import fail, usage
-from dialogs.audit import Period, write
+from dialogs.audit.flow import write
+from dialogs.audit.rules import Period
 
 PROG = "python -m bot audit export"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from chat.cli import fail
-from dialogs.crisis import cards, repo, report
+from dialogs.crisis import messages, report, store
 
 
 def add_parser(subparsers) -> None:
@@ -28,7 +28,7 @@ async def run_report(args) -> int:
     if not raw.isdigit():
         return fail(f"crisis report: expected a crisis number like 3, got {args.crisis_id!r}")
     async with args.cli.services(with_senders=args.post) as svc:
-        crisis = await repo.get(svc.db, int(raw))
+        crisis = await store.get(svc.db, int(raw))
         if crisis is None:
             return fail(f"crisis report: there is no crisis {raw}")
         file = await report.report_file(svc, crisis)
@@ -45,10 +45,10 @@ async def run_report(args) -> int:
 
 async def run_list(args) -> int:
     async with args.cli.services() as svc:
-        actives = await repo.active(svc.db)
+        actives = await store.active(svc.db)
         for c in actives:
-            print(f"{c.id}\t{cards.account_names(c)}\t{c.platform}:{c.room_name}\tstarted "
-                  f"{cards.when(c.started_at, svc.config.tz)}\tby {c.started_by}")
+            print(f"{c.id}\t{messages.account_names(c)}\t{c.platform}:{c.room_name}\tstarted "
+                  f"{messages.when(c.started_at, svc.config.tz)}\tby {c.started_by}")
         if not actives:
             print("no active crises")
     return 0

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from chat.cli import fail, usage
 from chat.workdays import proclaimed_holidays, working_calendar
-from dialogs.foi.cases import open_cases
 from dialogs.foi.rules import standing
+from dialogs.foi.store import open_cases
 from policy.calendar import WorkingCalendar, due_date
 from storage.db import Database
 

@@ -7,8 +7,10 @@ from types import SimpleNamespace
 import pytest
 
 from chat.orgconfig import load_config
-from dialogs import accounts, boost
-from dialogs.approvals import Step
+from dialogs.accounts import rules as accounts
+from dialogs.approvals.rules import Step
+from dialogs.boost.rules import pounds
+from dialogs.register.rules import iso_week
 from chat.errors import BadInput
 from storage.models.accounts import SocialAccount
 from tests.support.server import ORG_FILE
@@ -98,14 +100,14 @@ def test_no_checklist_item_asks_for_a_password():
 
 @pytest.mark.parametrize("raw,value", [("150", 150.0), ("£150", 150.0), ("£ 1,250.50", 1250.5), ("99.9", 99.9)])
 def test_amounts(raw, value):
-    assert boost._amount(raw) == value
+    assert pounds(raw) == value
 
 
 @pytest.mark.parametrize("raw", ["", "lots", "0", "-5", "150.123", "£1,00", "1000000"])
 def test_bad_amounts(raw):
-    assert boost._amount(raw) is None
+    assert pounds(raw) is None
 
 
 def test_iso_week_keys():
-    assert accounts.iso_week(date(2026, 12, 1)) == "2026-W49"
-    assert accounts.iso_week(date(2027, 1, 1)) == "2026-W53"
+    assert iso_week(date(2026, 12, 1)) == "2026-W49"
+    assert iso_week(date(2027, 1, 1)) == "2026-W53"

@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from chat.errors import BadInput
 from chat.messages import Buttons, CopyText, PersonRef
 from chat.orgconfig import load_config
-from dialogs.crisis import cards, people, room, schedule, start, texts
-from dialogs.crisis.convene import first_evening, slug
-from chat.errors import BadInput
+from dialogs.crisis import messages, people, rules, schedule, start
+from dialogs.crisis.convene import first_evening
+from dialogs.crisis.rules import slug
 from policy.calendar import WorkingCalendar
 from tests.support.server import ORG_FILE
 
@@ -24,16 +25,16 @@ def at(*args) -> datetime:
 
 
 def test_group_follows_the_policy_order_without_duplicates():
-    wanted = people.group_for(CONFIG, "staff@example.gov.uk", ["highways", "parks"])
+    wanted = rules.group_for(CONFIG, "staff@example.gov.uk", ["highways", "parks"])
     assert [(w.email, w.role) for w in wanted] == [
         ("staff@example.gov.uk", "starter"), ("manager@example.gov.uk", "manager"),
         ("lead@example.gov.uk", "service_lead"), ("cllr@example.gov.uk", "cabinet_member"),
         ("owner@example.gov.uk", "service_lead")]
-    assert people.comms_candidates(CONFIG) == ["comms@example.gov.uk", "comms2@example.gov.uk"]
+    assert rules.comms_candidates(CONFIG) == ["comms@example.gov.uk", "comms2@example.gov.uk"]
 
 
 def test_free_text_accounts_add_nobody_but_the_starter_and_manager():
-    wanted = people.group_for(CONFIG, "staff@example.gov.uk", [])
+    wanted = rules.group_for(CONFIG, "staff@example.gov.uk", [])
     assert [w.role for w in wanted] == ["starter", "manager"]
 
 
@@ -82,10 +83,10 @@ async def test_people_are_named_by_email_or_slack_mention():
 
 
 def test_crisis_numbers_in_commands():
-    assert room.split_id("#3 BBC called", bare_ok=False) == (3, "BBC called")
-    assert room.split_id("3", bare_ok=True) == (3, "")
-    assert room.split_id("3 people complained", bare_ok=False) == (None, "3 people complained")
-    assert room.split_id("", bare_ok=True) == (None, "")
+    assert rules.split_id("#3 BBC called", bare_ok=False) == (3, "BBC called")
+    assert rules.split_id("3", bare_ok=True) == (3, "")
+    assert rules.split_id("3 people complained", bare_ok=False) == (None, "3 people complained")
+    assert rules.split_id("", bare_ok=True) == (None, "")
 
 
 def test_accounts_are_matched_by_key_or_name():
@@ -109,7 +110,7 @@ def test_the_form_asks_the_four_signs_and_the_bad_day_version_lets_you_go_on():
 
 def test_listening_response_is_the_policy_text_ready_to_copy():
     c = SimpleNamespace(accounts=[{"key": "highways", "name": "Test Highways"}], platform="slack", id=1)
-    msg = cards.listening_message(c)
+    msg = messages.listening_message(c)
     copy = next(b for b in msg.blocks if isinstance(b, CopyText))
     assert copy.text == ("Thank you for bringing this to our attention, we are investigating and will respond as "
                          "soon as we are able – we are listening")
@@ -118,9 +119,9 @@ def test_listening_response_is_the_policy_text_ready_to_copy():
 def test_checklist_card_has_every_question_and_one_button_each():
     c = SimpleNamespace(id=4, status="active", accounts=[], platform="teams")
     tick = SimpleNamespace(ticked_by_name="Cam Comms", ticked_at=at(2026, 12, 1, 10, 5))
-    msg = cards.checklist_card(c, {"sorry": tick}, LONDON)
+    msg = messages.checklist_card(c, {"sorry": tick}, LONDON)
     buttons = [b.buttons[0] for b in msg.blocks if isinstance(b, Buttons)]
-    assert len(buttons) == len(texts.RESPONSE_CHECKLIST) == 11
+    assert len(buttons) == len(messages.RESPONSE_CHECKLIST) == 11
     assert buttons[-1].action_id == "crisis.untick" and buttons[-1].value == "4:sorry"
     assert buttons[0].action_id == "crisis.tick" and buttons[0].value == "4:format"
     ticked = [b.text for b in msg.blocks if "Ticked by" in getattr(b, "text", "")]

@@ -10,7 +10,7 @@ from chat.pacing import Pacer, retry_after
 from dialogs.foi.retention import months_before
 from dialogs.foi.rules import (check_submission, compute_due, normalise_reference, paused_between, standing,
                                suggest_kind)
-from dialogs.foi.texts import X_LIMIT, customer_replies
+from dialogs.foi.messages import X_LIMIT, customer_replies
 from policy.calendar import WorkingCalendar
 
 CAL = WorkingCalendar()

@@ -15,7 +15,7 @@ from chat.messages import MessageRef
 from chat.orgconfig import load_config
 from bot.settings import Settings
 from chat.workdays import working_calendar
-from dialogs.foi.cases import close_case, create_case
+from dialogs.foi.store import close_case, create_case
 from dialogs.foi.digest import plan_digests, send_digests
 from dialogs.foi.holidays import add_holiday
 from dialogs.foi.retention import remove_old_personal_data

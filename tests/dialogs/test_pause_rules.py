@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chat.errors import BadInput
-from dialogs.pause import _midnight_after, day_words, last_day, parse_start, reason_phrase
+from dialogs.pause.messages import reason_phrase
+from dialogs.pause.rules import day_words, last_day, midnight_after, parse_start
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = date(2026, 12, 1)
@@ -32,11 +33,11 @@ def test_bad_start_arguments(args, wanted):
 
 
 def test_a_pause_ends_at_local_midnight_after_its_last_day_even_across_a_clock_change():
-    ends = _midnight_after(date(2027, 3, 27), LONDON)             # the clocks go forward on 28 March
+    ends = midnight_after(date(2027, 3, 27), LONDON)             # the clocks go forward on 28 March
     assert ends.astimezone(timezone.utc) == datetime(2027, 3, 28, 0, 0, tzinfo=timezone.utc)
     pause = SimpleNamespace(ends_at=ends.astimezone(timezone.utc), reason="national mourning")
     assert last_day(pause, LONDON) == date(2027, 3, 27)
-    ends = _midnight_after(date(2027, 10, 31), LONDON)            # and back on 31 October
+    ends = midnight_after(date(2027, 10, 31), LONDON)            # and back on 31 October
     assert ends.astimezone(timezone.utc) == datetime(2027, 11, 1, 0, 0, tzinfo=timezone.utc)
 
 
@@ -44,5 +45,5 @@ def test_dates_read_as_people_write_them():
     assert day_words(date(2026, 12, 10), TODAY) == "Thursday 10 December"
     assert day_words(date(2027, 1, 2), TODAY) == "Saturday 2 January 2027"
     svc = SimpleNamespace(config=SimpleNamespace(tz=LONDON), today=lambda: TODAY)
-    pause = SimpleNamespace(ends_at=_midnight_after(date(2026, 12, 10), LONDON), reason="Royal death")
+    pause = SimpleNamespace(ends_at=midnight_after(date(2026, 12, 10), LONDON), reason="Royal death")
     assert reason_phrase(svc, pause) == "Royal death, until the end of Thursday 10 December"

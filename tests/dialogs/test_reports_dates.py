@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from dialogs.reports import (first_working_day, how_long, next_month, next_review, pack_approved, previous_month,
-                             review_due)
+from dialogs.reports.rules import (first_working_day, how_long, next_month, next_review, pack_approved, previous_month,
+                                   review_due)
 from policy.calendar import WorkingCalendar
 
 

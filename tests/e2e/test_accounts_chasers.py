@@ -5,7 +5,7 @@ import asyncio
 
 from sqlalchemy import select
 
-from dialogs import accounts
+from dialogs.accounts import flow as accounts
 from handlers.approvals import chase_approvals
 from storage.models.accounts import SocialAccount
 from tests.conftest import london

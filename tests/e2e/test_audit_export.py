@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from dialogs.checking import run_check
+from dialogs.check.flow import run_check
 from storage.events import record_event
 from storage.models import Event
 from tests.conftest import london
@@ -154,15 +154,15 @@ async def test_teams_export_for_the_communications_team(bot):
 
 
 async def test_export_reads_a_long_trail_in_batches(bot):
-    from dialogs import audit
+    from dialogs.audit import flow, rules, store
 
     start = london(2026, 10, 1, 0, 0)
     async with bot.svc.db.transaction() as s:
-        for n in range(audit.BATCH * 2 + 7):
+        for n in range(store.BATCH * 2 + 7):
             await record_event(s, at=start + timedelta(minutes=n // 3), actor="system", subject_kind="bulk",
                                subject_id=n, action="tick")
     buffer = io.StringIO()
-    count = await audit.write(bot.svc.db, audit.parse_period("2026-10-01", "2026-10-31"), bot.svc.config.tz,
+    count = await flow.write(bot.svc.db, rules.parse_period("2026-10-01", "2026-10-31"), bot.svc.config.tz,
                               "jsonl", buffer)
     ids = [int(json.loads(x)["subject_id"]) for x in buffer.getvalue().splitlines()]
-    assert count == audit.BATCH * 2 + 7 and ids == sorted(ids) and len(set(ids)) == count
+    assert count == store.BATCH * 2 + 7 and ids == sorted(ids) and len(set(ids)) == count

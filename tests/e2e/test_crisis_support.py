@@ -1,22 +1,22 @@
 """Helpers shared by the crisis end-to-end tests (no tests here)."""
 from __future__ import annotations
 
-from dialogs.crisis import repo
+from dialogs.crisis import store
 
 LISTENING = ("Thank you for bringing this to our attention, we are investigating and will respond as soon as we are "
              "able – we are listening")
 
 
 async def crisis(bot, crisis_id: int = 1):
-    return await repo.get(bot.svc.db, crisis_id)
+    return await store.get(bot.svc.db, crisis_id)
 
 
 async def actions(bot, crisis_id: int = 1) -> list[str]:
-    return [e.action for e in await repo.timeline(bot.svc.db, crisis_id)]
+    return [e.action for e in await store.timeline(bot.svc.db, crisis_id)]
 
 
 async def events(bot, crisis_id: int = 1):
-    return await repo.timeline(bot.svc.db, crisis_id)
+    return await store.timeline(bot.svc.db, crisis_id)
 
 
 def slack_dms(bot, user: str) -> list:

@@ -49,7 +49,7 @@ def test_due_date_bad_input_is_one_line_and_exit_2(tmp_path, args, says):
 
 
 async def test_add_holiday_recomputes_open_cases(database_url, tmp_path):
-    from dialogs.foi.cases import create_case, open_cases
+    from dialogs.foi.store import create_case, open_cases
     from dialogs.foi.rules import Submission
 
     from app import build_services

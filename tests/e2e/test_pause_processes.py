@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
-from dialogs import pause
+from dialogs.pause import flow as pause
 from tests.conftest import london
 
 from .test_accounts_helpers import second_services

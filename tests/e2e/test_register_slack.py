@@ -5,7 +5,7 @@ import asyncio
 
 from sqlalchemy import select
 
-from dialogs import register
+from dialogs.register import flow, store
 from storage.models.accounts import AccountAdmin, AccountTask, SocialAccount
 from tests.conftest import london
 
@@ -36,13 +36,13 @@ async def test_accounts_mine_all_and_by_platform(bot):
 
 async def test_administrators_of_by_name_key_or_session(bot):
     acct = await approved_account(bot, account_name="Test Highways")
-    assert await register.administrators_of(bot.svc, "Test Highways") == ["other@example.gov.uk",
+    assert await store.administrators_of(bot.svc, "Test Highways") == ["other@example.gov.uk",
                                                                           "staff@example.gov.uk"]
-    assert await register.administrators_of(bot.svc, "highways") == ["other@example.gov.uk", "staff@example.gov.uk"]
+    assert await store.administrators_of(bot.svc, "highways") == ["other@example.gov.uk", "staff@example.gov.uk"]
     async with bot.svc.db.sessions() as s:
-        assert await register.administrators_of(s, "test highways") == ["other@example.gov.uk",
+        assert await store.administrators_of(s, "test highways") == ["other@example.gov.uk",
                                                                          "staff@example.gov.uk"]
-    assert await register.administrators_of(bot.svc, "Nobody's Account") == []
+    assert await store.administrators_of(bot.svc, "Nobody's Account") == []
     assert acct.name == "Test Highways"
 
 
@@ -53,7 +53,7 @@ async def test_leaver_is_removed_and_each_remaining_administrator_changes_the_pa
     await bot.slack_command("/smpolicy", "leaver <@UOTHER|oz.other>", user="UCOMMS")
     reply = last_reply(bot)
     assert "taken Oz Other off" in reply and "Facebook “Suffolk Highways”" in reply and "(5.5)" in reply
-    assert await register.administrators_of(bot.svc, "Suffolk Highways") == ["staff@example.gov.uk"]
+    assert await store.administrators_of(bot.svc, "Suffolk Highways") == ["staff@example.gov.uk"]
     task_dm = [c for c in bot.slack.to("USTAFF") if "Change the password" in c.text()]
     assert len(task_dm) == 1
     assert "change the password and update the login registered with the Communications Team (5.5)" in \
@@ -82,7 +82,7 @@ async def test_password_task_is_chased_daily_until_confirmed(bot):
         for at in (london(2026, 12, 1, 11, 0), london(2026, 12, 2, 9, 0), london(2026, 12, 2, 9, 0),
                    london(2026, 12, 3, 9, 0)):
             bot.clock.set(at)
-            await asyncio.gather(register.chase_tasks(bot.svc, at), register.chase_tasks(other, at))
+            await asyncio.gather(flow.chase_tasks(bot.svc, at), flow.chase_tasks(other, at))
         assert reminders() == 2   # Wed and Thu; Tuesday's was the task itself
     finally:
         await other.db.close()
@@ -127,7 +127,7 @@ async def test_yearly_review_reminder_goes_to_the_owners_manager(bot):
         for at in (london(2027, 11, 30, 9, 0), london(2027, 12, 1, 9, 0), london(2027, 12, 2, 9, 0),
                    london(2027, 12, 6, 9, 0)):
             bot.clock.set(at)
-            await asyncio.gather(register.review_reminders(bot.svc, at), register.review_reminders(other, at))
+            await asyncio.gather(flow.review_reminders(bot.svc, at), flow.review_reminders(other, at))
         assert reviews() == 2    # the week it fell due, then the next week
     finally:
         await other.db.close()

@@ -1,7 +1,7 @@
 """The monthly summary to the Communications Team: first working day, once a month, robust to missing data."""
 from __future__ import annotations
 
-from dialogs.checking import run_check
+from dialogs.check.flow import run_check
 from storage.events import record_event
 from tests.conftest import london
 

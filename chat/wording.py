@@ -1,0 +1,44 @@
+"""How every workflow's messages name people and moments, so they read the same everywhere."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from storage.identity import remember_identity
+from storage.models.core import Identity
+
+from .services import Services
+
+
+def when(svc: Services, dt: datetime) -> str:
+    """`14:05 on Tuesday 1 December 2026`, in the organisation's time zone."""
+    local = dt.astimezone(svc.config.tz)
+    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y}"
+
+
+async def display_names(svc: Services, emails) -> dict[str, str]:
+    """Display names for emails: the organisation file, then what the platforms told us, then the address."""
+    emails = {e for e in emails if e}
+    out = {e: svc.config.display_name(e) for e in emails}
+    unknown = [e for e, n in out.items() if n == e]
+    if not unknown:
+        return out
+    nameless: dict[str, tuple[str, str]] = {}
+    async with svc.db.sessions() as s:
+        for row in await s.scalars(select(Identity).where(Identity.email.in_(unknown))):
+            if row.name:
+                out[row.email] = row.name
+            else:
+                nameless[row.email] = (row.platform, row.user_id)
+    for email, (platform, user_id) in nameless.items():
+        if out[email] != email or not svc.notifier.connected(platform):
+            continue
+        try:  # found by email lookup, which gives no name: ask once and remember it
+            _, name = await svc.directory.platform_profile(platform, user_id)
+        except Exception:
+            continue
+        if name:
+            out[email] = name
+            await remember_identity(svc.db, platform, user_id, email, name, svc.now())
+    return out

@@ -1,0 +1,127 @@
+"""Facebook boosting and paid advertising (2.7): budget holder, then the Communications Team, then arranged.
+
+The budget holder approves and confirms the budget code; the Communications Team checks the fit with the
+strategy and arranges it. Nothing is boosted during a mourning pause (4.4)."""
+from __future__ import annotations
+
+from datetime import date
+
+from chat.errors import BadInput, NotAllowed
+from chat.messages import PersonRef, Text, message
+from chat.posting import posting_state
+from chat.replies import Ephemeral, FormErrors
+from chat.services import Services
+from chat.wording import display_names, when
+from dialogs.approvals.flow import announce
+from dialogs.approvals.rules import PENDING, RequestKind, Step
+from storage.events import record_event
+from storage.models.accounts import ApprovalRequest
+
+from .messages import boost_form, confirm_input, summary, title
+from .rules import URL, pounds
+from .store import waiting_for
+
+
+async def paused(svc: Services) -> str | None:
+    """The refusal to show during a mourning pause, or None."""
+    reason = (await posting_state(svc)).pause_reason
+    if not reason:
+        return None
+    return (f"Boosts are on hold: {reason}. Nothing should be promoted while posting is paused (4.4). Please "
+            "ask again when the pause ends.")
+
+
+async def submit(svc: Services, user: PersonRef, values: dict):
+    refusal = await paused(svc)
+    if refusal:
+        return Ephemeral(message(Text(refusal)))
+    requester = user.email
+    if not requester:
+        raise BadInput("I couldn't find your email address, so I can't file this. Please try again in a minute.")
+    text = {k: (values.get(k) or "").strip() for k in ("link", "aim", "locations", "interests", "amount",
+                                                       "budget_code")}
+    start, end = values.get("start"), values.get("end")
+    holder = await svc.directory.email_of(values.get("budget_holder"))
+    errors: dict[str, str] = {}
+    if not URL.match(text["link"]):
+        errors["link"] = "Paste the link to the post you want boosted, starting https://."
+    if not text["aim"]:
+        errors["aim"] = "Say what the boost is for, so the Communications Team can check it fits the strategy (2.7)."
+    if not text["locations"]:
+        errors["locations"] = "Say where the boost should reach (2.7)."
+    if not isinstance(start, date):
+        errors["start"] = "Choose the first day."
+    elif start < svc.today():
+        errors["start"] = "The first day can't be in the past."
+    if not isinstance(end, date):
+        errors["end"] = "Choose the last day."
+    elif isinstance(start, date) and end < start:
+        errors["end"] = "The last day must be on or after the first day."
+    amount = pounds(text["amount"])
+    if amount is None:
+        errors["amount"] = "Give the amount in pounds, e.g. 150 or 150.00."
+    budget_holders = svc.config.members("budget_holders")
+    if not holder:
+        errors["budget_holder"] = "Choose the budget holder who approves the spend (2.7)."
+    elif holder == requester:
+        errors["budget_holder"] = "Choose another budget holder: nobody approves their own request."
+    elif budget_holders and holder not in budget_holders:
+        errors["budget_holder"] = (f"{svc.config.display_name(holder)} isn't listed as a budget holder. Choose one, "
+                                   "or ask the Communications Team to add them (2.7).")
+    if not text["budget_code"]:
+        errors["budget_code"] = "Give the budget code the Communications Team should charge (2.7)."
+    if not errors.get("link"):
+        waiting = await waiting_for(svc, requester, text["link"])
+        if waiting:  # a second press of Submit, or a retried delivery
+            errors["link"] = (f"You already asked for this post to be boosted ({BOOST_REQUEST.ref(waiting)}); "
+                              "`status` shows where it is.")
+    if errors:
+        return FormErrors(errors, form=boost_form(errors, {**text, "start": start, "end": end},
+                                                  values.get("budget_holder")))
+    nm = await display_names(svc, [holder])
+    comms = dict(role="comms_team", also=("head_of_comms",), channel="comms_team")
+    steps = [Step("budget", "Budget holder's approval", f"{nm[holder]} (the budget holder)", "2.7", person=holder,
+                  approve="Approve and confirm code", confirm="budget_code"),
+             Step("comms", "Fit with the strategy", "the Communications Team", "2.7", **comms),
+             Step("arrange", "Boost arranged", "the Communications Team", "2.7", approve="Mark as arranged",
+                  done="arranged", **comms)]
+    details = {**text, "amount": f"{amount:.2f}", "start": start.isoformat(), "end": end.isoformat(),
+               "budget_holder": holder}
+    now = svc.now()
+    async with svc.db.transaction() as s:
+        req = ApprovalRequest(kind="boost", requester=requester, state=PENDING, step=0,
+                              steps=[st.dump() for st in steps], details=details, history=[], thread=[],
+                              created_at=now, step_started_at=now)
+        s.add(req)
+        await s.flush()
+        await record_event(s, at=now, actor=requester, subject_kind="boost_request", subject_id=req.id,
+                           action="submitted", to_state="pending:budget",
+                           details={"amount": details["amount"], "budget_code": details["budget_code"]})
+    await announce(svc, BOOST_REQUEST, req)
+    return Ephemeral(message(Text(
+        f"Thanks: your boost request {BOOST_REQUEST.ref(req)} has gone to {nm[holder]} to approve the spend, then to "
+        f"the Communications Team, who will arrange it (2.7). `status` shows where it stands.")))
+
+
+async def guard(svc: Services, req: ApprovalRequest, step: Step) -> None:
+    if step.key != "budget":
+        refusal = await paused(svc)
+        if refusal:
+            raise NotAllowed(refusal)
+
+
+async def after_arranged(svc: Services, req: ApprovalRequest, actor: str) -> None:
+    nm = await display_names(svc, [actor])
+    done = (f"arranged by {nm[actor]} at {when(svc, req.decided_at)}, charged to budget code "
+            f"{req.details['budget_code']} (2.7).")
+    for email, text in ((req.requester, f"Your boost {BOOST_REQUEST.ref(req)} ({title(req)}) was {done}"),
+                        (req.details["budget_holder"], f"The boost you approved, {BOOST_REQUEST.ref(req)} "
+                                                       f"({title(req)}), was {done}")):
+        try:
+            await svc.notifier.dm(email, message(Text(text)))
+        except Exception:
+            pass  # the card in the channel shows the same
+
+
+BOOST_REQUEST = RequestKind(kind="boost", prefix="BR", noun="boost request", final_state="arranged", title=title,
+                            summary=summary, after_final=after_arranged, guard=guard, confirm_input=confirm_input)

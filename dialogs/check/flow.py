@@ -1,0 +1,30 @@
+"""Running the post checker for a person: their profile, the organisation's own details, the posting state,
+and an audit event that keeps a hash of the text, the verdict and the categories — never the text (3.4)."""
+from __future__ import annotations
+
+from chat.errors import BadInput
+from chat.posting import posting_state
+from chat.services import Services
+from policy.checker import CheckResult, check
+from storage.events import record_event
+
+from .rules import account_named_in, own_contacts
+
+
+async def run_check(svc: Services, *, text: str, actor: str | None, platform: str, channel: str | None = None,
+                    profile: str | None = None, account: str | None = None, has_image: bool = False,
+                    image_gps: tuple[float, float] | None = None) -> tuple[CheckResult, str]:
+    """Check a draft; returns the result and the profile used. Writes one audit event without the text."""
+    if not text.strip():
+        raise BadInput("There's no text to check. Paste the draft after the command, "
+                       "e.g. `check Join us at the library on Saturday`.")
+    profile = profile or svc.config.profile_for(actor, channel)
+    state = await posting_state(svc, account or account_named_in(svc.config, text))
+    result = check(text, profile=profile, has_image=has_image, own=own_contacts(svc.config), state=state,
+                   image_gps=image_gps)
+    async with svc.db.transaction() as session:
+        await record_event(session, at=svc.now(), actor=actor or f"{platform}:unknown", subject_kind="check",
+                           subject_id=result.text_hash[:16], action="checked", to_state=result.verdict,
+                           details={"categories": result.categories, "profile": profile, "platform": platform,
+                                    "text_sha256": result.text_hash, "has_image": has_image})
+    return result, profile

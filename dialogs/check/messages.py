@@ -1,0 +1,41 @@
+"""What "Is this OK to post?" says: the verdict with each finding and its section, and the posting checklist."""
+from __future__ import annotations
+
+from chat.messages import Button, Buttons, Header, Message, Note, Text, message
+from policy.checker import PHOTO_CHECKLIST, POSTING_CHECKLIST
+
+from .rules import label
+
+HEADLINES = {
+    "stop": "Stop – please don't post this as it is",
+    "sign_off": "Get sign-off before you post this",
+    "ok": "This looks OK to post",
+}
+
+
+def verdict_message(result, profile: str, source: str = "") -> Message:
+    blocks: list = [Header(HEADLINES[result.verdict])]
+    serious = [f for f in result.findings if f.severity != "advice"]
+    advice = [f for f in result.findings if f.severity == "advice"]
+    if serious:
+        blocks.append(Text("\n".join(f"• *{label(f.category)}* ({f.section}): {f.message}" for f in serious)))
+    elif result.verdict == "ok":
+        blocks.append(Text("I found nothing in it that the policy asks you to stop or get signed off. "
+                           "Run through the posting checklist (4.2) before it goes out."))
+    if advice:
+        blocks.append(Text("\n".join(f"ℹ️ *{label(f.category)}* ({f.section}): {f.message}" for f in advice)))
+    buttons = []
+    if result.verdict != "ok":
+        buttons.append(Button("Ask for sign-off", "check.signoff", source, style="primary"))
+    has_photo = any(item in result.checklist for item in PHOTO_CHECKLIST)
+    buttons.append(Button("Show the posting checklist", "check.checklist", "photo" if has_photo else ""))
+    if any(f.category == "foi_request" for f in result.findings):
+        buttons.append(Button("Forward as FOI request", "check.foi", source))
+    blocks.append(Buttons(*buttons))
+    blocks.append(Note(f"Checked as *{profile}* against {result.policy_version}. I don't keep the text I check."))
+    return message(*blocks, text=HEADLINES[result.verdict])
+
+
+def checklist_message(with_photo: bool) -> Message:
+    items = list(POSTING_CHECKLIST) + (list(PHOTO_CHECKLIST) if with_photo else [])
+    return message(Header("Before you post (4.2)"), Text("\n".join(f"☐ {item}" for item in items)))

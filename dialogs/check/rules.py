@@ -1,0 +1,69 @@
+"""The checker's pure decisions for a chat: its categories in words, the command's flags, which account a draft
+names, and where a checked message lives (ids only)."""
+from __future__ import annotations
+
+import re
+
+from chat.errors import BadInput
+from policy.checker import OwnContacts, PROFILES
+
+CATEGORY_LABELS = {
+    "personal_data": "Personal data", "payment_data": "Payment details", "credentials": "Passwords and logins",
+    "incident_sensitive": "Incident details", "confidential": "Confidential information",
+    "hate_or_abuse": "Abuse or discrimination", "profanity": "Swearing", "defamation": "Possible defamation",
+    "predetermination": "Predetermination", "surveillance": "Monitoring or surveillance",
+    "children": "Children", "political": "Party-political content", "controversial": "Controversial subject",
+    "paid_promotion": "Paid promotion", "campaign": "Campaign", "copyright": "Copyright",
+    "speaking_for_council": "Speaking for the council", "foi_request": "Request for information",
+    "mourning_pause": "Mourning pause", "crisis": "Crisis", "image_location": "Location in the photo",
+}
+
+
+def label(category: str) -> str:
+    return CATEGORY_LABELS.get(category, category.replace("_", " ").capitalize())
+
+
+def own_contacts(config) -> OwnContacts:
+    return OwnContacts(tuple(config.email_domains), tuple(config.published_phones), tuple(config.public_buildings))
+
+
+_FLAG = re.compile(r"\s*--(as|profile|account)(?:\s+|=)(\S+)")
+
+
+def parse_check_args(args: str) -> tuple[str | None, str | None, str]:
+    """`[--as P | --profile P] [--account A] text...` -> (profile, account, text); the text keeps its spacing."""
+    profile = account = None
+    text = args
+    while (m := _FLAG.match(text)) is not None:
+        flag, value = m.groups()
+        if flag == "account":
+            account = value
+        elif value not in PROFILES:
+            raise BadInput(f"`{value}` is not a profile I know. Use one of: {', '.join(PROFILES)}.")
+        else:
+            profile = value
+        text = text[m.end():]
+    text = text.strip()
+    if text.startswith("--"):
+        flag = text.split()[0]
+        raise BadInput(f"I don't understand `{flag}`. Try `check --as member <your draft>`.")
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    return profile, account, text
+
+
+def account_named_in(config, text: str) -> str | None:
+    """An account from the organisation file that the draft names ("Suffolk Highways"), so a crisis on it
+    applies without the person saying `--account`."""
+    lowered = text.lower()
+    for key, account in config.accounts.items():
+        if account.name.lower() in lowered:
+            return key
+    return None
+
+
+def source_of(platform: str, channel: str | None, message_time: str | None) -> str:
+    """Ids only: where the checked message lives, so a button can fetch it again if the person asks."""
+    if platform == "slack" and channel and message_time:
+        return f"slack|{channel}|{message_time}"
+    return ""

@@ -1,0 +1,88 @@
+"""The mourning pause in storage: the pause in force, closing it once (with its event), and who to tell (the
+accounts register's administrators)."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from chat.services import Services
+from storage.events import record_event
+from storage.identity import identities_by_email, remember_identity
+from storage.models.accounts import AccountAdmin, SocialAccount
+from storage.models.pause import MourningPause
+
+from .rules import KIND
+
+log = logging.getLogger(__name__)
+
+
+async def name_of(svc: Services, email: str | None) -> str:
+    """The organisation file's name, then the name a platform told us, then the address."""
+    if not email or email == "system":
+        return "the bot"
+    name = svc.config.display_name(email)
+    if name != email:
+        return name
+    async with svc.db.sessions() as session:
+        rows = await identities_by_email(session, email)
+    for row in rows:
+        if row.name:
+            return row.name
+    for row in rows:   # found by an email lookup, which gives no name: ask the platform once and remember it
+        try:
+            _, name = await svc.directory.platform_profile(row.platform, row.user_id)
+        except Exception:
+            continue
+        if name:
+            await remember_identity(svc.db, row.platform, row.user_id, email, name, svc.now())
+            return name
+    return email
+
+
+async def active_row(session) -> MourningPause | None:
+    return await session.scalar(select(MourningPause).where(MourningPause.active == 1))
+
+
+async def current(svc: Services) -> MourningPause | None:
+    """The pause in force now. One past its end counts as over even before the sweep has closed it."""
+    async with svc.db.sessions() as session:
+        row = await active_row(session)
+    return row if row is not None and row.ends_at > svc.now() else None
+
+
+async def administrators(svc: Services) -> dict[str, list[str]]:
+    """{email: ["Facebook “Suffolk Highways”", ...]} for every current administrator in the accounts register.
+
+    dialogs/register.py answers per account (`administrators_of(name)`); the pause needs all of them at
+    once, so this reads the register's tables directly. When they cannot be read, nobody.
+    """
+    try:
+        async with svc.db.sessions() as session:
+            rows = (await session.execute(
+                select(AccountAdmin.email, SocialAccount.platform, SocialAccount.name)
+                .join(SocialAccount, SocialAccount.id == AccountAdmin.account_id)
+                .where(SocialAccount.state == "active", AccountAdmin.removed_at.is_(None))
+                .order_by(SocialAccount.platform, SocialAccount.name))).all()
+    except SQLAlchemyError as exc:
+        log.warning("could not read the accounts register for the mourning pause: %s", type(exc).__name__)
+        return {}
+    found: dict[str, list[str]] = {}
+    for email, platform, name in rows:
+        found.setdefault(email.lower(), []).append(f"{platform} “{name}”")
+    return found
+
+
+async def close(session, pause: MourningPause, actor: str, now: datetime, action: str) -> bool:
+    """End a pause once: the conditional update's row count says whether this call did it."""
+    result = await session.execute(
+        update(MourningPause).where(MourningPause.id == pause.id, MourningPause.active == 1)
+        .values(active=None, ended_at=now, ended_by=actor).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    await record_event(session, at=now, actor=actor, subject_kind=KIND, subject_id=pause.id, action=action,
+                       from_state="active", to_state="ended",
+                       details={"early": action == "ended", "days": pause.days})
+    return True

@@ -1,0 +1,68 @@
+"""Sign-off requests in storage: the draft is kept only while someone needs to read it and removed once decided;
+each state change writes its event, and a decision is applied once (a conditional UPDATE)."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from chat.errors import BadInput, NotAllowed, NotFound
+from chat.services import Services
+from storage.events import record_event
+from storage.models.signoff import SignOffRequest
+
+from .rules import ensure_may_decide
+
+
+async def create(svc: Services, *, requester: str, approver: str, draft: str, verdict: str,
+                 categories: list[str]) -> SignOffRequest:
+    if not draft.strip():
+        raise BadInput("Please paste the draft you want signed off.")
+    if approver == requester:
+        raise NotAllowed("You can't sign off your own post. Choose your manager or leave the approver empty "
+                         "and I'll send it to the Communications Team (4.2).")
+    async with svc.db.transaction() as session:
+        row = SignOffRequest(requester=requester, approver=approver, draft=draft, verdict=verdict,
+                             categories=categories, state="pending", cards=[], created_at=svc.now())
+        session.add(row)
+        await session.flush()
+        await record_event(session, at=svc.now(), actor=requester, subject_kind="signoff", subject_id=row.id,
+                           action="requested", to_state="pending",
+                           details={"approver": approver, "verdict": verdict, "categories": categories})
+    return row
+
+
+async def get(svc: Services, request_id: int) -> SignOffRequest:
+    async with svc.db.sessions() as session:
+        row = await session.get(SignOffRequest, request_id)
+    if row is None:
+        raise NotFound("I can't find that sign-off request any more.")
+    return row
+
+
+async def add_card(svc: Services, request_id: int, ref: dict) -> None:
+    async with svc.db.transaction() as session:
+        row = await session.get(SignOffRequest, request_id)
+        row.cards = [*row.cards, ref]
+
+
+async def decide(svc: Services, request_id: int, actor: str | None, approve: bool, reason: str | None
+                 ) -> tuple[SignOffRequest, bool]:
+    """Apply a decision once. Returns (the request as it now stands, whether this call decided it)."""
+    row = await get(svc, request_id)
+    ensure_may_decide(svc, row, actor)
+    if not approve and not (reason or "").strip():
+        raise BadInput("Please give a reason, so the requester knows what to change.")
+    to_state = "approved" if approve else "declined"
+    async with svc.db.transaction() as session:
+        # Conditional: a double click or a second approver finds it already decided and changes nothing.
+        result = await session.execute(
+            update(SignOffRequest)
+            .where(SignOffRequest.id == request_id, SignOffRequest.state == "pending")
+            .values(state=to_state, decided_by=actor, decided_at=svc.now(), reason=(reason or None), draft=None)
+        )
+        applied = result.rowcount == 1
+        if applied:
+            await record_event(session, at=svc.now(), actor=actor, subject_kind="signoff", subject_id=request_id,
+                               action=to_state, from_state="pending", to_state=to_state,
+                               details={"has_reason": bool(reason)})
+        row = await session.scalar(select(SignOffRequest).where(SignOffRequest.id == request_id))
+    return row, applied
