@@ -10,7 +10,6 @@ from chat.registry import Action, Command, Daily, OnSubmit, Sweep, Workflow
 from chat.replies import OpenForm
 from chat.services import Services
 from dialogs.accounts import flow
-from storage.claims import first_delivery
 
 
 async def request_account(svc: Services, inv):
@@ -18,32 +17,18 @@ async def request_account(svc: Services, inv):
 
 
 async def account_request_submitted(svc: Services, inv):
-    return await flow.submit(svc, inv.user, inv.channel, inv.values)
+    return await flow.submit(svc, inv.user, inv.channel, inv.values, inv.request_key)
 
 
 async def onboarding_done(svc: Services, inv):
-    if inv.request_key and not await first_delivery(svc.db, inv.request_key, svc.now()):
-        return None   # the platform delivered this click twice
+    # A redelivered click never gets here (the inbox knows its key); a re-run after a crash, or a second click,
+    # meets the conditional tick and is told it was done.
     return await flow.mark_done(svc, inv.user.email, inv.value)
 
 
-async def chase_onboarding(svc: Services, now):
-    await flow.chase_onboarding(svc, now)
-
-
-WORKFLOW = Workflow(
-    "accounts",
-    commands=(
-        Command("smpolicy", "request-account", "Ask for a new council social media account (2.5).",
-                usage="request-account", fn=request_account),
-    ),
-    actions=(
-        Action("onboarding.done", onboarding_done),
-    ),
-    forms=(
-        OnSubmit("account_request", account_request_submitted),
-    ),
-    sweeps=(
-        Sweep("onboarding_weekly", Daily(time(9, 0), working_days_only=True), chase_onboarding),
-    ),
-)
+WORKFLOW = Workflow("accounts",
+    commands=(Command("smpolicy", "request-account", "Ask for a new council social media account (2.5).",
+                      usage="request-account", fn=request_account),),
+    actions=(Action("onboarding.done", onboarding_done),),
+    forms=(OnSubmit("account_request", account_request_submitted),),
+    sweeps=(Sweep("onboarding_weekly", Daily(time(9, 0), working_days_only=True), flow.chase_onboarding),))

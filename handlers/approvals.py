@@ -16,14 +16,8 @@ from chat.services import Services
 from dialogs.accounts.flow import ACCOUNT_REQUEST
 from dialogs.approvals import flow, messages, rules, store
 from dialogs.boost.flow import BOOST_REQUEST
-from storage.claims import first_delivery
 
 KINDS = rules.RequestKinds(ACCOUNT_REQUEST, BOOST_REQUEST)
-
-
-async def _first_delivery(svc: Services, inv) -> bool:
-    """A platform retry of the same click is dropped here; a second real click meets the conditional UPDATE."""
-    return not inv.request_key or await first_delivery(svc.db, inv.request_key, svc.now())
 
 
 async def status(svc: Services, inv):
@@ -37,8 +31,8 @@ async def status(svc: Services, inv):
 # --- the approval card ---------------------------------------------------------------------------------------
 
 async def approval_button(svc: Services, inv):
-    if not await _first_delivery(svc, inv):
-        return None
+    # A platform's retry of the same click never gets here (the inbox knows its key); a re-run after a crash or a
+    # second real click meets the conditional UPDATE and is told who decided.
     verb, actor = inv.command.split(".", 1)[1], inv.user.email
     if verb == "answer":
         req = await store.load(svc, rules.parse_value(inv.value)[0])
@@ -98,22 +92,10 @@ async def chase_approvals(svc: Services, now):
     await flow.chase(svc, KINDS, now)
 
 
-WORKFLOW = Workflow(
-    "approvals",
-    commands=(
-        Command("smpolicy", "status", "Where each of your account and boost requests stands.",
-                usage="status", fn=status),
-    ),
-    actions=(
-        Action("approval.", approval_button, prefix=True),
-    ),
-    forms=(
-        OnSubmit("approval_reject", reject_submitted),
-        OnSubmit("approval_ask", ask_submitted),
-        OnSubmit("approval_answer", answer_submitted),
-        OnSubmit("approval_confirm", confirm_submitted),
-    ),
-    sweeps=(
-        Sweep("approval_chasers", Daily(time(9, 30), working_days_only=True), chase_approvals),
-    ),
-)
+WORKFLOW = Workflow("approvals",
+    commands=(Command("smpolicy", "status", "Where each of your account and boost requests stands.", usage="status",
+                      fn=status),),
+    actions=(Action("approval.", approval_button, prefix=True),),
+    forms=(OnSubmit("approval_reject", reject_submitted), OnSubmit("approval_ask", ask_submitted),
+           OnSubmit("approval_answer", answer_submitted), OnSubmit("approval_confirm", confirm_submitted)),
+    sweeps=(Sweep("approval_chasers", Daily(time(9, 30), working_days_only=True), chase_approvals),))

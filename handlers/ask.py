@@ -30,12 +30,9 @@ async def section_command(svc: Services, inv):
     return Ephemeral(messages.section_message(found, inv.platform))
 
 
-WORKFLOW = Workflow(
-    "ask",
-    commands=(
-        Command("smpolicy", "ask", "Ask a question about the social media policy; I quote the sections that answer it.",
-                usage="ask <your question>", fn=ask_command),
-        Command("smpolicy", "section", "Show a section of the policy in full, e.g. 3.4 or MG 5.4.",
-                usage="section <number>", fn=section_command),
-    ),
-)
+WORKFLOW = Workflow("ask",
+    commands=(Command("smpolicy", "ask",
+                      "Ask a question about the social media policy; I quote the sections that answer it.",
+                      usage="ask <your question>", fn=ask_command),
+              Command("smpolicy", "section", "Show a section of the policy in full, e.g. 3.4 or MG 5.4.",
+                      usage="section <number>", fn=section_command)))

@@ -12,11 +12,8 @@ async def audit_command(svc: Services, inv):
     return await flow.export_for_chat(svc, inv.user.email, inv.args, inv.platform)
 
 
-WORKFLOW = Workflow(
-    "audit",
-    commands=(
-        Command("smpolicy", "audit", "Communications Team: export the audit trail between two dates as a file (6.2).",
-                usage="audit export FROM TO [csv|jsonl]", fn=audit_command),
-    ),
-    cli=(audit_cli.add_parser,),
-)
+WORKFLOW = Workflow("audit",
+    commands=(Command("smpolicy", "audit",
+                      "Communications Team: export the audit trail between two dates as a file (6.2).",
+                      usage="audit export FROM TO [csv|jsonl]", fn=audit_command),),
+    cli=(audit_cli.add_parser,))

@@ -19,13 +19,7 @@ async def boost_submitted(svc: Services, inv):
     return await flow.submit(svc, inv.user, inv.values)
 
 
-WORKFLOW = Workflow(
-    "boost",
-    commands=(
-        Command("smpolicy", "boost", "Ask for a Facebook post to be boosted: budget holder, then Comms (2.7).",
-                usage="boost", fn=boost_command),
-    ),
-    forms=(
-        OnSubmit("boost_request", boost_submitted),
-    ),
-)
+WORKFLOW = Workflow("boost",
+    commands=(Command("smpolicy", "boost", "Ask for a Facebook post to be boosted: budget holder, then Comms (2.7).",
+                      usage="boost", fn=boost_command),),
+    forms=(OnSubmit("boost_request", boost_submitted),))

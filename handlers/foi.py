@@ -14,7 +14,6 @@ from dialogs.foi.delivery import retry_deliveries
 from dialogs.foi.digest import retry_failed_digests, send_digests, send_summary
 from dialogs.foi.retention import remove_old_personal_data
 from dialogs.foi.rules import OUTCOMES
-from storage.claims import first_delivery
 
 from .cli import calendar as calendar_cli, foi as foi_cli
 
@@ -76,8 +75,8 @@ async def foi_submitted(svc: Services, inv):
 
 
 async def foi_button(svc: Services, inv):
-    if inv.request_key and not await first_delivery(svc.db, inv.request_key, svc.now()):
-        return None   # the platform delivered this click twice
+    # Redelivered clicks never get here (the inbox knows their key); a re-run or a second click is told the
+    # change was made already (each change is conditional).
     verb, ref, email = inv.command.split(".", 1)[1], inv.value, inv.user.email
     if verb == "done":
         return Ephemeral(await flow.done(svc, email, ref))
@@ -106,34 +105,16 @@ async def foi_digest_sweep(svc: Services, now):
     await send_summary(svc, now, cal)
 
 
-async def foi_retention_sweep(svc: Services, now):
-    await remove_old_personal_data(svc, now)
-
-
-WORKFLOW = Workflow(
-    "foi",
-    commands=(
-        Command("smpolicy", "foi",
-                "Forward a request for information (FOI, EIR, subject access) and manage your cases (8.1).",
-                usage=USAGE, fn=foi_command),
-    ),
-    shortcuts=(
-        Shortcut("forward_foi", "Forward as FOI request",
-                 "Send a customer's request for information to Information Management, with replies to give them "
-                 "(8.1).",
-                 fn=forward_shortcut),
-    ),
-    actions=(
-        Action("foi.", foi_button, prefix=True),
-    ),
-    forms=(
-        OnSubmit(messages.FORM_ID, foi_submitted),
-        OnSubmit(messages.REASSIGN_FORM_ID, reassign_submitted),
-    ),
-    sweeps=(
-        Sweep("foi_email_retry", Every(15), foi_retry_sweep),
-        Sweep("foi_digest", Daily(time(9, 0), working_days_only=True), foi_digest_sweep),
-        Sweep("foi_retention", Daily(time(2, 0)), foi_retention_sweep),
-    ),
-    cli=(foi_cli.add_parser, calendar_cli.add_parser),
-)
+WORKFLOW = Workflow("foi",
+    commands=(Command("smpolicy", "foi",
+                      "Forward a request for information (FOI, EIR, subject access) and manage your cases (8.1).",
+                      usage=USAGE, fn=foi_command),),
+    shortcuts=(Shortcut("forward_foi", "Forward as FOI request",
+                        "Send a customer's request for information to Information Management, "
+                        "with replies to give them (8.1).", fn=forward_shortcut),),
+    actions=(Action("foi.", foi_button, prefix=True),),
+    forms=(OnSubmit(messages.FORM_ID, foi_submitted), OnSubmit(messages.REASSIGN_FORM_ID, reassign_submitted)),
+    sweeps=(Sweep("foi_email_retry", Every(15), foi_retry_sweep),
+            Sweep("foi_digest", Daily(time(9, 0), working_days_only=True), foi_digest_sweep),
+            Sweep("foi_retention", Daily(time(2, 0)), remove_old_personal_data)),
+    cli=(foi_cli.add_parser, calendar_cli.add_parser))

@@ -13,12 +13,6 @@ async def crisis_help(svc: Services, inv):
     return Ephemeral(help_message(svc.registry, inv.platform, family="crisis"))
 
 
-WORKFLOW = Workflow(
-    "help",
-    commands=(
-        Command("smpolicy", "help", "List everything I can do, one line each.",
-                usage="help", fn=smpolicy_help),
-        Command("crisis", "help", "List the crisis commands.",
-                usage="help", fn=crisis_help),
-    ),
-)
+WORKFLOW = Workflow("help",
+    commands=(Command("smpolicy", "help", "List everything I can do, one line each.", usage="help", fn=smpolicy_help),
+              Command("crisis", "help", "List the crisis commands.", usage="help", fn=crisis_help)))

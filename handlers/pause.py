@@ -43,21 +43,10 @@ async def pause_end(svc: Services, now):
     svc.notifier.forget_banner()
 
 
-async def pause_reminders(svc: Services, now):
-    await flow.remind(svc, now)
-
-
-WORKFLOW = Workflow(
-    "pause",
-    commands=(
-        Command("smpolicy", "pause",
-                "Mourning pause (4.4): see it, or (Communications Team) start, move or end it.",
-                usage=rules.USAGE, fn=pause_command),
-    ),
-    sweeps=(
-        Sweep("pause_end", Every(5), pause_end),
-        Sweep("pause_reminders", Daily(time(9, 0)), pause_reminders),   # weekends too: posts are scheduled then
-    ),
+WORKFLOW = Workflow("pause",
+    commands=(Command("smpolicy", "pause",
+                      "Mourning pause (4.4): see it, or (Communications Team) start, move or end it.",
+                      usage=rules.USAGE, fn=pause_command),),
+    sweeps=(Sweep("pause_end", Every(5), pause_end), Sweep("pause_reminders", Daily(time(9, 0)), flow.remind)),
     banners=(pause_banner,),
-    posting_state=(flow.pause_posting_state,),
-)
+    posting_state=(flow.pause_posting_state,))

@@ -7,7 +7,6 @@ from chat.registry import Action, Command, Daily, Sweep, Workflow
 from chat.replies import Ephemeral
 from chat.services import Services
 from dialogs.register import flow
-from storage.claims import first_delivery
 
 
 async def accounts_command(svc: Services, inv):
@@ -19,42 +18,23 @@ async def leaver_command(svc: Services, inv):
     return Ephemeral(await flow.leaver(svc, inv.user.email, who))
 
 
-async def _first(svc: Services, inv) -> bool:
-    return not inv.request_key or await first_delivery(svc.db, inv.request_key, svc.now())
-
+# Redelivered clicks never get here (the inbox knows their key); a re-run after a crash or a second click meets
+# the conditional UPDATE and is told who did it.
 
 async def task_done(svc: Services, inv):
-    if await _first(svc, inv):
-        return await flow.confirm_task(svc, inv.user.email, inv.value)
+    return await flow.confirm_task(svc, inv.user.email, inv.value)
 
 
 async def reviewed(svc: Services, inv):
-    if await _first(svc, inv):
-        return await flow.mark_reviewed(svc, inv.user.email, inv.value)
+    return await flow.mark_reviewed(svc, inv.user.email, inv.value)
 
 
-async def chase_password_tasks(svc: Services, now):
-    await flow.chase_tasks(svc, now)
-
-
-async def account_reviews(svc: Services, now):
-    await flow.review_reminders(svc, now)
-
-
-WORKFLOW = Workflow(
-    "register",
-    commands=(
-        Command("smpolicy", "accounts", "The accounts register: yours, all of them, or one platform (2.5).",
-                usage="accounts [mine|all|<platform>]", fn=accounts_command),
-        Command("smpolicy", "leaver", "Someone has left: take them off every account and get passwords changed (5.5).",
-                usage="leaver @person", fn=leaver_command),
-    ),
-    actions=(
-        Action("register.task_done", task_done),
-        Action("register.reviewed", reviewed),
-    ),
-    sweeps=(
-        Sweep("password_tasks", Daily(time(9, 0), working_days_only=True), chase_password_tasks),
-        Sweep("account_reviews", Daily(time(9, 0), working_days_only=True), account_reviews),
-    ),
-)
+WORKFLOW = Workflow("register",
+    commands=(Command("smpolicy", "accounts", "The accounts register: yours, all of them, or one platform (2.5).",
+                      usage="accounts [mine|all|<platform>]", fn=accounts_command),
+              Command("smpolicy", "leaver",
+                      "Someone has left: take them off every account and get passwords changed (5.5).",
+                      usage="leaver @person", fn=leaver_command)),
+    actions=(Action("register.task_done", task_done), Action("register.reviewed", reviewed)),
+    sweeps=(Sweep("password_tasks", Daily(time(9, 0), working_days_only=True), flow.chase_tasks),
+            Sweep("account_reviews", Daily(time(9, 0), working_days_only=True), flow.review_reminders)))
