@@ -5,11 +5,13 @@ To add one, copy dialogs/foi/ and handlers/foi.py (docs/DEVELOPING.md).
 """
 from __future__ import annotations
 
+from chat import inbox
 from chat.registry import Registry, Workflow
 from handlers import (accounts, approvals, ask, audit, boost, check, crisis, foi, help, housekeeping, pause,
                       register, reports)
 
 WORKFLOWS: tuple[Workflow, ...] = (
+    inbox.WORKFLOW,         # the core's own sweep: work and messages a stopped process left unfinished
     approvals.WORKFLOW,     # the approval card shared by account requests and boosts (2.3, 2.5, 2.7)
     accounts.WORKFLOW,      # requesting an account, and its onboarding checklist (2.5, 5.2-5.6)
     ask.WORKFLOW,           # questions about the policy, and its sections in full

@@ -76,5 +76,17 @@ class InFlight:
         if still:
             log.warning("%d handler(s) still running after %.0fs; stopping anyway", len(still), timeout)
 
+    def abandon(self) -> None:
+        """Stop as a killed process would: every running handler and worker cancelled, nothing queued run
+        (tests simulate a crash with this; what was committed is all a new process finds)."""
+        self.accepting = False
+        current = asyncio.current_task()
+        for task in [*self._tasks, *self._workers]:
+            if task is not current:
+                task.cancel()
+        while self._queue is not None and not self._queue.empty():
+            self._queue.get_nowait()
+        self._queued = 0
+
     def __len__(self) -> int:
         return len(self._tasks) + self._queued

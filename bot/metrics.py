@@ -2,8 +2,9 @@
 
 Counts only, never text: requests by route and outcome, acknowledgement latency, messages sent / failed / held
 by rate limits per platform, sweep runs and failures, and, read from the database when scraped, open and
-overdue FOI cases, open approvals by age, active crises. Checker verdicts by category are counted where the
-checker runs (policy.checker's counters, registered in the same default registry).
+overdue FOI cases, open approvals by age, active crises, the outbox's unsent and given-up messages and the inbox's
+unfinished work. Checker verdicts by category are counted where the checker runs (policy.checker's counters,
+registered in the same default registry).
 
 Protected by a bearer token (METRICS_TOKEN): without one the route answers 404, unless the operator has
 explicitly opened it with METRICS_PUBLIC=1 (for a scraper on a private network).
@@ -29,6 +30,8 @@ FOI_OPEN = Gauge("smpolicy_foi_cases_open", "Open FOI, EIR and subject access ca
 FOI_OVERDUE = Gauge("smpolicy_foi_cases_overdue", "Open cases past their statutory due date")
 APPROVALS = Gauge("smpolicy_approvals_open", "Requests waiting for a decision, by kind and age", ["kind", "age"])
 CRISES = Gauge("smpolicy_crises_active", "Crises in progress")
+OUTBOX = Gauge("smpolicy_outbox_messages", "Messages queued and not yet sent (pending, sending) or given up", ["state"])
+INBOX = Gauge("smpolicy_inbox_unfinished", "Acknowledged interactions whose work has not finished")
 
 ACK_ROUTES = {"/slack/events", "/api/messages"}
 
@@ -97,6 +100,9 @@ async def refresh_from_database(svc) -> None:
     FOI_OPEN.set(figures["foi_open"])
     FOI_OVERDUE.set(figures["foi_overdue"])
     CRISES.set(figures["crises_active"])
+    for state, count in figures["outbox"].items():
+        OUTBOX.labels(state).set(count)
+    INBOX.set(figures["inbox_unfinished"])
     APPROVALS.clear()
     for (kind, age), count in figures["approvals"].items():
         APPROVALS.labels(kind, age).set(count)

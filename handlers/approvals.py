@@ -10,7 +10,7 @@ from datetime import time
 
 from chat.errors import NotFound
 from chat.messages import Text, message
-from chat.registry import Action, Command, Daily, OnSubmit, Sweep, Workflow
+from chat.registry import Action, Command, Daily, OnSubmit, Receipt, Sweep, Workflow
 from chat.replies import Ephemeral, FormErrors, OpenForm
 from chat.services import Services
 from dialogs.accounts.flow import ACCOUNT_REQUEST
@@ -98,4 +98,5 @@ WORKFLOW = Workflow("approvals",
     actions=(Action("approval.", approval_button, prefix=True),),
     forms=(OnSubmit("approval_reject", reject_submitted), OnSubmit("approval_ask", ask_submitted),
            OnSubmit("approval_answer", answer_submitted), OnSubmit("approval_confirm", confirm_submitted)),
-    sweeps=(Sweep("approval_chasers", Daily(time(9, 30), working_days_only=True), chase_approvals),))
+    sweeps=(Sweep("approval_chasers", Daily(time(9, 30), working_days_only=True), chase_approvals),),
+    receipts=(Receipt(flow.CARD_SENT, flow.card_sent),))

@@ -16,7 +16,7 @@ async def boost_command(svc: Services, inv):
 
 
 async def boost_submitted(svc: Services, inv):
-    return await flow.submit(svc, inv.user, inv.values)
+    return await flow.submit(svc, inv.user, inv.values, inv.request_key)
 
 
 WORKFLOW = Workflow("boost",

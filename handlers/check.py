@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from chat.errors import BadInput
 from chat.messages import Text, message
-from chat.registry import Action, Command, OnSubmit, Shortcut, Workflow
+from chat.registry import Action, Command, OnSubmit, Receipt, Shortcut, Workflow
 from chat.replies import Ephemeral, OpenForm
 from chat.services import Services
 from dialogs.check import messages, rules
@@ -95,7 +95,7 @@ async def open_signoff(svc: Services, inv):
 async def submit_signoff(svc: Services, inv):
     picked = inv.values.get("approver")
     chosen = await svc.directory.email_of(picked) if picked else None
-    return await signoff.request(svc, inv.user, inv.platform, inv.channel, inv.values, chosen)
+    return await signoff.request(svc, inv.user, inv.platform, inv.channel, inv.values, chosen, inv.request_key)
 
 
 def _request_id(value: str) -> int:
@@ -142,5 +142,8 @@ WORKFLOW = Workflow(
     forms=(
         OnSubmit(signoff_messages.REQUEST_FORM, submit_signoff),
         OnSubmit(signoff_messages.DECLINE_FORM, submit_decline),
+    ),
+    receipts=(
+        Receipt(signoff.CARD_SENT, signoff.card_sent),
     ),
 )

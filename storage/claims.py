@@ -1,4 +1,4 @@
-"""Send claims and processed requests: how a reminder goes out once and a retried click is applied once.
+"""Send claims and processed requests: how a reminder goes out once and a change is applied once per delivery.
 
 Both rely on a unique constraint, which works the same whether one process or several share the database.
 A claim is a lease: claim (insert, or take over one whose lease has run out and was never sent), send, then
@@ -74,6 +74,21 @@ async def first_delivery(db: Database, key: str, now: datetime) -> bool:
         return True
     except IntegrityError:
         return False
+
+
+class Repeated(Exception):
+    """This delivery's change was made already (an earlier run of the same work, before its process died)."""
+
+
+async def once(session, key: str, now: datetime) -> None:
+    """Mark a delivery's change as made, in the transaction that makes it: a second run of the same work (the
+    inbox re-running it after a crash) raises Repeated here and its transaction rolls back, so the change and
+    the messages queued with it happen once. (A dedupe committed before the change would lose the change.)"""
+    session.add(ProcessedRequest(key=f"once:{key}"[:300], at=now))
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise Repeated(key) from None
 
 
 async def any_unfinished_since(db: Database, since: datetime, now: datetime) -> bool:

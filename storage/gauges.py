@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from .db import Database
 from .models.accounts import ApprovalRequest
+from .models.core import InboxItem, OutboxMessage
 from .models.crisis import Crisis
 from .models.foi import FoiCase
 from .models.signoff import SignOffRequest
@@ -32,6 +33,10 @@ async def read(db: Database, today: date, now: datetime) -> dict:
         waiting = list(await s.execute(select(ApprovalRequest.kind, ApprovalRequest.step_started_at).where(
             ApprovalRequest.state.in_(OPEN_APPROVALS))))
         signoffs = list(await s.scalars(select(SignOffRequest.created_at).where(SignOffRequest.state == "pending")))
+        # Unsent messages and unfinished work: growing numbers mean a platform is refusing or an instance died.
+        outbox = dict((await s.execute(select(OutboxMessage.state, func.count()).where(
+            OutboxMessage.state.in_(("pending", "sending", "failed"))).group_by(OutboxMessage.state))).all())
+        unfinished = await s.scalar(select(func.count()).select_from(InboxItem).where(InboxItem.state == "working"))
     approvals: dict[tuple[str, str], int] = {}
     for kind, since in waiting:
         key = (kind, _bucket(now - since))
@@ -40,4 +45,5 @@ async def read(db: Database, today: date, now: datetime) -> dict:
         key = ("signoff", _bucket(now - since))
         approvals[key] = approvals.get(key, 0) + 1
     return {"foi_open": foi_open or 0, "foi_overdue": foi_overdue or 0, "crises_active": crises or 0,
-            "approvals": approvals}
+            "approvals": approvals, "inbox_unfinished": unfinished or 0,
+            "outbox": {state: outbox.get(state, 0) for state in ("pending", "sending", "failed")}}

@@ -15,14 +15,16 @@ from chat.messages import PersonRef, Text, message
 from chat.replies import Ephemeral, FormErrors, UpdateOriginal
 from chat.services import Services
 from chat.wording import display_names, when
-from dialogs.approvals.flow import announce
+from dialogs.approvals.flow import queue_announce
 from dialogs.approvals.rules import RequestKind, Step, steps_of
 from dialogs.register.rules import PLATFORMS, iso_week
 from dialogs.register.store import active_admins, add_account
+from storage.claims import Repeated
 from storage.events import record_event
 from storage.models.accounts import ApprovalRequest, OnboardingItem, SocialAccount
+from storage.models.core import SendClaim
 
-from .messages import onboarding_message, request_form, summary, title
+from .messages import onboarding_message, render_onboarding, request_form, summary, title
 from .rules import HOURS, PASSWORD, checklist, looks_like_a_person, route
 from .store import insert_request, same_name
 
@@ -44,8 +46,9 @@ async def emails_of(svc: Services, people) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(found)), missing
 
 
-async def submit(svc: Services, user: PersonRef, channel: str | None, values: dict):
-    """Check the form; stop a partnership account (2.6); otherwise file the request and send the first card."""
+async def submit(svc: Services, user: PersonRef, channel: str | None, values: dict, request_key: str | None = None):
+    """Check the form; stop a partnership account (2.6); otherwise file the request and send the first card.
+    `request_key`: the delivery's key, so running the same submission again files nothing more."""
     if values.get("run_by") == "partnership":
         return Ephemeral(message(Text(
             "The Social Media Policy doesn't apply to this account, so there is nothing to request here (2.6). "
@@ -110,7 +113,10 @@ async def submit(svc: Services, user: PersonRef, channel: str | None, values: di
     details = {**{k: v for k, v in text.items() if k not in ("platform_other",)}, "platform_label": platform_label,
                "administrators": admins, "manager": manager}
     steps = route(svc, requester, details, nm, channel)
-    req = await file_request(svc, requester, steps, details)
+    try:
+        req = await file_request(svc, requester, steps, details, nm, request_key)
+    except Repeated:
+        return Ephemeral(message(Text("Your request was filed: `status` shows where it stands.")))
     first = steps_of(req)[0]
     return Ephemeral(message(Text(
         f"Thanks: your request {ACCOUNT_REQUEST.ref(req)} for {platform_label} “{text['account_name']}” is with "
@@ -129,11 +135,12 @@ async def existing_clash(svc: Services, platform_label: str, name: str) -> str |
     return None
 
 
-async def file_request(svc: Services, requester: str, steps: list[Step], details: dict) -> ApprovalRequest:
-    """File the request and send its first card."""
-    req = await insert_request(svc, requester, steps, details)
-    await announce(svc, ACCOUNT_REQUEST, req)
-    return req
+async def file_request(svc: Services, requester: str, steps: list[Step], details: dict, nm: dict,
+                       request_key: str | None = None) -> ApprovalRequest:
+    """File the request with its first card queued beside it (sent once the request is saved)."""
+    async def first_card(session, req):
+        await queue_announce(svc, session, ACCOUNT_REQUEST, req, nm, notify=requester)
+    return await insert_request(svc, requester, steps, details, first_card, request_key)
 
 
 async def on_approved(svc: Services, session, req: ApprovalRequest, actor: str) -> None:
@@ -142,20 +149,23 @@ async def on_approved(svc: Services, session, req: ApprovalRequest, actor: str) 
         session.add(OnboardingItem(account_id=acct.id, key=key))
 
 
-async def after_approved(svc: Services, req: ApprovalRequest, actor: str) -> None:
-    async with svc.db.sessions() as s:
-        acct = await s.scalar(select(SocialAccount).where(SocialAccount.request_id == req.id))
-    nm = await display_names(svc, [actor])
-    lead = (f"Your request {ACCOUNT_REQUEST.ref(req)} was approved by {nm[actor]} at {when(svc, req.decided_at)}"
-            f" and “{acct.name}” is now in the accounts register. Before it goes live, please work through this "
-            f"checklist; I'll remind you weekly until it's done.")
-    await svc.notifier.dm(req.requester, await onboarding_message(svc, acct.id, lead),
-                          claim=("onboarding", f"account:{acct.id}", iso_week(svc.today())))
+async def after_approved(svc: Services, session, req: ApprovalRequest, actor: str, nm: dict) -> None:
+    """In the approval's transaction: the requester's onboarding checklist (this week's chaser counts as sent)
+    and a word to each other administrator, queued to go once it is committed."""
+    acct = await session.scalar(select(SocialAccount).where(SocialAccount.request_id == req.id))
+    lead = (f"Your request {ACCOUNT_REQUEST.ref(req)} was approved by {nm.get(actor, actor)} at "
+            f"{when(svc, req.decided_at)} and “{acct.name}” is now in the accounts register. Before it goes live, "
+            f"please work through this checklist; I'll remind you weekly until it's done.")
+    await svc.outbox.dm(session, req.requester, render_onboarding(svc, acct, {}, {}, lead),
+                        key=f"account:{acct.id}:onboarding", notify=actor, about="the onboarding checklist")
+    session.add(SendClaim(kind="onboarding", item=f"account:{acct.id}", day=iso_week(svc.today()),
+                          claimed_at=svc.now(), state="sent"))
     for admin in req.details["administrators"]:
         if admin != req.requester:
-            await svc.notifier.dm(admin, message(Text(
+            await svc.outbox.dm(session, admin, message(Text(
                 f"You are now an administrator of {acct.platform} “{acct.name}”. Please make sure you have read "
-                f"the Social Media Policy, have your manager's authorisation (2.3) and have had training (2.8).")))
+                f"the Social Media Policy, have your manager's authorisation (2.3) and have had training (2.8).")),
+                key=f"account:{acct.id}:admin:{admin}")
 
 
 ACCOUNT_REQUEST = RequestKind(kind="account", prefix="AR", noun="account request", final_state="approved",

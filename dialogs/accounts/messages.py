@@ -64,6 +64,13 @@ async def onboarding_message(svc: Services, account_id: int, lead: str | None = 
         done = {i.key: i for i in await s.scalars(select(OnboardingItem).where(
             OnboardingItem.account_id == account_id))}
     nm = await display_names(svc, [i.done_by for i in done.values()])
+    return render_onboarding(svc, acct, done, nm, lead)
+
+
+def render_onboarding(svc: Services, acct: SocialAccount, done: dict, nm: dict, lead: str | None = None) -> Message:
+    """The checklist with what is known already (`done`: item key -> OnboardingItem; `nm`: names), so a new
+    account's can be written in the transaction that registers it."""
+    account_id = acct.id
     lines, buttons = [], []
     for key, label, what, section in checklist(acct):
         item = done.get(key)

@@ -4,8 +4,9 @@ Each kind of request (an account request, a boost) is a RequestKind its own work
 serves are listed once, in handlers/approvals.py, and passed in. A request walks through fixed steps (decided when
 it is made). Each step's approvers get a card with Approve / Reject / Ask for more information; every copy of the
 card is updated in place when anyone acts. Decisions are conditional UPDATEs on (state, step), so a double click
-or a retried request is applied once and the later clicker is told who decided. Undecided steps are chased after
-2 working days and escalated after 5."""
+or a retried request is applied once and the later clicker is told who decided; the cards, updates and DMs a
+decision causes are queued in the outbox in its transaction, so they go once, crash or no crash. Undecided steps
+are chased after 2 working days and escalated after 5 (sent at once, each once a day by its send claim)."""
 from __future__ import annotations
 
 import logging
@@ -21,12 +22,18 @@ from chat.workdays import working_calendar
 from storage.events import record_event
 from storage.models.accounts import ApprovalCard, ApprovalRequest
 
-from .messages import card, status_line
+from .messages import card, render_card, status_line
 from .rules import (AlreadyDecided, CHASE_AFTER, ESCALATE_AFTER, INFO, PENDING, REJECTED, RequestKind, RequestKinds,
                     Step, approvers, check_may_decide, parse_value, people_in, same_deciders, steps_of, subject_kind)
 from .store import load, store_cards, transition
 
 log = logging.getLogger(__name__)
+CARD_SENT = "approval.card"   # the outbox receipt that remembers where each copy of a card landed
+
+
+def version(req: ApprovalRequest) -> str:
+    """Names one state of a request, so the messages each change causes have keys of their own."""
+    return f"{req.id}:{len(req.history)}.{len(req.thread)}.{req.state}.{req.step}"
 
 
 async def announce(svc: Services, wf: RequestKind, req: ApprovalRequest, *, lead: str | None = None,
@@ -66,20 +73,45 @@ async def announce(svc: Services, wf: RequestKind, req: ApprovalRequest, *, lead
     return len(refs)
 
 
-async def refresh(svc: Services, kinds: RequestKinds, req_id: int) -> None:
-    """Update every copy of the card so everyone sees who decided and when."""
-    async with svc.db.sessions() as s:
-        req = await s.get(ApprovalRequest, req_id)
-        cards = list(await s.scalars(select(ApprovalCard).where(ApprovalCard.request_id == req_id)))
-    wf = kinds.of(req)
+async def queue_announce(svc: Services, s, wf: RequestKind, req: ApprovalRequest, nm: dict, *,
+                         lead: str | None = None, notify: str | None = None) -> None:
+    """In the change's transaction: the current step's card to its approvers (its channel, else DMs), each copy
+    remembered as it is sent (card_sent). `notify`: who caused it, told if a copy can never be delivered."""
+    step = steps_of(req)[req.step]
+    msg = render_card(svc, wf, req, req.step, nm, lead)
+    key = f"approval:{version(req)}:card"
+    where = dict(notify=notify, about=f"the card for {wf.ref(req)}", receipt=CARD_SENT,
+                 receipt_args={"request_id": req.id, "step": req.step, "audience": "approvers"})
+    if svc.config.channels.get(step.channel or ""):
+        await svc.outbox.post(s, step.channel, msg, key=key, **where)
+        return
+    for email in approvers(svc, step):
+        if email != req.requester:
+            await svc.outbox.dm(s, email, msg, key=f"{key}:{email}", **where)
+
+
+async def card_sent(svc: Services, session, args: dict, ref: MessageRef | None) -> None:
+    """The outbox's receipt for a card: remember the copy, so later changes update it in place."""
+    if ref is not None:
+        session.add(ApprovalCard(request_id=args["request_id"], step=args["step"], platform=ref.platform,
+                                 channel=ref.channel, message_id=ref.message_id,
+                                 audience=args.get("audience", "approvers"), created_at=svc.now()))
+
+
+async def queue_refresh(svc: Services, s, wf: RequestKind, req: ApprovalRequest, nm: dict) -> None:
+    """In the change's transaction: every copy of the card shows who decided and when."""
+    cards = list(await s.scalars(select(ApprovalCard).where(ApprovalCard.request_id == req.id)
+                                 .order_by(ApprovalCard.id)))
     rendered: dict[int, Message] = {}
     for c in cards:
         if c.step not in rendered:
-            rendered[c.step] = await card(svc, wf, req, c.step)
-        try:
-            await svc.notifier.update(MessageRef(c.platform, c.channel, c.message_id), rendered[c.step])
-        except Exception as exc:
-            log.warning("could not update a card for %s: %s", wf.ref(req), exc)
+            rendered[c.step] = render_card(svc, wf, req, c.step, nm)
+        await svc.outbox.update(s, MessageRef(c.platform, c.channel, c.message_id), rendered[c.step],
+                                key=f"approval:{version(req)}:update:{c.id}")
+
+
+async def queue_to_requester(svc: Services, s, req: ApprovalRequest, text: str, *extra) -> None:
+    await svc.outbox.dm(s, req.requester, message(Text(text), *extra), key=f"approval:{version(req)}:requester")
 
 
 async def _who_decided(svc: Services, wf: RequestKind, req: ApprovalRequest, step: int, actor: str) -> str:
@@ -99,16 +131,6 @@ async def _who_decided(svc: Services, wf: RequestKind, req: ApprovalRequest, ste
     return f"This {wf.noun} has moved on: {status_line(svc, wf, req, nm)}"
 
 
-async def _settled(svc: Services, kinds: RequestKinds, req_id: int, won: bool, step_no: int,
-                   actor: str | None) -> ApprovalRequest:
-    """After a conditional write: tell a late clicker who got there first, else update every copy of the card."""
-    req = await load(svc, req_id)
-    if not won:
-        raise AlreadyDecided(await _who_decided(svc, kinds.of(req), req, step_no, actor))
-    await refresh(svc, kinds, req_id)
-    return req
-
-
 async def prepare(svc: Services, kinds: RequestKinds, actor: str | None, value: str) -> tuple[ApprovalRequest, Step,
                   int]:
     """The request and step a button names, after checking the clicker may decide it and it is still open."""
@@ -124,14 +146,21 @@ async def prepare(svc: Services, kinds: RequestKinds, actor: str | None, value: 
     return req, step, step_no
 
 
+async def _late(svc: Services, kinds: RequestKinds, req_id: int, step_no: int, actor: str | None):
+    """A conditional write that lost: who got there first."""
+    req = await load(svc, req_id)
+    return AlreadyDecided(await _who_decided(svc, kinds.of(req), req, step_no, actor))
+
+
 async def approve(svc: Services, kinds: RequestKinds, actor: str | None, value: str,
                   confirmed: str | None = None) -> str:
     req, step, n = await prepare(svc, kinds, actor, value)
     wf = kinds.of(req)
     if wf.guard:
         await wf.guard(svc, req, step)
+    nm = await display_names(svc, people_in(req) | {actor})   # before the transaction: it may ask the platform
     now = svc.now()
-    last, carry = n == len(req.steps) - 1, False
+    last = n == len(req.steps) - 1
     async with svc.db.transaction() as s:
         values = dict(decided_by=actor, decided_at=now, state=wf.final_state) if last else \
             dict(step=n + 1, step_started_at=now)
@@ -143,38 +172,46 @@ async def approve(svc: Services, kinds: RequestKinds, actor: str | None, value: 
                 entry["confirmed"] = f"{step.confirm}: {confirmed}"
                 row.details = {**row.details, step.confirm: confirmed}
             row.history = [*row.history, entry]
-            nxt = None if last else steps_of(row)[n + 1].key
+            nxt = None if last else steps_of(row)[n + 1]
             await record_event(s, at=now, actor=actor, subject_kind=subject_kind(row), subject_id=row.id,
                                action=wf.final_state if last else "step_approved", from_state=f"pending:{step.key}",
-                               to_state=wf.final_state if last else f"pending:{nxt}",
+                               to_state=wf.final_state if last else f"pending:{nxt.key}",
                                details={"step": step.key, **({"confirmed": confirmed} if confirmed else {})})
+            carry = not last and same_deciders(step, nxt)
             if last and wf.on_final:
                 await wf.on_final(svc, s, row, actor)
-            elif not last:
-                carry = same_deciders(step, steps_of(row)[n + 1])
-                if carry:  # the same people decide next: their card gets the next step's buttons
-                    await s.execute(update(ApprovalCard).where(
-                        ApprovalCard.request_id == row.id, ApprovalCard.step == n,
-                        ApprovalCard.audience == "approvers").values(step=n + 1)
-                        .execution_options(synchronize_session=False))
-    req = await _settled(svc, kinds, req.id, won, n, actor)
+            elif carry:  # the same people decide next: their card gets the next step's buttons
+                await s.execute(update(ApprovalCard).where(
+                    ApprovalCard.request_id == row.id, ApprovalCard.step == n,
+                    ApprovalCard.audience == "approvers").values(step=n + 1)
+                    .execution_options(synchronize_session=False))
+            await s.flush()
+            # What the change causes, queued with it: sent once it is committed, and only then.
+            await queue_refresh(svc, s, wf, row, nm)
+            if last:
+                await wf.after_final(svc, s, row, actor, nm)
+            else:
+                if not carry:
+                    await queue_announce(svc, s, wf, row, nm, notify=actor)
+                await queue_to_requester(svc, s, row, f"Good news: {step.label} {step.done} your {wf.noun} "
+                                                      f"{wf.ref(row)} ({wf.title(row)}). It's now with {nxt.label} "
+                                                      f"({nxt.section}).")
+    if not won:
+        raise await _late(svc, kinds, req.id, n, actor)
     if last:
-        await wf.after_final(svc, req, actor)
         return f"Done: {wf.ref(req)} is {wf.final_state}. I've told the requester."
-    nxt = steps_of(req)[req.step]
-    if not carry:
-        await announce(svc, wf, req)
-    await _tell_requester(svc, wf, req, f"Good news: {step.label} {step.done} your {wf.noun} {wf.ref(req)} "
-                                        f"({wf.title(req)}). It's now with {nxt.label} ({nxt.section}).")
+    nxt = steps_of(req)[n + 1]
     return f"Thanks: {wf.ref(req)} is {step.done} and now with {nxt.label}."
 
 
 async def reject(svc: Services, kinds: RequestKinds, actor: str | None, value: str, reason: str) -> str:
     req, step, n = await prepare(svc, kinds, actor, value)
+    wf = kinds.of(req)
+    nm = await display_names(svc, people_in(req) | {actor})
     now = svc.now()
     async with svc.db.transaction() as s:
         won = await transition(s, req.id, n, PENDING, state=REJECTED, decided_by=actor, decided_at=now,
-                                reason=reason)
+                               reason=reason)
         if won:
             row = await s.get(ApprovalRequest, req.id, populate_existing=True)
             row.history = [*row.history, {"step": n, "outcome": "rejected", "by": actor, "at": now.isoformat(),
@@ -182,32 +219,37 @@ async def reject(svc: Services, kinds: RequestKinds, actor: str | None, value: s
             await record_event(s, at=now, actor=actor, subject_kind=subject_kind(row), subject_id=row.id,
                                action="rejected", from_state=f"pending:{step.key}", to_state=REJECTED,
                                details={"step": step.key, "reason": reason})
-    req = await _settled(svc, kinds, req.id, won, n, actor)
-    wf = kinds.of(req)
-    nm = await display_names(svc, [actor])
-    await _tell_requester(svc, wf, req, f"Sorry, your {wf.noun} {wf.ref(req)} ({wf.title(req)}) was not approved. "
-                                        f"{nm[actor]} ({step.label}, {step.section}) said: “{reason}”. You can "
-                                        f"reply to them directly, or make a new request with the changes.")
+            await s.flush()
+            await queue_refresh(svc, s, wf, row, nm)
+            await queue_to_requester(svc, s, row, f"Sorry, your {wf.noun} {wf.ref(row)} ({wf.title(row)}) was not "
+                                                  f"approved. {nm[actor]} ({step.label}, {step.section}) said: "
+                                                  f"“{reason}”. You can reply to them directly, or make a new "
+                                                  f"request with the changes.")
+    if not won:
+        raise await _late(svc, kinds, req.id, n, actor)
     return f"Rejected {wf.ref(req)}. I've told the requester why."
 
 
 async def ask(svc: Services, kinds: RequestKinds, actor: str | None, value: str, question: str) -> str:
     req, step, n = await prepare(svc, kinds, actor, value)
+    wf = kinds.of(req)
+    nm = await display_names(svc, people_in(req) | {actor})
     now = svc.now()
     async with svc.db.transaction() as s:
         won = await transition(s, req.id, n, PENDING, state=INFO, question=question, question_by=actor,
-                                question_at=now)
+                               question_at=now)
         if won:
-            await record_event(s, at=now, actor=actor, subject_kind=subject_kind(req), subject_id=req.id,
+            row = await s.get(ApprovalRequest, req.id, populate_existing=True)
+            await record_event(s, at=now, actor=actor, subject_kind=subject_kind(row), subject_id=row.id,
                                action="info_requested", from_state=f"pending:{step.key}",
                                to_state=f"{INFO}:{step.key}", details={"step": step.key, "question": question})
-    req = await _settled(svc, kinds, req.id, won, n, actor)
-    wf = kinds.of(req)
-    nm = await display_names(svc, [actor])
-    await _tell_requester(svc, wf, req, f"{nm[actor]} ({step.label}) needs more information about your {wf.noun} "
-                                        f"{wf.ref(req)} ({wf.title(req)}):\n“{question}”\nPress *Answer* to reply; "
-                                        f"your answer goes back to them.",
-                          Buttons(Button("Answer", "approval.answer", str(req.id), "primary")))
+            await queue_refresh(svc, s, wf, row, nm)
+            await queue_to_requester(svc, s, row, f"{nm[actor]} ({step.label}) needs more information about your "
+                                                  f"{wf.noun} {wf.ref(row)} ({wf.title(row)}):\n“{question}”\n"
+                                                  f"Press *Answer* to reply; your answer goes back to them.",
+                                     Buttons(Button("Answer", "approval.answer", str(row.id), "primary")))
+    if not won:
+        raise await _late(svc, kinds, req.id, n, actor)
     return f"I've asked the requester. Their answer will come back to {step.label} on a new card."
 
 
@@ -219,11 +261,13 @@ async def answer(svc: Services, kinds: RequestKinds, actor: str | None, value: s
     if req.state != INFO:
         raise AlreadyDecided("That question has already been answered, so there is nothing to do. "
                              "Use `status` to see where your request stands.")
+    wf = kinds.of(req)
+    nm = await display_names(svc, people_in(req))
     now = svc.now()
     step = steps_of(req)[req.step]
     async with svc.db.transaction() as s:
         won = await transition(s, req.id, None, INFO, state=PENDING, step_started_at=now, question=None,
-                                question_by=None, question_at=None)
+                               question_by=None, question_at=None)
         if won:
             row = await s.get(ApprovalRequest, req.id, populate_existing=True)
             row.thread = [*row.thread, {"step": req.step, "q": req.question, "by": req.question_by,
@@ -232,19 +276,13 @@ async def answer(svc: Services, kinds: RequestKinds, actor: str | None, value: s
             await record_event(s, at=now, actor=actor, subject_kind=subject_kind(row), subject_id=row.id,
                                action="info_given", from_state=f"{INFO}:{step.key}",
                                to_state=f"pending:{step.key}", details={"step": step.key})
+            await s.flush()
+            await queue_refresh(svc, s, wf, row, nm)
+            await queue_announce(svc, s, wf, row, nm, notify=actor,
+                                 lead="The requester has answered the question below; it's back with you.")
     if not won:
         raise AlreadyDecided("That question has already been answered.")
-    req = await load(svc, req.id)
-    await refresh(svc, kinds, req.id)
-    await announce(svc, kinds.of(req), req, lead="The requester has answered the question below; it's back with you.")
     return f"Thanks, I've sent your answer to {step.label}."
-
-
-async def _tell_requester(svc: Services, wf: RequestKind, req: ApprovalRequest, text: str, *extra) -> None:
-    try:
-        await svc.notifier.dm(req.requester, message(Text(text), *extra))
-    except Exception as exc:
-        log.warning("could not tell the requester of %s: %s", wf.ref(req), exc)
 
 
 async def status_for(svc: Services, kinds: RequestKinds, email: str) -> list[str]:

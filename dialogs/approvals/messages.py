@@ -49,7 +49,12 @@ def thread(svc: Services, req: ApprovalRequest, nm: dict) -> list[str]:
 async def card(svc: Services, wf: RequestKind, req: ApprovalRequest, card_step: int | None,
                lead: str | None = None) -> Message:
     """The approvers' card. Buttons only on a card for the step now awaited, while it is awaited."""
-    nm = await display_names(svc, people_in(req))
+    return render_card(svc, wf, req, card_step, await display_names(svc, people_in(req)), lead)
+
+
+def render_card(svc: Services, wf: RequestKind, req: ApprovalRequest, card_step: int | None, nm: dict,
+                lead: str | None = None) -> Message:
+    """The card with the names already known (`nm`), so it can be written inside the change's transaction."""
     blocks: list = [Header(f"{wf.noun.capitalize()} {wf.ref(req)}: {wf.title(req)}")]
     if lead:
         blocks.append(Text(lead))

@@ -49,7 +49,7 @@ class RequestKind:
     final_state: str                                    # approved / arranged
     title: Callable[[ApprovalRequest], str]
     summary: Callable[[ApprovalRequest, dict], list]    # (request, names) -> blocks for the card
-    after_final: Callable[..., Awaitable[None]]         # (svc, req, actor): messages, after commit
+    after_final: Callable[..., Awaitable[None]]         # (svc, session, req, actor, names): queues its messages
     on_final: Callable[..., Awaitable[None]] | None = None  # (svc, session, req, actor): in the same transaction
     guard: Callable[..., Awaitable[None]] | None = None  # (svc, req, step): raise NotAllowed to refuse
     confirm_input: Callable[[ApprovalRequest, Step], Input] | None = None

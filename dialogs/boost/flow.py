@@ -12,8 +12,9 @@ from chat.posting import posting_state
 from chat.replies import Ephemeral, FormErrors
 from chat.services import Services
 from chat.wording import display_names, when
-from dialogs.approvals.flow import announce
+from dialogs.approvals.flow import queue_announce
 from dialogs.approvals.rules import PENDING, RequestKind, Step
+from storage.claims import Repeated, once
 from storage.events import record_event
 from storage.models.accounts import ApprovalRequest
 
@@ -31,7 +32,7 @@ async def paused(svc: Services) -> str | None:
             "ask again when the pause ends.")
 
 
-async def submit(svc: Services, user: PersonRef, values: dict):
+async def submit(svc: Services, user: PersonRef, values: dict, request_key: str | None = None):
     refusal = await paused(svc)
     if refusal:
         return Ephemeral(message(Text(refusal)))
@@ -78,7 +79,7 @@ async def submit(svc: Services, user: PersonRef, values: dict):
     if errors:
         return FormErrors(errors, form=boost_form(errors, {**text, "start": start, "end": end},
                                                   values.get("budget_holder")))
-    nm = await display_names(svc, [holder])
+    nm = await display_names(svc, [holder, requester])
     comms = dict(role="comms_team", also=("head_of_comms",), channel="comms_team")
     steps = [Step("budget", "Budget holder's approval", f"{nm[holder]} (the budget holder)", "2.7", person=holder,
                   approve="Approve and confirm code", confirm="budget_code"),
@@ -88,7 +89,21 @@ async def submit(svc: Services, user: PersonRef, values: dict):
     details = {**text, "amount": f"{amount:.2f}", "start": start.isoformat(), "end": end.isoformat(),
                "budget_holder": holder}
     now = svc.now()
+    try:
+        req = await _file(svc, requester, steps, details, nm, now, request_key)
+    except Repeated:
+        return Ephemeral(message(Text("Your boost request was filed: `status` shows where it stands.")))
+    return Ephemeral(message(Text(
+        f"Thanks: your boost request {BOOST_REQUEST.ref(req)} has gone to {nm[holder]} to approve the spend, then to "
+        f"the Communications Team, who will arrange it (2.7). `status` shows where it stands.")))
+
+
+async def _file(svc: Services, requester: str, steps: list[Step], details: dict, nm: dict, now,
+                request_key: str | None) -> ApprovalRequest:
+    """File the request with its first card queued beside it; the same delivery run twice files it once."""
     async with svc.db.transaction() as s:
+        if request_key:
+            await once(s, request_key, now)
         req = ApprovalRequest(kind="boost", requester=requester, state=PENDING, step=0,
                               steps=[st.dump() for st in steps], details=details, history=[], thread=[],
                               created_at=now, step_started_at=now)
@@ -97,10 +112,8 @@ async def submit(svc: Services, user: PersonRef, values: dict):
         await record_event(s, at=now, actor=requester, subject_kind="boost_request", subject_id=req.id,
                            action="submitted", to_state="pending:budget",
                            details={"amount": details["amount"], "budget_code": details["budget_code"]})
-    await announce(svc, BOOST_REQUEST, req)
-    return Ephemeral(message(Text(
-        f"Thanks: your boost request {BOOST_REQUEST.ref(req)} has gone to {nm[holder]} to approve the spend, then to "
-        f"the Communications Team, who will arrange it (2.7). `status` shows where it stands.")))
+        await queue_announce(svc, s, BOOST_REQUEST, req, nm, notify=requester)
+    return req
 
 
 async def guard(svc: Services, req: ApprovalRequest, step: Step) -> None:
@@ -110,17 +123,15 @@ async def guard(svc: Services, req: ApprovalRequest, step: Step) -> None:
             raise NotAllowed(refusal)
 
 
-async def after_arranged(svc: Services, req: ApprovalRequest, actor: str) -> None:
-    nm = await display_names(svc, [actor])
-    done = (f"arranged by {nm[actor]} at {when(svc, req.decided_at)}, charged to budget code "
+async def after_arranged(svc: Services, session, req: ApprovalRequest, actor: str, nm: dict) -> None:
+    """In the transaction that marks it arranged: the requester and the budget holder told, once."""
+    done = (f"arranged by {nm.get(actor, actor)} at {when(svc, req.decided_at)}, charged to budget code "
             f"{req.details['budget_code']} (2.7).")
-    for email, text in ((req.requester, f"Your boost {BOOST_REQUEST.ref(req)} ({title(req)}) was {done}"),
-                        (req.details["budget_holder"], f"The boost you approved, {BOOST_REQUEST.ref(req)} "
-                                                       f"({title(req)}), was {done}")):
-        try:
-            await svc.notifier.dm(email, message(Text(text)))
-        except Exception:
-            pass  # the card in the channel shows the same
+    for who, email, text in (
+            ("requester", req.requester, f"Your boost {BOOST_REQUEST.ref(req)} ({title(req)}) was {done}"),
+            ("holder", req.details["budget_holder"], f"The boost you approved, {BOOST_REQUEST.ref(req)} "
+                                                     f"({title(req)}), was {done}")):
+        await svc.outbox.dm(session, email, message(Text(text)), key=f"boost:{req.id}:arranged:{who}")
 
 
 BOOST_REQUEST = RequestKind(kind="boost", prefix="BR", noun="boost request", final_state="arranged", title=title,

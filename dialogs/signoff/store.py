@@ -1,25 +1,37 @@
 """Sign-off requests in storage: the draft is kept only while someone needs to read it and removed once decided;
-each state change writes its event, and a decision is applied once (a conditional UPDATE)."""
+each state change writes its event, and a decision is applied once (a conditional UPDATE). The messages each
+change causes are queued in the outbox in the same transaction (`then`), so they go exactly when it happens."""
 from __future__ import annotations
 
+from typing import Awaitable, Callable
+
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.errors import BadInput, NotAllowed, NotFound
 from chat.services import Services
+from storage.claims import once
 from storage.events import record_event
 from storage.models.signoff import SignOffRequest
 
 from .rules import ensure_may_decide
 
 
+Then = Callable[[AsyncSession, SignOffRequest], Awaitable[None]]   # queues the change's messages
+
+
 async def create(svc: Services, *, requester: str, approver: str, draft: str, verdict: str,
-                 categories: list[str]) -> SignOffRequest:
+                 categories: list[str], then: Then, request_key: str | None = None) -> SignOffRequest:
+    """File a request; with the delivery's `request_key`, a second run of the same delivery raises
+    storage.claims.Repeated instead of filing it twice."""
     if not draft.strip():
         raise BadInput("Please paste the draft you want signed off.")
     if approver == requester:
         raise NotAllowed("You can't sign off your own post. Choose your manager or leave the approver empty "
                          "and I'll send it to the Communications Team (4.2).")
     async with svc.db.transaction() as session:
+        if request_key:
+            await once(session, request_key, svc.now())
         row = SignOffRequest(requester=requester, approver=approver, draft=draft, verdict=verdict,
                              categories=categories, state="pending", cards=[], created_at=svc.now())
         session.add(row)
@@ -27,6 +39,7 @@ async def create(svc: Services, *, requester: str, approver: str, draft: str, ve
         await record_event(session, at=svc.now(), actor=requester, subject_kind="signoff", subject_id=row.id,
                            action="requested", to_state="pending",
                            details={"approver": approver, "verdict": verdict, "categories": categories})
+        await then(session, row)
     return row
 
 
@@ -38,14 +51,15 @@ async def get(svc: Services, request_id: int) -> SignOffRequest:
     return row
 
 
-async def add_card(svc: Services, request_id: int, ref: dict) -> None:
-    async with svc.db.transaction() as session:
-        row = await session.get(SignOffRequest, request_id)
+async def add_card(session: AsyncSession, request_id: int, ref: dict) -> None:
+    """Where a copy of the approver's card landed (the outbox's receipt, as it records the card sent)."""
+    row = await session.get(SignOffRequest, request_id)
+    if row is not None:
         row.cards = [*row.cards, ref]
 
 
-async def decide(svc: Services, request_id: int, actor: str | None, approve: bool, reason: str | None
-                 ) -> tuple[SignOffRequest, bool]:
+async def decide(svc: Services, request_id: int, actor: str | None, approve: bool, reason: str | None,
+                 then: Then) -> tuple[SignOffRequest, bool]:
     """Apply a decision once. Returns (the request as it now stands, whether this call decided it)."""
     row = await get(svc, request_id)
     ensure_may_decide(svc, row, actor)
@@ -64,5 +78,8 @@ async def decide(svc: Services, request_id: int, actor: str | None, approve: boo
             await record_event(session, at=svc.now(), actor=actor, subject_kind="signoff", subject_id=request_id,
                                action=to_state, from_state="pending", to_state=to_state,
                                details={"has_reason": bool(reason)})
-        row = await session.scalar(select(SignOffRequest).where(SignOffRequest.id == request_id))
+        row = await session.scalar(select(SignOffRequest).where(SignOffRequest.id == request_id)
+                                   .execution_options(populate_existing=True))
+        if applied:
+            await then(session, row)
     return row, applied

@@ -116,6 +116,20 @@ class BotHarness:
         await self.bot_runner.cleanup()
         await self._start_bot()
 
+    async def kill(self) -> None:
+        """Stop the bot as a crash would: nothing running finishes and nothing queued runs; the stand-ins and
+        the database stay, so `start_again()` is the process coming back (see tests/e2e/test_durable_work.py)."""
+        self.runtime.inflight.abandon()
+        for task in list(self.svc.background):
+            task.cancel()
+        self.runtime.runner.stop()
+        await asyncio.sleep(0.05)          # let the cancellations land before the runner closes
+        await self.bot_runner.cleanup()
+
+    async def start_again(self) -> None:
+        """A new bot process on the same database and stand-ins (its start-up sweeps run before this returns)."""
+        await self._start_bot()
+
     async def stop(self) -> None:
         if self.bot_runner is not None:
             await self.bot_runner.cleanup()

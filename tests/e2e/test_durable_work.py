@@ -1,0 +1,206 @@
+"""Durable work after the acknowledgement (issue 10 items 3 and 6, issue 12 item 5), over real HTTP.
+
+A process is "killed" the way tests/dialogs/test_digest_crash.py does it: its tasks are cancelled and its server
+closed without draining anything (BotHarness.kill); a new process then starts on the same database and the same
+Slack stand-in (BotHarness.start_again). Whatever was acknowledged is done once, and every message it causes is
+sent once, whether the kill came before the work, before a message was sent, or after it was sent and before
+that was recorded. Runs on PostgreSQL too (TEST_DATABASE_URL).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import date
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import delete, select
+
+from chat.outbox import Outbox
+from storage.models import Identity
+from storage.models.foi import FoiCase
+from storage.models.signoff import SignOffRequest
+from tests.e2e.test_accounts_helpers import ACCOUNT, BOOST, cards, events, only_request, requests, slack_request_account
+from tests.e2e.test_crisis_support import crisis
+from tests.support.server import SIGNING_SECRET
+
+CLOSURE_POST = "We are closing Hadleigh library next month because of budget cuts"
+TOLD_REQUESTER = "authorised your account request AR-1"
+TOLD_APPROVER = "AR-1 is authorised and now with the Communications Team"
+COMMS_CARD = "Account request AR-1: Facebook"
+
+
+def told(bot, needle: str, channel: str | None = None) -> int:
+    """How many messages (DMs, posts, ephemeral answers) carrying `needle` reached Slack (in `channel`)."""
+    kinds = ("chat.postMessage", "chat.postEphemeral", "response_url")
+    return sum(needle in c.text() for c in bot.slack.calls
+               if c.method in kinds and (channel is None or c.args.get("channel") == channel))
+
+
+async def until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the bot never got there"
+        await asyncio.sleep(0.01)
+
+
+async def waiting_for_the_manager(bot):
+    assert await slack_request_account(bot) == {}
+    return await only_request(bot)
+
+
+async def click_approve(bot, req):
+    card = (await cards(bot, req.id, channel="DMANAGER"))[-1]
+    resp = await bot.slack_click("approval.approve", value=f"{req.id}:{card.step}", user="UMANAGER",
+                                 channel="DMANAGER", message_ts=card.message_id, settle=False)
+    assert resp.status == 200
+
+
+async def come_back(bot) -> None:
+    """The process returns a few minutes later (past every lease the dead one held)."""
+    bot.clock.advance(minutes=4)
+    await bot.start_again()
+
+
+async def assert_applied_once_and_everyone_told_once(bot, req) -> None:
+    now = await only_request(bot)
+    assert (now.state, now.step, [h["by"] for h in now.history]) == ("pending", 1, ["manager@example.gov.uk"])
+    assert [e.action for e in await events(bot, "account_request")] == ["submitted", "step_approved"]
+    assert told(bot, TOLD_REQUESTER) == 1          # the requester, by DM
+    assert told(bot, TOLD_APPROVER) == 1           # the approver, privately
+    assert told(bot, COMMS_CARD, "CCOMMS") == 1    # the next step's card, in the Communications Team's channel
+    assert "authorised by Mo Manager" in bot.slack.of("chat.update")[-1].text()
+
+
+async def test_an_approval_killed_during_a_slow_lookup_is_applied_once_after_restart(bot):
+    req = await waiting_for_the_manager(bot)
+    async with bot.svc.db.transaction() as s:   # the approver is new to this process: Slack is asked who they are
+        await s.execute(delete(Identity).where(Identity.platform == "slack", Identity.user_id == "UMANAGER"))
+    bot.svc.directory._emails.clear()
+    slow = bot.slack.hold("users.info")
+    await click_approve(bot, req)
+    await until(lambda: bot.slack.of("users.info:held"))
+    await asyncio.sleep(1)                          # killed 1 s after the 200, the look-up still waiting
+    await bot.kill()
+    slow.set()
+    del bot.slack.held["users.info"]
+    assert told(bot, TOLD_REQUESTER) == told(bot, TOLD_APPROVER) == 0
+    await come_back(bot)
+    await assert_applied_once_and_everyone_told_once(bot, req)
+
+
+async def test_killed_before_the_messages_went_each_goes_once_after_restart(bot, monkeypatch):
+    req = await waiting_for_the_manager(bot)
+    reached = asyncio.Event()
+
+    async def never_sends(self, row):
+        reached.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(Outbox, "_deliver", never_sends)
+    await click_approve(bot, req)
+    await asyncio.wait_for(reached.wait(), 10)
+    await bot.kill()
+    monkeypatch.undo()
+    assert (await only_request(bot)).step == 1     # the change is in, with its messages queued beside it
+    assert told(bot, TOLD_REQUESTER) == told(bot, COMMS_CARD, "CCOMMS") == 0
+    await come_back(bot)
+    await assert_applied_once_and_everyone_told_once(bot, req)
+
+
+async def test_killed_after_a_message_went_but_before_it_was_recorded_it_is_not_sent_again(bot, monkeypatch):
+    req = await waiting_for_the_manager(bot)
+    reached = asyncio.Event()
+    record = Outbox._sent
+
+    async def dies_after_sending(self, row, ref):
+        if row.kind in ("dm", "post"):
+            reached.set()
+            await asyncio.Event().wait()
+        await record(self, row, ref)
+
+    monkeypatch.setattr(Outbox, "_sent", dies_after_sending)
+    await click_approve(bot, req)
+    await asyncio.wait_for(reached.wait(), 10)
+    await bot.kill()
+    monkeypatch.undo()
+    assert told(bot, TOLD_REQUESTER) + told(bot, COMMS_CARD, "CCOMMS") == 1   # the first one went; nobody knew
+    await come_back(bot)
+    await assert_applied_once_and_everyone_told_once(bot, req)
+
+
+def _view_submission(bot, view: dict, values: dict, user: str, trigger: str) -> str:
+    state = {b["block_id"]: {b["element"]["action_id"]: {"type": b["element"]["type"], "value": values.get(
+        b["element"]["action_id"])}} for b in view["blocks"] if b.get("type") == "input"}
+    payload = {"type": "view_submission", "team": {"id": "T1", "domain": "council"},
+               "user": {"id": user, "username": "sam.staff", "name": "Sam Staff", "team_id": "T1"},
+               "api_app_id": "A1", "token": "legacy", "trigger_id": trigger,
+               "view": {"id": "V1", "team_id": "T1", "type": "modal", "blocks": view["blocks"],
+                        "private_metadata": view.get("private_metadata", ""), "callback_id": view["callback_id"],
+                        "state": {"values": state}, "hash": "h", "app_id": "A1", "bot_id": "BBOT"},
+               "response_urls": [], "is_enterprise_install": False, "enterprise": None}
+    return urlencode({"payload": json.dumps(payload)})
+
+
+async def test_a_retried_signoff_submission_files_one_request_and_dms_the_manager_once(bot):
+    from bot.slack.render import modal
+    from bot.slack.replies import wrap_private
+    from dialogs.signoff.messages import signoff_form
+
+    view = modal(signoff_form(None))
+    view["private_metadata"] = wrap_private("", "CGENERAL")
+    body = _view_submission(bot, view, {"draft": CLOSURE_POST}, "USTAFF", "trigger-signoff-1").encode()
+    ts = str(int(time.time()))
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
+               "X-Slack-Signature": SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=ts, body=body)}
+    first = await bot.http.post(bot.url + "/slack/events", data=body, headers=headers)
+    again = await bot.http.post(bot.url + "/slack/events", data=body,
+                                headers={**headers, "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    await bot.settle()
+    assert (first.status, again.status) == (200, 200)
+    async with bot.svc.db.sessions() as s:
+        filed = list(await s.scalars(select(SignOffRequest)))
+    assert [r.approver for r in filed] == ["manager@example.gov.uk"]
+    assert sum("Sign-off requested (4.2)" in c.text() for c in bot.slack.to("UMANAGER")) == 1
+
+
+async def test_every_form_is_answered_within_3s_while_slack_rate_limits_and_its_work_is_done_after(bot):
+    from bot.slack.render import modal
+    from bot.slack.replies import wrap_private
+    from dialogs.signoff.messages import signoff_form
+
+    await bot.slack_command("/smpolicy", "request-account", user="USTAFF")
+    account = bot.last_view()
+    await bot.slack_command("/smpolicy", "boost", user="USTAFF")
+    boost = bot.last_view()
+    await bot.slack_shortcut("forward_foi", "How much did the council spend on consultants in 2025?", user="UOTHER")
+    foi = bot.last_view()
+    await bot.slack_command("/crisis", "start", user="UCOMMS")
+    crisis_form = bot.last_view()
+    signoff = modal(signoff_form(None))
+    signoff["private_metadata"] = wrap_private("", "CGENERAL")
+    forms = [(account, ACCOUNT, "USTAFF"), (boost, BOOST, "USTAFF"),
+             (foi, {"question": "How much did the council spend on consultants in 2025?",
+                    "source_platform": "facebook", "visibility": "public", "requester_handle": "@jo.public",
+                    "received": date(2026, 12, 1), "kind": "foi", "owner": "UOTHER"}, "UOTHER"),
+             (crisis_form, {"accounts": ["highways"], "what": "Residents are furious about the A12 post",
+                            "indicators": ["press"]}, "UCOMMS"),
+             (signoff, {"draft": CLOSURE_POST}, "USTAFF")]
+    bot.slack.throttle("*", times=len(forms), retry_after=5)     # Slack: "slow down, try again in 5 s"
+    for view, values, user in forms:
+        started = time.monotonic()
+        ack = await bot.slack_submit(values, user=user, view=view, settle=False)
+        answered = time.monotonic() - started
+        assert answered < 3, f"{view['callback_id']} answered after {answered:.1f}s"
+        assert ack in ({}, None) or "errors" not in json.dumps(ack), (view["callback_id"], ack)
+    await bot.settle(timeout=60)
+    assert len(bot.slack.of("chat.postMessage:429")) + len(bot.slack.of("users.info:429")) > 0
+    assert sorted(r.kind for r in await requests(bot)) == ["account", "boost"]
+    assert "Account request AR-" in bot.slack.said_to("UMANAGER")
+    assert "Boost request BR-" in bot.slack.said_to("UBUDGET")
+    async with bot.svc.db.sessions() as s:
+        assert await s.scalar(select(FoiCase.reference)) == "FOI-2026-0001"
+        assert [r.approver for r in await s.scalars(select(SignOffRequest))] == ["manager@example.gov.uk"]
+    assert (await crisis(bot, 1)).status == "active"
+    assert "Sign-off requested (4.2)" in bot.slack.said_to("UMANAGER")
