@@ -4,8 +4,17 @@
     python bench/checker_eval.py --corpus dev       # policy/eval/dev.jsonl (or train/writer_a, or a path)
     python bench/checker_eval.py --corpus dev --misses    # also list dev's wrong verdicts (never for test)
 
-Runs policy.checker.check on every post (its profile and image flag) three ways: the rules alone
-(SMPOLICY_LEARNED=0), the learned layer alone, and the two together as shipped, and prints for each:
+Runs every post (its profile and image flag) through the checker's layers and prints, side by side:
+
+    rules       policy.checker.check with SMPOLICY_LEARNED=0: the rule layers alone (identifiers as graded
+                evidence, people and their circumstances)
+    learned     the learned layer alone: its text head, which never sees the rules (learned.findings)
+    union       the two as the checker combined them before stacking: every finding of either
+    stacked     policy.checker.check as shipped: the learned layer scores each category from the text and
+                the rules' evidence together, keeps the rule findings it agrees with, drops the others, and
+                the hard overrides (validated identifiers) always stop
+
+and for each:
 
     verdict accuracy        the verdict (stop / sign_off / ok) equals the label's
     stop recall             posts labelled stop that get stop
@@ -76,7 +85,7 @@ def verdict_of(findings) -> str:
 
 
 def run(rows: list[dict], mode: str) -> list[tuple[str, set]]:
-    """(verdict, categories) per post: mode "rules", "learned" or "both"."""
+    """(verdict, categories) per post: mode "rules", "learned" or "stacked"."""
     os.environ[learned.ENV_SWITCH] = "0" if mode == "rules" else "1"
     out = []
     with learned.prefetch([r["text"] for r in rows]):
@@ -89,6 +98,12 @@ def run(rows: list[dict], mode: str) -> list[tuple[str, set]]:
                 out.append((res.verdict, {f.category for f in res.findings} - NOT_POST))
     os.environ[learned.ENV_SWITCH] = "1"
     return out
+
+
+def union(a: list[tuple[str, set]], b: list[tuple[str, set]]) -> list[tuple[str, set]]:
+    """Every finding of either: the more severe verdict and both sets of categories."""
+    order = {v: i for i, v in enumerate(VERDICTS)}
+    return [(min(va, vb, key=order.get), ca | cb) for (va, ca), (vb, cb) in zip(a, b)]
 
 
 def figures(rows, preds) -> dict:
@@ -211,19 +226,19 @@ def main(argv=None) -> int:
     print(f"corpus {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {len(rows)} posts, "
           f"sha256 {digest}{frozen}")
     model = learned.get_model()
-    print(f"learned model: trained {model.meta.get('date')} on {model.meta.get('posts', {}).get('train')} posts "
-          f"(sha256 {model.meta.get('sha256', '')[:16]}...)\n")
+    posts = model.meta.get("posts", {})
+    print(f"learned model: trained {model.meta.get('date')} on {sum(posts.values())} posts "
+          f"({', '.join(f'{k} {v}' for k, v in posts.items())}; sha256 {model.meta.get('sha256', '')[:16]}...)\n")
 
-    results = {}
-    for mode in ("rules", "learned", "both"):
-        preds = run(rows, mode)
-        results[mode] = figures(rows, preds)
-        if mode == "both":
-            final = preds
+    preds = {mode: run(rows, mode) for mode in ("rules", "learned", "stacked")}
+    preds = {"rules": preds["rules"], "learned": preds["learned"],
+             "union": union(preds["rules"], preds["learned"]), "stacked": preds["stacked"]}
+    final = preds["stacked"]
+    results = {mode: figures(rows, p) for mode, p in preds.items()}
     print_figures(results)
     print()
     if args.misses:
-        print("wrong verdicts (both layers):")
+        print("wrong verdicts (stacked, as shipped):")
         for r, (v, cats) in zip(rows, final):
             if v != r["verdict"]:
                 print(f"  {r.get('id')} [{r['profile']}] labelled {r['verdict']} {sorted(r['categories'])}, "

@@ -25,6 +25,7 @@ from policy.check_pack import Pack, Rule, SEVERITIES
 from policy.check_words import Tokens
 
 MAX_PER_RULE = 5  # one finding per occurrence, but a post full of swearing needs only a few
+MAX_QUIET = 50  # matches below every band, kept as evidence for the learned layer: a junk post must not cost more
 
 
 class _Fields(NamedTuple):
@@ -42,18 +43,40 @@ class RawFinding(_Fields):
 
     confidence: str | None = None
     evidence: tuple[tuple[str, int, int], ...] = ()
+    rule: str | None = None  # the id of the rule that made it (None for findings from state or the image)
 
-    def __new__(cls, category, severity, section, message, span, confidence=None, evidence=()):
+    def __new__(cls, category, severity, section, message, span, confidence=None, evidence=(), rule=None):
         self = _Fields.__new__(cls, category, severity, section, message, span)
         if confidence is not None:
             self.confidence = confidence
         if evidence:
             self.evidence = evidence
+        if rule is not None:
+            self.rule = rule
         return self
+
+    @property
+    def confidence_score(self) -> float | None:
+        """The band as a number (0-1): where in its band a finding sits depends on how many words
+        supported it and how many weakened it. None for findings from state or the image."""
+        return band_confidence(self.confidence, self.evidence) if self.confidence is not None else None
 
     def evidence_dicts(self) -> list[dict]:
         """The evidence as JSON-ready items: [{"what": "a UK mobile number", "span": [12, 24]}, ...]."""
         return [{"what": label, "span": [s, e]} for label, s, e in self.evidence]
+
+
+# How sure each band is, as a number: (lowest, base, highest). Each supporting word moves a finding up
+# within its band and each weakening one down, never out of it; the band itself is the rules' judgement.
+BAND_SCORES = {"high": (0.80, 0.85, 0.97), "medium": (0.50, 0.60, 0.75), "low": (0.20, 0.35, 0.45)}
+_STEP = 0.04
+
+
+def band_confidence(band: str, evidence: tuple[tuple[str, int, int], ...] = ()) -> float:
+    lo, base, hi = BAND_SCORES[band]
+    against = sum(1 for label, _, _ in evidence[1:] if label.startswith("against:"))
+    support = len(evidence[1:]) - against
+    return round(min(hi, max(lo, base + _STEP * min(support, 3) - _STEP * min(against, 3))), 3)
 
 
 def lower_same_length(text: str) -> str:
@@ -125,10 +148,15 @@ class _Scan:
 
 
 def evaluate(pack: Pack, text: str, profile: str, has_image: bool, own: det.OwnIndex,
-             only_category: str | None = None, exhaustive: bool = False) -> list[RawFinding]:
+             only_category: str | None = None, exhaustive: bool = False,
+             quiet: list[RawFinding] | None = None) -> list[RawFinding]:
     """Findings for one text. ``exhaustive`` ignores the triggers and searches every
     pattern in full (tests use it to prove the triggers never hide a match). The pack's
-    published contacts and venues are added to the organisation's own (``own``)."""
+    published contacts and venues are added to the organisation's own (``own``).
+
+    ``quiet``, when given, receives the matches whose band says nothing (a mistyped number
+    with no supporting words, a code shape without its frame), with severity "none": the
+    learned layer weighs them as evidence even though the rules alone would not flag them."""
     low = lower_same_length(text).replace("\u2019", "'")  # curly apostrophes from phones
     tokens = Tokens(low)
     scan = _Scan(pack, text, low, _with_published(pack.published, own), tokens)
@@ -163,7 +191,7 @@ def evaluate(pack: Pack, text: str, profile: str, has_image: bool, own: det.OwnI
     out: list[RawFinding] = []
     for _, rule, spans in found:
         if spans:
-            _add(out, scan, rule, profile, spans)
+            _add(out, scan, rule, profile, spans, quiet)
     return _dedupe(out)
 
 
@@ -179,7 +207,8 @@ def _masked(rule: Rule, tokens: Tokens) -> list[tuple[int, int]]:
     return spans
 
 
-def _add(out: list[RawFinding], scan: _Scan, rule: Rule, profile: str, spans) -> None:
+def _add(out: list[RawFinding], scan: _Scan, rule: Rule, profile: str, spans,
+         quiet: list[RawFinding] | None = None) -> None:
     n = 0
     for item in spans:
         start, end = item[0], item[1]
@@ -201,12 +230,15 @@ def _add(out: list[RawFinding], scan: _Scan, rule: Rule, profile: str, spans) ->
                     evidence.append((ctx.label if sign > 0 else f"against: {ctx.label}", got[0], got[1]))
         level = max(det.LOW, min(det.HIGH, level))
         severity = rule.severity_at(level, profile)
-        if severity is None:
-            continue
         section = rule.section[profile]
+        if severity is None:
+            if quiet is not None and len(quiet) < MAX_QUIET:
+                quiet.append(RawFinding(rule.category, "none", section, "", (start, end), det.LEVEL_NAMES[level],
+                                        tuple(evidence), rule.id))
+            continue
         template = rule.message_medium if level < det.HIGH and rule.message_medium else rule.message
         out.append(RawFinding(rule.category, severity, section, template[profile].format(section=section),
-                              (start, end), det.LEVEL_NAMES[level], tuple(evidence)))
+                              (start, end), det.LEVEL_NAMES[level], tuple(evidence), rule.id))
         n += 1
         if n >= MAX_PER_RULE:
             break

@@ -1,19 +1,24 @@
 """"Is this OK to post?": the platform-neutral post checker.
 
-    from policy.checker import check, OwnContacts, PostingState
+    from policy.checker import check, check_async, OwnContacts, PostingState
     result = check("Call Dave on 07911 123456", profile="staff")
     result.verdict   # "stop" | "sign_off" | "ok"
     result.to_dict() # {"verdict", "findings", "checklist", "policy_version"}
+    result = await check_async(text, profile="staff")   # in a worker thread: the event loop stays free
 
-The rules are data (policy/pack/rules.toml and policy/pack/words/); this module
-only applies them. Nothing of the checked text is kept: the result carries a hash
-of it for audit events, and spans (offsets) rather than copies of what matched.
+Three layers: the rules as graded evidence (identifiers, people and their circumstances: policy/pack/rules.toml
+and policy/pack/words/, applied by check_engine), then the learned layer (policy/learned.py), which scores
+each meaning category from the text and the rules' evidence together and decides which rule findings stand.
+SMPOLICY_LEARNED=0 switches the learned layer off (the rules alone). Nothing of the checked text is kept: the
+result carries a hash of it for audit events, and spans (offsets) rather than copies of what matched.
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from policy import detectors as det
@@ -23,7 +28,7 @@ from policy.check_pack import PROFILES, Pack, PackError, load_rules
 
 __all__ = [
     "CheckResult", "Finding", "OwnContacts", "PostingState", "PackError", "PACK", "POSTING_CHECKLIST",
-    "PHOTO_CHECKLIST", "PROFILES", "check", "load_rules", "looks_like_foi",
+    "PHOTO_CHECKLIST", "PROFILES", "check", "check_async", "load_rules", "looks_like_foi",
 ]
 
 # Loaded once at import: a malformed pack stops start-up here with a one-line PackError.
@@ -57,8 +62,8 @@ class Finding:
     section: str  # "3.4", "8.2 2.5", "MG 5.3"
     message: str  # what is wrong and what to do, citing the section
     span: tuple[int, int] | None  # character offsets in the checked text
-    confidence: float | None = None  # learned findings: how sure the checker is (0-1)
-    words: tuple[tuple[int, int], ...] = ()  # learned findings: spans of the words that weighed most
+    confidence: float = 1.0  # how sure the checker is, 0-1 (1 for findings from state or the photo's data)
+    evidence: tuple[tuple[str, int, int], ...] = ()  # what triggered it: (what, start, end), never the words
 
     def to_dict(self) -> dict:
         return {
@@ -67,8 +72,8 @@ class Finding:
             "section": self.section,
             "message": self.message,
             "span": list(self.span) if self.span else None,
-            **({"confidence": round(self.confidence, 3), "words": [list(w) for w in self.words]}
-               if self.confidence is not None else {}),
+            "confidence": round(self.confidence, 3),
+            "evidence": [{"what": what, "span": [s, e]} for what, s, e in self.evidence],
         }
 
 
@@ -121,39 +126,91 @@ def _validate(text, profile, image_gps) -> None:
             raise ValueError("image_gps is outside the range of latitudes and longitudes")
 
 
-def _from_template(pack: Pack, key: str, table: str, profile: str, **fields) -> RawFinding:
+def _from_template(pack: Pack, key: str, table: str, profile: str, **fields) -> Finding:
     t = (pack.state if table == "state" else pack.image)[key]
     section = t.section[profile]
-    return RawFinding(t.category, t.severity, section, t.message[profile].format(section=section, **fields), None)
+    return Finding(t.category, t.severity, section, t.message[profile].format(section=section, **fields), None)
+
+
+def _rule_finding(f: RawFinding) -> Finding:
+    """A rule finding as it stands (the learned layer off, or a category it does not judge)."""
+    return Finding(f.category, f.severity, f.section, f.message, f.span,
+                   f.confidence_score if f.confidence is not None else 1.0, tuple(f.evidence))
+
+
+def _decided(pack: Pack, text: str, profile: str, d: learned.Decision, scored) -> Finding:
+    if d.rule is None:  # the learned layer's own finding
+        return Finding(*scored.finding(d.category))
+    f = d.rule
+    message = f.message
+    if d.severity != f.severity:  # raised from the medium band: the rule's sure message, not its "could be"
+        rule = next((r for r in pack.rules if r.id == f.rule), None)
+        if rule is not None:
+            message = rule.message[profile].format(section=f.section)
+    return Finding(f.category, d.severity, f.section, f"{message} {learned.sure(d.confidence)}", f.span,
+                   d.confidence, tuple(f.evidence))
+
+
+def _text_findings(pack: Pack, text: str, profile: str, has_image: bool, own: det.OwnIndex) -> list[Finding]:
+    if not learned.enabled() or not text.strip():
+        return [_rule_finding(f) for f in evaluate(pack, text, profile, has_image, own)]
+    quiet: list[RawFinding] = []
+    raw = evaluate(pack, text, profile, has_image, own, quiet=quiet)
+    scored = learned.judge(text, profile, has_image, raw + quiet)
+    model = scored.model
+    return [_rule_finding(d.rule) if d.why == "rules" else _decided(pack, text, profile, d, scored)
+            for d in learned.decide(model.categories, scored.judged(), scored.flagged(), raw)]
 
 
 def check(text: str, *, profile: str = "staff", has_image: bool = False,
           own: OwnContacts = OwnContacts(), state: PostingState = PostingState(),
           image_gps: tuple[float, float] | None = None, pack: Pack | None = None) -> CheckResult:
-    """Check a draft post against the policy pack. ``pack`` defaults to the shipped one."""
+    """Check a draft post against the policy pack. ``pack`` defaults to the shipped one. About 20 ms of CPU with
+    the learned layer: from an event loop, use ``check_async``."""
     _validate(text, profile, image_gps)
     pack = pack or PACK
-    raw = evaluate(pack, text, profile, bool(has_image), _own_index(own))
-    raw += learned.findings(text, profile, bool(has_image), skip={f.category for f in raw})
+    found = _text_findings(pack, text, profile, bool(has_image), _own_index(own))
     if state.pause_reason:
-        raw.append(_from_template(pack, "pause", "state", profile, reason=state.pause_reason))
+        found.append(_from_template(pack, "pause", "state", profile, reason=state.pause_reason))
     if state.crisis_approver:
-        raw.append(_from_template(pack, "crisis", "state", profile, approver=state.crisis_approver,
-                                  account=state.crisis_account or "this account"))
+        found.append(_from_template(pack, "crisis", "state", profile, approver=state.crisis_approver,
+                                    account=state.crisis_account or "this account"))
     if image_gps is not None:
-        raw.append(_from_template(pack, "gps", "image", profile))
+        found.append(_from_template(pack, "gps", "image", profile))
     # Most severe first; findings without a span (state, image) lead their severity.
-    raw.sort(key=lambda f: (-rank(f.severity), f.span[0] if f.span else -1))
-    top = max((rank(f.severity) for f in raw), default=0)
+    found.sort(key=lambda f: (-rank(f.severity), f.span[0] if f.span else -1))
+    top = max((rank(f.severity) for f in found), default=0)
     verdict = "stop" if top >= rank("stop") else "sign_off" if top >= rank("sign_off") else "ok"
     checklist = list(pack.posting_checklist) + (list(pack.photo_checklist) if has_image else [])
     return CheckResult(
         verdict=verdict,
-        findings=[Finding(*f) for f in raw],
+        findings=found,
         checklist=checklist,
         policy_version=pack.policy_version,
         text_hash=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
     )
+
+
+# The checker's own threads: a check costs ~20 ms of CPU (most of it numpy, which lets go of the GIL), which
+# must not hold up the event loop that acknowledges Slack and Teams within their deadlines. Two threads: the
+# machine's cores; more checks at once queue here rather than crowding out the loop.
+_WORKERS = 2
+_executor: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="checker")
+    return _executor
+
+
+async def check_async(text: str, **kwargs) -> CheckResult:
+    """``check`` in a worker thread, for callers on the event loop. Same arguments, same result; errors
+    (TypeError, ValueError for a bad argument) are raised here as check() raises them."""
+    _validate(text, kwargs.get("profile", "staff"), kwargs.get("image_gps"))  # bad input fails fast, on the loop
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_pool(), functools.partial(check, text, **kwargs))
 
 
 def looks_like_foi(text: str, *, pack: Pack | None = None) -> bool:

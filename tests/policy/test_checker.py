@@ -63,14 +63,44 @@ def test_a_persons_landline_is_flagged_and_says_how_to_allow_a_published_one():
     assert "organisation file" in result.findings[0].message
 
 
+# Four hard negatives of the rule layers' tests (test_checker_categories.py) on which the learned layer, when it
+# was added, disagreed with them. Each decided by the policy and the labelling guide (policy/eval/README.md):
+DISPUTED = [
+    # 8.1's own model reply to a request on Twitter (X): neither a request for information nor personal data
+    pytest.param("staff", "Thanks for the request. Please DM us your email and we will pass that on to the FOI team",
+                 set(), {"foi_request", "personal_data"},
+                 marks=pytest.mark.xfail(strict=True, reason="known false alarm of the learned layer: advice only, "
+                                                             "the verdict stays ok")),
+    # an idiom in a safety message: nobody is called an idiot; not insults or contempt (3.2, 3.9)
+    pytest.param("staff", "Don't be an idiot, test your smoke alarm", set(), {"hate_or_abuse"},
+                 marks=pytest.mark.xfail(strict=True, reason="known false alarm of the learned layer: 'idiot' "
+                                                             "weighs towards abuse whatever its frame")),
+    # a casualty's age and hospital on an employee's own account: incident_sensitive for every profile by the
+    # guide (8.2 2.5 for fire staff; train labels firefighters' own posts so); the test expected the opposite
+    ("personal", "A 45-year-old man was taken to hospital after the fire", {"incident_sensitive"}, set()),
+    # a named member of staff in their role is not personal data (3.4, the guide's "Not personal data")
+    ("staff", "Mrs Smith from Adult Social Care will be at the library on Monday", set(), {"personal_data"}),
+]
+
+
+@pytest.mark.parametrize("profile,text,present,absent", DISPUTED, ids=lambda v: v[:30] if isinstance(v, str) else None)
+def test_the_whole_checker_on_the_disputed_hard_negatives(profile, text, present, absent):
+    result = check(text, profile=profile, own=SUFFOLK)
+    assert present <= set(result.categories)
+    assert not set(result.categories) & absent, result.findings
+
+
 def test_result_shape_is_exactly_the_documented_one():
     result = check("Call Dave on 07911 123456, it's about the Part 2 report", profile="staff")
     d = result.to_dict()
     assert set(d) == {"verdict", "findings", "checklist", "policy_version"}
     assert d["verdict"] == "stop"
     for f in d["findings"]:
-        assert set(f) == {"category", "severity", "section", "message", "span"}
+        assert set(f) == {"category", "severity", "section", "message", "span", "confidence", "evidence"}
         assert isinstance(f["span"], list) and len(f["span"]) == 2
+        assert 0 <= f["confidence"] <= 1
+        assert f["evidence"] and all(set(e) == {"what", "span"} and len(e["span"]) == 2 for e in f["evidence"])
+        assert "07911" not in json.dumps(f["evidence"])  # the words by their spans, never copied
     assert d["checklist"] == list(POSTING_CHECKLIST)
     assert "1.4" in d["policy_version"]
     json.dumps(d)  # serialisable as is
@@ -127,7 +157,7 @@ def test_the_engine_keeps_nothing_of_the_text():
         check(secret, profile=profile, has_image=True, own=SUFFOLK)
     looks_like_foi(secret)
     for name in ("policy.checker", "policy.check_engine", "policy.check_words", "policy.check_triggers",
-                 "policy.check_pack", "policy.detectors"):
+                 "policy.check_pack", "policy.detectors", "policy.learned", "policy.encoder"):
         module = importlib.import_module(name)
         assert not _holds({k: v for k, v in vars(module).items() if not k.startswith("__")}, "Marmalade"), name
     assert not any("Marmalade" in str(key) for key in re_module._cache)  # no regex built from the text

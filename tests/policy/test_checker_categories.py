@@ -5,6 +5,9 @@ import pytest
 
 from policy.checker import OwnContacts, check
 
+# The rule layers alone: what the rules decide, without the learned layer's judgement (tests/policy/conftest.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 OWN = OwnContacts(
     domains=("suffolk.gov.uk", "suffolkfire.gov.uk"),
     phones=("01473 260588", "0345 606 6067"),
@@ -235,7 +238,6 @@ NOT_CAUGHT = [
     ("staff", "I have already made up my mind to refuse the planning application", {"predetermination"}),
     ("staff", "Speaking on behalf of the council, we will not fund this", {"speaking_for_council"}),
     ("member", "Plans to close three libraries go to cabinet", {"controversial"}),
-    ("personal", "A 45-year-old man was taken to hospital after the fire", {"incident_sensitive"}),
     ("personal", "Lovely photos of my kids at the beach", {"children"}),
     ("staff", "Mrs Smith from Adult Social Care will be at the library on Monday", {"personal_data"}),
     ("sfrs", "Suffolk Lowland Search and Rescue (SAR) joined crews at the river", {"foi_request"}),
@@ -248,6 +250,14 @@ def test_not_caught(profile, text, absent):
     result = check(text, profile=profile, own=OWN)
     wrong = [f for f in result.findings if f.category in absent]
     assert not wrong, wrong
+
+
+def test_the_incident_rules_are_for_service_accounts_and_leave_personal_ones_to_the_learned_layer():
+    # The rules' casualty and crew patterns are written for fire-service and council accounts. On a personal
+    # account the same words are still incident_sensitive by the labelling guide (a casualty's age and hospital;
+    # train labels firefighters' own posts this way): the learned layer judges them (tests/policy/test_checker.py).
+    result = check("A 45-year-old man was taken to hospital after the fire", profile="personal", own=OWN)
+    assert "incident_sensitive" not in result.categories
 
 
 def test_a_members_political_post_is_advice_not_sign_off():

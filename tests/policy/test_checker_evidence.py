@@ -14,6 +14,9 @@ from policy.check_engine import RawFinding, evaluate
 from policy.checker import PACK, OwnContacts, _own_index
 from tests.policy.test_checker_categories import CAUGHT, NOT_CAUGHT
 
+# The rule layers alone: what the rules decide, without the learned layer's judgement (tests/policy/conftest.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 NO_ORG = _own_index(OwnContacts())  # no organisation file: only the pack's published contacts
 CFG = PACK.detector_config
 

@@ -12,6 +12,9 @@ from policy.checker import PACK, PROFILES, _own_index, check
 from tests.policy.test_checker import FIRE_EXAMPLE, SUFFOLK
 from tests.policy.test_checker_categories import CAUGHT, NOT_CAUGHT
 
+# The rule layers alone: what the rules decide, without the learned layer's judgement (tests/policy/conftest.py).
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 MINIMAL = '''
 [pack]
 name = "Test council"

@@ -83,28 +83,12 @@ def test_a_clear_abusive_post_gets_hate_or_abuse_with_how_sure_and_which_words()
     assert f.severity == "stop" and f.section == "3.9"
     assert "(3.9)" in f.message and f.message.endswith("% sure.")
     assert 0.5 < f.confidence <= 1.0
-    words = [text[a:b] for a, b in f.words]
-    assert words and f.span == f.words[0]
+    words = [text[a:b] for _, a, b in f.evidence]
+    assert words and f.span == f.evidence[0][1:]
+    assert {label for label, _, _ in f.evidence} == {learned.WEIGHED}
     assert set(words) & {"lazy", "useless", "scroungers"}, words
-
-
-def test_the_whole_checker_adds_learned_findings_the_rules_did_not_make(monkeypatch):
-    seen = {}
-
-    def fake(text, profile, has_image, skip=()):
-        seen["skip"] = set(skip)
-        return [learned.LearnedFinding("surveillance", "stop", "2.11", "Don't (2.11). The checker is 90% sure.",
-                                       (4, 9), 0.9, ((4, 9), (0, 3)))]
-
-    monkeypatch.setattr(learned, "findings", fake)
-    result = check("Add Dave as a friend from the dummy profile", profile="staff")
-    assert result.verdict == "stop"
-    f = [f for f in result.findings if f.category == "surveillance"][0]
-    assert f.confidence == 0.9 and f.words == ((4, 9), (0, 3))
-    d = [x for x in result.to_dict()["findings"] if x["category"] == "surveillance"][0]
-    assert d["confidence"] == 0.9 and d["words"] == [[4, 9], [0, 3]] and d["span"] == [4, 9]
-    # the rules' own categories are passed on, so the learned layer does not repeat them
-    assert {x["category"] for x in result.to_dict()["findings"] if "confidence" not in x} == seen["skip"]
+    # and the whole checker, which weighs the rules' evidence too, stops it
+    assert check(text, profile="staff").verdict == "stop"
 
 
 def test_categories_are_masked_by_profile():
@@ -114,17 +98,152 @@ def test_categories_are_masked_by_profile():
     assert "political" in staff
     assert "political" not in member  # a councillor's own party politics is their right (2.4)
     assert "political" not in learned.score(text, "member")
+    assert "political" not in learned.score(text, "member", rules=[])
     assert "speaking_for_council" not in learned.score(text, "staff")
 
 
-def test_rules_findings_are_not_repeated():
-    text = "Honestly the residents on that estate are lazy useless scroungers, the lot of them"
-    assert not [f for f in learned.findings(text, "staff", skip={"hate_or_abuse"}) if f.category == "hate_or_abuse"]
-
-
-def test_switched_off_it_finds_nothing(monkeypatch):
+def test_switched_off_it_finds_nothing_and_the_checker_is_the_rules_alone(monkeypatch):
     monkeypatch.setenv(learned.ENV_SWITCH, "0")
     assert learned.findings("You lazy useless idiots", "staff") == []
+    monkeypatch.setattr(learned, "judge", lambda *a, **k: pytest.fail("the learned layer ran"))
+    result = check("Ring Dave on 07911 123456", profile="staff")
+    assert result.verdict == "stop" and not result.findings[0].message.endswith("% sure.")
+
+
+# --- the rules and the scores together (learned.decide) ---------------------------------------
+
+from policy.check_engine import RawFinding  # noqa: E402
+
+
+def _cats():
+    return learned.get_model().categories
+
+
+def _raw(category, severity, band, rule, evidence=(), span=(0, 4)):
+    return RawFinding(category, severity, "3.4", f"m ({category})", span, band,
+                      ((evidence[0] if evidence else "the match", *span),) + tuple((e, 0, 1) for e in evidence[1:]),
+                      rule)
+
+
+def test_a_flagged_category_keeps_the_rules_findings_at_its_severity_and_no_duplicate():
+    phone = _raw("personal_data", "sign_off", "medium", "personal_data.phone")
+    decided = learned.decide(_cats(), {"personal_data": 0.9, "profanity": 0.1},
+                             {"personal_data": 0.9}, [phone])
+    assert [(d.category, d.severity, d.rule is phone, d.why) for d in decided] == [
+        ("personal_data", "stop", True, "learned")]
+    assert decided[0].confidence == 0.9
+
+
+def test_a_rule_finding_the_model_scores_low_is_dropped_and_a_learned_one_added():
+    swear = _raw("profanity", "stop", "high", "profanity.ambiguous")
+    decided = learned.decide(_cats(), {"profanity": 0.05, "political": 0.8}, {"political": 0.8}, [swear])
+    assert [(d.category, d.severity, d.rule, d.why) for d in decided] == [("political", "sign_off", None, "learned")]
+
+
+def test_hard_overrides_stop_whatever_the_score():
+    cats = _cats()
+    card = _raw("payment_data", "stop", "high", "payment_data.card",
+                ("a card number grouped as printed, passing the Luhn check", "a word about cards or payment"))
+    bare = _raw("payment_data", "stop", "high", "payment_data.card",
+                ("a card number grouped as printed, passing the Luhn check",))
+    code = _raw("credentials", "stop", "high", "credentials.your_code")
+    weak_code = _raw("credentials", "stop", "medium", "credentials.your_code")
+    nhs = _raw("personal_data", "stop", "high", "personal_data.nhs_number", ("passes the NHS number check digit",))
+    low = {"payment_data": 0.01, "credentials": 0.01, "personal_data": 0.01}
+    decided = learned.decide(cats, low, {}, [card, bare, code, weak_code, nhs])
+    assert [(d.rule, d.severity, d.why) for d in decided] == [
+        (card, "stop", "override"), (code, "stop", "override"), (nhs, "stop", "override")]
+    assert all(d.confidence >= 0.8 for d in decided)  # the rule's own confidence, not the low score
+
+
+def test_categories_the_learned_layer_does_not_judge_keep_the_rules_finding():
+    advice = _raw("political", "advice", "high", "political.party")  # a councillor's own party: not judged
+    decided = learned.decide(_cats(), {"personal_data": 0.1}, {}, [advice])
+    assert [(d.category, d.severity, d.why) for d in decided] == [("political", "advice", "rules")]
+
+
+def test_the_whole_checker_combines_them(monkeypatch):
+    real = learned.judge
+
+    def judged_low_for_swearing(text, profile, has_image, rules):
+        scored = real(text, profile, has_image, rules)
+        probs = scored.probs.copy()
+        probs[scored.model.index["profanity"]] = 0.01
+        probs[scored.model.index["surveillance"]] = 0.97
+        return scored._replace(probs=probs)
+
+    monkeypatch.setattr(learned, "judge", judged_low_for_swearing)
+    text = "What the fuck: add Dave as a friend from the dummy profile"
+    result = check(text, profile="staff")
+    cats = {f.category: f for f in result.findings}
+    assert "profanity" not in cats  # the rule's hit, dropped on the (here forced) low score
+    f = cats["surveillance"]
+    assert result.verdict == "stop" and f.confidence == pytest.approx(0.97, abs=1e-6)
+    assert f.message.endswith("97% sure.") and f.evidence and f.span == f.evidence[0][1:]
+    d = f.to_dict()
+    assert set(d) == {"category", "severity", "section", "message", "span", "confidence", "evidence"}
+    assert all(set(e) == {"what", "span"} for e in d["evidence"])
+    assert "Dave" not in repr(d["evidence"]) and "dummy" not in repr(d["evidence"])  # spans, never the words
+
+
+def test_a_rule_finding_kept_by_the_model_says_how_sure_and_why():
+    text = "Please ring Mrs Patel on 07911 123456 after 6pm"
+    result = check(text, profile="staff")
+    [f] = [f for f in result.findings if f.category == "personal_data" and text[f.span[0]:f.span[1]] == "07911 123456"]
+    assert f.severity == "stop" and f.message.endswith("% sure.") and 0.5 <= f.confidence <= 1.0
+    said = {what: text[s:e] for what, s, e in f.evidence}
+    assert said["a UK mobile number"] == "07911 123456" and said["a word about phoning"] == "ring"
+
+
+def test_category_file_errors_are_one_line(tmp_path):
+    base = (learned.LEARNED_DIR / "categories.toml").read_text(encoding="utf-8")
+    cases = [
+        (base.replace('[children]\nprofiles', '[children]\nalways_stop = [{ rule = "children.image" }]\nprofiles'),
+         "only a stop category"),
+        (base.replace('{ rule = "credentials.token" }', '{ rule = "credentials.token", evidnce = ["x"] }'),
+         "always_stop"),
+        (base.replace("[children]\nprofiles", "[children]\nmaybe = \"x\"\nprofiles"), "unknown key 'maybe'"),
+    ]
+    for text, expected in cases:
+        (tmp_path / "categories.toml").write_text(text, encoding="utf-8")
+        with pytest.raises(learned.PackError, match=expected) as err:
+            learned.load_categories(tmp_path / "categories.toml")
+        assert "\n" not in str(err.value)
+
+
+# --- running the check off the event loop ---------------------------------------------------
+
+async def test_check_async_runs_in_a_worker_thread_and_gives_the_same_result(monkeypatch):
+    import asyncio
+    import threading
+
+    from policy import checker
+
+    threads = []
+    real = checker.check
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checker, "check", spy)
+    text = "Ring Dave on 07911 123456 about the closure of the library"
+    ticks = 0
+
+    async def ticker():
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0)
+            ticks += 1
+
+    t = asyncio.create_task(ticker())
+    result = await checker.check_async(text, profile="staff")
+    t.cancel()
+    assert result == real(text, profile="staff")
+    assert threads and threads[0].startswith("checker") and threads[0] != threading.current_thread().name
+    assert ticks > 0  # the loop kept running while the check ran
+    with pytest.raises(ValueError, match="unknown profile"):
+        await checker.check_async(text, profile="nobody")
 
 
 def test_batched_and_single_scores_agree():
