@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from chat import inbox
 from chat.registry import Registry, Workflow
-from handlers import (accounts, approvals, ask, audit, boost, check, crisis, foi, help, housekeeping, pause,
-                      register, reports)
+from handlers import (accounts, approvals, ask, audit, boost, check, crisis, feedback, foi, help, housekeeping,
+                      pause, register, reports)
 
 WORKFLOWS: tuple[Workflow, ...] = (
     inbox.WORKFLOW,         # the core's own sweep: work and messages a stopped process left unfinished
@@ -19,6 +19,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
     boost.WORKFLOW,         # paid boosts (2.7)
     check.WORKFLOW,         # "Is this OK to post?" and sign-off (4.2)
     crisis.WORKFLOW,        # the crisis room (4.3)
+    feedback.WORKFLOW,      # "This verdict is wrong": the Communications Team's review queue for the checker (4.2)
     foi.WORKFLOW,           # FOI, EIR and subject access requests (8.1)
     help.WORKFLOW,
     housekeeping.WORKFLOW,  # request keys and reminder claims pruned after their retention

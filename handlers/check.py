@@ -15,6 +15,8 @@ from chat.services import Services
 from dialogs.check import messages, rules
 from dialogs.check.flow import run_check
 from dialogs.check.rules import parse_check_args
+from dialogs.feedback import messages as feedback_messages
+from dialogs.feedback.rules import button_value
 from dialogs.signoff import flow as signoff, messages as signoff_messages
 from policy.image_location import gps_from_image
 
@@ -54,13 +56,21 @@ async def _source_text(svc: Services, source: str, viewer) -> str | None:
     return await sender.fetch_message(parts[1], parts[2], viewer=viewer.user_id) if sender else None
 
 
+def _feedback(svc: Services, profile: str, has_image: bool, source: str = "", draft: str | None = None) -> tuple:
+    """"This verdict is wrong" on the verdict, when that workflow is installed (dialogs/feedback). It carries
+    where the message lives, or the draft where it cannot be fetched again; nothing is stored."""
+    if svc.registry.find_action(feedback_messages.OPEN_ACTION) is None:
+        return ()
+    return (feedback_messages.wrong_button(button_value(profile, has_image, source, draft)),)
+
+
 async def check_command(svc: Services, inv):
     profile, account, text = parse_check_args(inv.args)
     images = _images(inv)
     result, used = await run_check(svc, text=text, actor=inv.user.email, platform=inv.platform,
                                    channel=inv.channel, profile=profile, account=account,
                                    has_image=bool(images), image_gps=await _image_gps(svc, inv, images))
-    return Ephemeral(messages.verdict_message(result, used))
+    return Ephemeral(messages.verdict_message(result, used, extra=_feedback(svc, used, bool(images), draft=text)))
 
 
 async def is_this_ok(svc: Services, inv):
@@ -71,8 +81,9 @@ async def is_this_ok(svc: Services, inv):
     result, used = await run_check(svc, text=text or " ", actor=inv.user.email, platform=inv.platform,
                                    channel=inv.channel, has_image=bool(images),
                                    image_gps=await _image_gps(svc, inv, images))
-    return Ephemeral(messages.verdict_message(result, used, rules.source_of(inv.platform, inv.channel,
-                                                                            inv.message_time)))
+    source = rules.source_of(inv.platform, inv.channel, inv.message_time)
+    return Ephemeral(messages.verdict_message(result, used, source,
+                                              extra=_feedback(svc, used, bool(images), source, text)))
 
 
 async def show_checklist(svc: Services, inv):

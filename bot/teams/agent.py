@@ -139,6 +139,10 @@ class SmpolicyAgent(Agent):
                               files=[Attachment(a.get("name") or "file", a.get("contentType"), a.get("contentUrl"))
                                      for a in payload.get("attachments") or [] if a.get("contentUrl")],
                               **base)
+        if act.name == "task/fetch" and isinstance(value.get("data"), dict) and "action_id" in value["data"]:
+            # A private button (Button.private) on a card: what it answers opens in a dialog, for the clicker only.
+            data = value["data"]
+            return Invocation(kind="action", command=data["action_id"], value=str(data.get("value", "")), **base)
         if act.name in ("composeExtension/submitAction", "task/submit"):
             data = value.get("data") or {}
             if "form_id" in data:

@@ -13,7 +13,8 @@ HEADLINES = {
 }
 
 
-def verdict_message(result, profile: str, source: str = "") -> Message:
+def verdict_message(result, profile: str, source: str = "", extra: tuple[Button, ...] = ()) -> Message:
+    """`extra`: buttons another workflow adds to every verdict (dialogs/feedback: "This verdict is wrong")."""
     blocks: list = [Header(HEADLINES[result.verdict])]
     serious = [f for f in result.findings if f.severity != "advice"]
     advice = [f for f in result.findings if f.severity == "advice"]
@@ -31,6 +32,7 @@ def verdict_message(result, profile: str, source: str = "") -> Message:
     buttons.append(Button("Show the posting checklist", "check.checklist", "photo" if has_photo else ""))
     if any(f.category == "foi_request" for f in result.findings):
         buttons.append(Button("Forward as FOI request", "check.foi", source))
+    buttons += extra
     blocks.append(Buttons(*buttons))
     blocks.append(Note(f"Checked as *{profile}* against {result.policy_version}. I don't keep the text I check."))
     return message(*blocks, text=HEADLINES[result.verdict])

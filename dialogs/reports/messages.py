@@ -33,6 +33,8 @@ def monthly_message(m: Monthly, platform: str | None = None) -> Message:
         if m.categories:
             top = m.categories.most_common(TOP_CATEGORIES)
             text += "\nMost common findings: " + " · ".join(f"{category_label(c)} {n}" for c, n in top)
+        text += (f"\nReported wrong (“This verdict is wrong”): {m.reported_wrong} of {m.checks} checks, "
+                 f"a disagreement rate of {m.reported_wrong / m.checks:.1%}")
         blocks.append(Text(text))
     else:
         blocks.append(Text("*Posts checked:* none this month."))

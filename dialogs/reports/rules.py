@@ -67,6 +67,7 @@ class Monthly:
     first: date
     events: int = 0
     checks: int = 0
+    reported_wrong: int = 0     # verdicts reported wrong with consent ("This verdict is wrong")
     verdicts: Counter = field(default_factory=Counter)
     categories: Counter = field(default_factory=Counter)
     requests: dict[str, Requests] = field(default_factory=lambda: {k: Requests() for k in REQUESTS})

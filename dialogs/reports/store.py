@@ -55,6 +55,8 @@ async def monthly_figures(svc: Services, first: date) -> Monthly:
             cats = d.get("categories")
             for c in cats if isinstance(cats, list) else ():
                 m.categories[str(c)] += 1
+        elif e.subject_kind == "check_feedback":
+            m.reported_wrong += e.action == "reported"
         elif e.subject_kind == "crisis":
             m.crises_started += e.action == "started"
             m.crises_ended += e.action == "ended"

@@ -36,7 +36,7 @@ async def test_shortcut_verdict_is_private_cites_sections_and_offers_next_steps(
     assert "Stop – please don't post this as it is" in text
     assert "Personal data" in text and "(3.4)" in text
     labels = [b["text"]["text"] for b in _buttons(reply)]
-    assert labels == ["Ask for sign-off", "Show the posting checklist"]
+    assert labels == ["Ask for sign-off", "Show the posting checklist", "This verdict is wrong"]
     # Nothing went to the channel: the verdict is for the person who asked.
     assert bot.slack.to("CGENERAL") == [] and bot.slack.to("CGENERAL", "chat.postEphemeral") == []
 
