@@ -24,6 +24,7 @@ from bot.web import build_routes, slack_off_message
 from chat.clock import Clock
 from chat.orgconfig import ConfigError, OrgConfig, load_config
 from chat.services import Services
+from policy import learned
 from storage import migrate
 from storage.startup import DatabaseUnavailable, describe, ensure_reachable
 
@@ -96,6 +97,8 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
 
             runtime.socket_mode = SocketModeRunner(runtime.slack_app, settings.slack_app_token)
             await runtime.socket_mode.start()
+        # The checker's encoder and model (under a second), in a thread: not on the first person's check.
+        await asyncio.to_thread(learned.warm)
         # Everything loaded so far (the policy pack, compiled rules, SDK modules) lives as long as the process:
         # take it out of the garbage collector's full passes, which otherwise stall every request for ~150 ms.
         if freeze_gc:
