@@ -164,6 +164,12 @@ class Outbox:
                     sent += await self._send(row)
         return sent
 
+    async def send_queued(self) -> int:
+        """Send now what this piece of work has queued so far (its transactions committed), rather than when the
+        work ends: a slow step after it (an email, a crisis room) does not hold those messages back."""
+        keys = _collected.get()
+        return await self.drain(list(keys)) if keys else 0
+
     async def _send(self, row) -> bool:
         before = await store.claim(self.svc.db, row.id, self.svc.now())
         if before is None:

@@ -5,9 +5,9 @@ and calls one function in dialogs/crisis (§4.3).
 """
 from __future__ import annotations
 
-from chat.registry import Action, Command, Every, OnSubmit, Shortcut, Sweep, Workflow
+from chat.registry import Action, Command, Every, OnSubmit, Receipt, Shortcut, Sweep, Workflow
 from chat.services import Services
-from dialogs.crisis import end, flow, messages, report, room, rules, schedule, start, state
+from dialogs.crisis import convene, end, flow, messages, report, room, rules, schedule, start, state
 
 from .cli import crisis as crisis_cli
 
@@ -161,4 +161,5 @@ WORKFLOW = Workflow("crisis",
            OnSubmit(end.REVIEW_FORM, crisis_review_submitted)),
     sweeps=(Sweep("crisis", Every(5), schedule.sweep),),
     posting_state=(state.crisis_posting_state,),
-    cli=(crisis_cli.add_parser,))
+    cli=(crisis_cli.add_parser,),
+    receipts=(Receipt(convene.STOP_SENT, convene.stop_sent),))

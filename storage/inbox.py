@@ -2,7 +2,7 @@
 
 A row is inserted (state `working`, leased to the inserting process) before the acknowledgement leaves; its
 unique key is the delivery's request key, so a redelivery finds the row and is not handled twice. The worker
-marks it `done` in the same transaction that queues its replies in the outbox. A process that dies mid-way
+marks it `done` (erasing what the person sent) in the same transaction that queues its replies in the outbox. A process that dies mid-way
 leaves a lease that runs out; any instance then takes it over (`take_over`) and runs the work again, so the
 work is late, never lost. After MAX_ATTEMPTS takeovers it is given up (`failed`) and the person is told.
 """
@@ -36,9 +36,10 @@ async def accept(db: Database, *, key: str, platform: str, kind: str, name: str,
 
 
 async def mark_done(session: AsyncSession, key: str, now: datetime, error: str | None = None) -> None:
-    """In the caller's transaction (the one that queues the replies)."""
+    """In the caller's transaction (the one that queues the replies). What the person sent (a draft they had
+    checked, say) is erased with it: only the key and the times are kept, to recognise a late redelivery."""
     await session.execute(update(InboxItem).where(InboxItem.key == key[:300], InboxItem.state == "working")
-                          .values(state="failed" if error else "done", done_at=now,
+                          .values(state="failed" if error else "done", done_at=now, body={},
                                   error=(error or None) and error[:300])
                           .execution_options(synchronize_session=False))
 

@@ -4,7 +4,8 @@ pending --claim--> sending --sent--> sent
                       |--failed, attempts left--> pending (not_before later)
                       |--failed, none left--> failed
 A `sending` row whose lease has run out (its sender died) is claimed again by any process. The key is unique:
-queueing the same message twice (a re-run after a crash) adds nothing.
+queueing the same message twice (a re-run after a crash) adds nothing. A message's text is erased once it has
+gone or been given up (only where it landed and when are kept): the outbox is a queue, not an archive.
 """
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ async def claim(db: Database, row_id: int, now: datetime) -> str | None:
 async def mark_sent(session: AsyncSession, row_id: int, now: datetime, ref: dict | None) -> bool:
     result = await session.execute(
         update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.state == "sending")
-        .values(state="sent", sent_at=now, sent_ref=ref, lease_until=None, error=None)
+        .values(state="sent", sent_at=now, sent_ref=ref, lease_until=None, error=None, body={})
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
 
@@ -82,7 +83,7 @@ async def retry_later(db: Database, row_id: int, not_before: datetime, error: st
 async def mark_failed(session: AsyncSession, row_id: int, error: str) -> bool:
     result = await session.execute(
         update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.state == "sending")
-        .values(state="failed", lease_until=None, error=error[:300])
+        .values(state="failed", lease_until=None, error=error[:300], body={})
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
 
@@ -93,6 +94,14 @@ async def sent_ref(db: Database, key: str) -> tuple[str, dict | None] | None:
         row = (await session.execute(select(OutboxMessage.state, OutboxMessage.sent_ref)
                                      .where(OutboxMessage.key == key[:300]))).first()
     return (row[0], row[1]) if row else None
+
+
+async def state_of(db: Database, key: str) -> tuple[str | None, str | None]:
+    """(state, last error) of a queued message; (None, None) when no such key was queued."""
+    async with db.sessions() as session:
+        row = (await session.execute(select(OutboxMessage.state, OutboxMessage.error)
+                                     .where(OutboxMessage.key == key[:300]))).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 async def counts(db: Database) -> dict[str, int]:

@@ -163,6 +163,11 @@ def build_slack_app(svc: Services, inflight, sender: SlackSender) -> AsyncApp:
 
                 inflight.defer(late)
                 return
+            if work.exception() is not None:   # the database, say: answered; the recovery sweep runs it again
+                await ack()
+                log.error("form %s failed before it could be answered (%s); it will be run again", inv.command,
+                          type(work.exception()).__name__)
+                return
             replies, keys = work.result()
             errors = next((r for r in replies if isinstance(r, FormErrors)), None)
             next_form = next((r for r in replies if isinstance(r, OpenForm)), None)

@@ -174,6 +174,11 @@ class SmpolicyAgent(Agent):
 
             self.inflight.defer(late)
             return
+        if work.exception() is not None:   # the database, say: answered; the recovery sweep runs it again
+            await self._invoke_response(context, {})
+            log.error("Teams %s failed before it could be answered (%s); it will be run again", inv.command,
+                      type(work.exception()).__name__)
+            return
         replies, keys = work.result()
         # The dialog shows the form, its errors, or the private answer; everything else is delivered as usual.
         dialog = None

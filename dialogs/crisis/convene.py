@@ -1,8 +1,8 @@
 """Convening the Crisis Management Group (§4.3): room, group, card, listening response, STOP, checklists.
 
-Order matters for speed and for safety: the room, its card and its members come first (the group can start
-talking), then the room's other posts and the STOP messages go out side by side, and the starter gets one
-summary at the end naming anyone who could not be brought in and why.
+Order matters for speed and for safety: the STOP messages are queued in the outbox with the crisis itself and
+go out while the room, its card and its members are made (the group can start talking), then the room's other
+posts follow, and the starter gets one summary at the end naming anyone who could not be brought in and why.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from chat.messages import Header, Message, MessageRef, PersonRef, Text, message
 from chat.platforms import SendError
 from chat.replies import DirectMessage, Ephemeral
 from chat.services import Services
+from storage import outbox as outbox_store
 
 from . import messages, store
 from .messages import SECTION
@@ -22,6 +23,7 @@ from .people import account_administrators, name_of
 from .rules import Wanted, comms_candidates, group_for, is_comms, slug, unique
 
 log = logging.getLogger(__name__)
+STOP_SENT = "crisis.stop_sent"   # the outbox receipt that puts each STOP message on the timeline as it goes
 
 DEFAULT_CHECKIN_MINUTES = 120
 PLATFORM_NAMES = {"slack": "Slack", "teams": "Teams"}
@@ -78,8 +80,13 @@ async def convene(svc: Services, user: PersonRef, req: StartRequest) -> list:
         admins.extend(await account_administrators(svc, account.get("key") or account["name"]))
     admins = unique([a.lower() for a in admins if a])
     room_name = f"crisis-{now.astimezone(svc.config.tz):%Y%m%d}-{slug(keys[0] if keys else req.accounts[0]['name'])}"
+    starter_name = await name_of(svc, user.email) if user.email else (user.name or "someone")
+
+    async def stop_posting(session, crisis) -> None:   # queued with the crisis: it goes even if the room fails
+        await queue_stop(svc, session, crisis, starter_name)
+
     crisis = await store.create(
-        svc.db, now, platform=platform, room_name=room_name, accounts=req.accounts, summary=req.summary,
+        svc.db, now, then=stop_posting, platform=platform, room_name=room_name, accounts=req.accounts, summary=req.summary,
         indicators=req.indicators, link=req.link, started_by=starter, starter_user=user.user_id,
         administrators=admins, checkin_minutes=DEFAULT_CHECKIN_MINUTES,
         next_checkin_at=now + timedelta(minutes=DEFAULT_CHECKIN_MINUTES), evening_prompt_at=first_evening(svc, now))
@@ -88,15 +95,16 @@ async def convene(svc: Services, user: PersonRef, req: StartRequest) -> list:
         return [_already(svc, existing, platform)] if existing else [Ephemeral(message(Text(
             "Someone has just started a crisis on that account. `" + messages.cmd(platform, "list") + "` shows it.")))]
     outcome = Outcome()
-    starter_name = await name_of(svc, user.email) if user.email else (user.name or "someone")
     card = messages.crisis_card(crisis, svc.config.tz, starter=starter_name, approver=None)
-
+    stopping = asyncio.ensure_future(svc.outbox.send_queued())   # the STOP messages go while the room is made
     room = await _open_room(svc, crisis, card, outcome)
     if room is not None:
         await _bring_in_group(svc, crisis, user, starter, outcome)
-        await _room_posts_and_stop(svc, crisis, outcome)
+        await _room_posts(svc, crisis, outcome)
     else:
         await _fallback_to_starter(svc, crisis, user, card, outcome)
+    await stopping
+    await _who_was_stopped(svc, crisis, outcome)
     return [DirectMessage(user, _summary(crisis, outcome))]
 
 
@@ -208,43 +216,53 @@ async def _post(svc: Services, crisis, msg: Message) -> str | None:
     return refs[0].message_id if refs else None
 
 
-async def _room_posts_and_stop(svc: Services, crisis, outcome: Outcome) -> None:
-    async def room_posts():
-        try:
-            await _post(svc, crisis, messages.listening_message(crisis))
-            await _post(svc, crisis, messages.information_message(crisis))
-            checklist_id = await _post(svc, crisis, messages.checklist_card(crisis, {}, svc.config.tz))
-            await store.set_fields(svc.db, crisis.id, checklist_id=checklist_id)
-            outcome.posted.append("the listening response (ready to copy), what to gather while listening, and "
-                                  "the response checklist for the group to tick")
-        except SendError as exc:
-            outcome.posted.append(f"not everything could be posted in the room: {exc.reason}")
-
-    await asyncio.gather(room_posts(), send_stop(svc, crisis, outcome))
+async def _room_posts(svc: Services, crisis, outcome: Outcome) -> None:
+    try:
+        await _post(svc, crisis, messages.listening_message(crisis))
+        await _post(svc, crisis, messages.information_message(crisis))
+        checklist_id = await _post(svc, crisis, messages.checklist_card(crisis, {}, svc.config.tz))
+        await store.set_fields(svc.db, crisis.id, checklist_id=checklist_id)
+        outcome.posted.append("the listening response (ready to copy), what to gather while listening, and "
+                              "the response checklist for the group to tick")
+    except SendError as exc:
+        outcome.posted.append(f"not everything could be posted in the room: {exc.reason}")
 
 
-async def send_stop(svc: Services, crisis, outcome: Outcome) -> None:
-    """DM everyone who administers an affected account to STOP posting, once each (a retry sends no second)."""
-    starter = await name_of(svc, crisis.started_by)
+def _stop_key(crisis, email: str) -> str:
+    return f"crisis:{crisis.id}:stop:{email}"
+
+
+async def queue_stop(svc: Services, session, crisis, starter: str) -> None:
+    """In the transaction that starts the crisis: a DM to everyone who administers an affected account to STOP
+    posting, once each, through the outbox (so a crash loses none and a re-run repeats none). A STOP that can
+    never be delivered is reported to the starter."""
     text = messages.STOP_POSTING.format(accounts=messages.account_names(crisis), s=SECTION, starter=starter,
-                                     summary=crisis.summary, room=messages.room_label(crisis))
+                                        summary=crisis.summary, room=messages.room_label(crisis))
     msg = message(Header("STOP posting: crisis declared"), Text(text),
                   text=f"STOP posting on {messages.account_names(crisis)}: a crisis has been declared")
+    for email in crisis.administrators:
+        await svc.outbox.dm(session, email, msg, key=_stop_key(crisis, email), about="the STOP message",
+                            notify=crisis.started_by if "@" in crisis.started_by else None,
+                            receipt=STOP_SENT, receipt_args={"crisis": crisis.id, "person": email})
 
-    async def one(email: str):
-        try:
-            ref = await svc.notifier.dm(email, msg, claim=("crisis_stop", f"{crisis.id}:{email}", "start"))
-        except SendError as exc:
-            return email, exc.reason
-        return email, None if ref else "the bot could not reach them on Slack or Teams"
 
-    for email, problem in await asyncio.gather(*(one(e) for e in crisis.administrators)):
+async def stop_sent(svc: Services, session, args: dict, ref) -> None:
+    """The outbox's receipt for a STOP message: the timeline shows who was told, when."""
+    await store.log(session, svc.now(), "system", args["crisis"], "stop_sent", person=args["person"])
+
+
+async def _who_was_stopped(svc: Services, crisis, outcome: Outcome) -> None:
+    """For the starter's summary: whom the STOP messages reached by now, and whom they could not."""
+    for email in crisis.administrators:
+        state, error = await outbox_store.state_of(svc.db, _stop_key(crisis, email))
         name = await name_of(svc, email)
-        if problem:
-            outcome.not_stopped.append(f"{name}: {problem}")
-        else:
+        if state == "sent":
             outcome.stopped.append(name)
-            await store.record(svc.db, svc.now(), "system", crisis.id, "stop_sent", person=email)
+        elif state == "failed":
+            outcome.not_stopped.append(f"{name}: {error}")
+        else:
+            outcome.not_stopped.append(f"{name}: not yet ({error or 'waiting its turn'}); I'll keep trying and "
+                                       "tell you if it cannot be delivered")
 
 
 async def _fallback_to_starter(svc: Services, crisis, user: PersonRef, card: Message, outcome: Outcome) -> None:
@@ -257,9 +275,7 @@ async def _fallback_to_starter(svc: Services, crisis, user: PersonRef, card: Mes
         crisis.room_id, crisis.card_id = ref.channel, ref.message_id
         await store.set_fields(svc.db, crisis.id, room_id=ref.channel, card_id=ref.message_id)
         outcome.room_note += " I've put the crisis card and checklists in this chat instead."
-        await _room_posts_and_stop(svc, crisis, outcome)
-    else:
-        await send_stop(svc, crisis, outcome)
+        await _room_posts(svc, crisis, outcome)
     outcome.not_added.append("Everyone in the group: there is no room to add them to. Please contact your manager "
                              "and the Communications Team directly.")
 

@@ -38,8 +38,9 @@ async def record(db, at: datetime, actor: str, crisis_id: int, action: str, **de
         await log(session, at, actor, crisis_id, action, **details)
 
 
-async def create(db, now: datetime, **fields) -> Crisis | None:
-    """The new crisis, or None when one of its accounts already has an open crisis."""
+async def create(db, now: datetime, then=None, **fields) -> Crisis | None:
+    """The new crisis, or None when one of its accounts already has an open crisis. `then(session, crisis)`
+    queues what starting it causes (the STOP messages), in the transaction that starts it."""
     try:
         async with db.transaction() as session:
             for key in open_keys(fields["accounts"]):
@@ -51,6 +52,8 @@ async def create(db, now: datetime, **fields) -> Crisis | None:
             await log(session, now, crisis.started_by, crisis.id, "started", None, "active",
                       accounts=[a["name"] for a in crisis.accounts], summary=crisis.summary,
                       indicators=crisis.indicators, link=crisis.link)
+            if then is not None:
+                await then(session, crisis)
     except IntegrityError:
         return None
     return crisis

@@ -1,12 +1,12 @@
 """Getting a case to Information Management (email) and the Communications Team (email copy and channel post).
 
-The case is saved first; the email is claimed by one process (pending -> sending, a conditional UPDATE), sent,
+The channel posts are queued in the outbox in the transaction that saves the case, so they go once it is saved,
+whichever process is alive. The email is claimed by one process (pending -> sending, a conditional UPDATE), sent,
 then marked sent. A failure puts it back to pending and the retry sweep tries again; a process that dies
 mid-send leaves a claim that goes stale after STALE_CLAIM and is retried. Nothing is lost.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,7 +23,6 @@ from .store import SUBJECT
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
-INTERACTIVE_BUDGET = 2.0     # seconds a form submission waits for the mail server (Slack wants an answer in 3)
 RETRY_BATCH = 200
 ANNOUNCE_FOR = timedelta(days=2)
 
@@ -106,26 +105,25 @@ async def send_email(svc: Services, case_id: int) -> Outcome:
     return Outcome("sent")
 
 
-async def announce(svc: Services, case_id: int) -> bool:
-    """Post the case (no question, no requester) to the Communications Team and Information Management channels."""
-    case = await _load(svc, case_id)
-    if case is None or case.announced_at is not None:
-        return True
+async def queue_announcement(svc: Services, session, case: FoiCase) -> None:
+    """In the caller's transaction: the case (no question, no requester) posted to the Communications Team and
+    Information Management channels through the outbox, and the case marked announced."""
     creator, owner = (svc.config.display_name(case.created_by), svc.config.display_name(case.owner_email))
     msg = messages.announcement(case, creator_label=creator, owner_label=owner,
-                             im_address=svc.config.information_management_email)
-    ok = True
+                                im_address=svc.config.information_management_email)
     for channel in ("comms_team", "information_management"):
-        try:
-            await svc.notifier.post(channel, msg, claim=("foi_announce", f"{case.reference}/{channel}", "new"))
-        except Exception as exc:   # the claim was released: the retry sweep posts it later
-            log.warning("FOI %s not posted to %s: %s", case.reference, channel, exc)
-            ok = False
-    if ok:
-        async with svc.db.transaction() as s:
-            await s.execute(update(FoiCase).where(FoiCase.id == case_id).values(announced_at=svc.now())
-                            .execution_options(synchronize_session=False))
-    return ok
+        await svc.outbox.post(session, channel, msg, key=f"foi:{case.reference}:announce:{channel}",
+                              notify=case.created_by, about=f"the notice of {case.reference}")
+    case.announced_at = svc.now()
+
+
+async def announce(svc: Services, case_id: int) -> bool:
+    """A case saved before its announcement was queued with it (an older case): queue it now, once."""
+    async with svc.db.transaction() as s:
+        case = await s.scalar(select(FoiCase).where(FoiCase.id == case_id, FoiCase.announced_at.is_(None)))
+        if case is not None:
+            await queue_announcement(svc, s, case)
+    return True
 
 
 async def deliver(svc: Services, case_id: int) -> Outcome:
@@ -142,29 +140,11 @@ async def _set_waiting(svc: Services, case_id: int, waiting: bool) -> bool:
 
 
 async def deliver_now(svc: Services, case: FoiCase) -> Outcome:
-    """Deliver while the person waits, at most INTERACTIVE_BUDGET seconds; a slow send carries on behind."""
-    gave_up = asyncio.Event()
-
-    async def run() -> Outcome:
-        outcome = await deliver(svc, case.id)
-        if gave_up.is_set() and outcome.status == "pending":
-            await _set_waiting(svc, case.id, True)
-            try:
-                await svc.notifier.dm(case.created_by, messages.not_sent_yet(case, outcome.reason))
-            except Exception as exc:
-                log.warning("could not tell %s about %s: %s", "the forwarder", case.reference, exc)
-        return outcome
-
-    task = asyncio.ensure_future(run())
-    svc.background.add(task)   # a strong reference until it finishes
-    task.add_done_callback(svc.background.discard)
-    try:
-        outcome = await asyncio.wait_for(asyncio.shield(task), INTERACTIVE_BUDGET)
-    except asyncio.TimeoutError:
-        gave_up.set()
-        return Outcome("sending")
+    """Email the case while the person's form is worked on (the platform was answered already, so a slow mail
+    server delays only the confirmation); if it could not go, they are told again when the retry sweep sends it."""
+    outcome = await send_email(svc, case.id)
     if outcome.status == "pending":
-        await _set_waiting(svc, case.id, True)    # told "not yet sent": tell them again when it goes
+        await _set_waiting(svc, case.id, True)
     return outcome
 
 

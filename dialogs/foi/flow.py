@@ -14,7 +14,7 @@ from chat.services import Services
 from chat.workdays import working_calendar
 
 from . import messages, store
-from .delivery import Outcome, deliver_now
+from .delivery import Outcome, deliver_now, queue_announcement
 from .messages import list_message
 from .rules import check_submission, day_text, first_link, looks_like_email, rule_text, standing, suggest_kind
 from .store import create_case
@@ -50,11 +50,19 @@ async def submit(svc: Services, user: PersonRef, values: dict, channel: str | No
         redraw = messages.foi_form(svc.today(), values=values, sfrs=_is_sfrs(svc, creator, channel))
         return FormErrors(errors, form=redraw)
     cal = await working_calendar(svc)
-    case, created = await create_case(svc, sub, owner.lower(), creator, cal)
-    if created:
-        outcome = await deliver_now(svc, case)
+
+    async def with_case(session, case) -> None:   # what a new case causes, queued in the transaction saving it
+        await queue_announcement(svc, session, case)
         if case.owner_email != creator:
-            await _tell_new_owner(svc, case, creator)
+            await svc.outbox.dm(session, case.owner_email,
+                                messages.new_owner_dm(case, svc.config.display_name(creator)),
+                                key=f"foi:{case.reference}:new-owner", notify=creator,
+                                about=f"the news that {case.reference} is theirs")
+
+    case, created = await create_case(svc, sub, owner.lower(), creator, cal, then=with_case)
+    if created:
+        await svc.outbox.send_queued()   # the channels hear of it now, whatever the mail server is doing
+        outcome = await deliver_now(svc, case)
     else:
         outcome = Outcome({"sent": "sent", "sending": "sending"}.get(case.email_state, "pending"), case.email_error)
     now_standing = standing(case.due, svc.today(), cal)
@@ -63,13 +71,6 @@ async def submit(svc: Services, user: PersonRef, values: dict, channel: str | No
         im_address=svc.config.information_management_email, duplicate=not created,
         overdue_words=now_standing.words() if now_standing.status == "overdue" else None,
         sfrs=_is_sfrs(svc, creator, channel))
-
-
-async def _tell_new_owner(svc: Services, case, by: str) -> None:
-    try:
-        await svc.notifier.dm(case.owner_email, messages.new_owner_dm(case, svc.config.display_name(by)))
-    except Exception as exc:   # the confirmation names the owner; the 09:00 DM reaches them anyway
-        log.warning("could not tell the new owner of %s: %s", case.reference, exc)
 
 
 def _who_when(svc: Services, email: str | None, at) -> str:

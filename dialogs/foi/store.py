@@ -25,8 +25,10 @@ SUBJECT = "foi_case"
 DUPLICATE_WINDOW = timedelta(minutes=10)   # the same question sent twice by one person in this time is one case
 
 
-async def create_case(svc: Services, sub: Submission, owner_email: str, created_by: str, cal) -> tuple[FoiCase, bool]:
-    """(case, created). The reference is the year's next number; a clash with another process retries."""
+async def create_case(svc: Services, sub: Submission, owner_email: str, created_by: str, cal,
+                      then=None) -> tuple[FoiCase, bool]:
+    """(case, created). The reference is the year's next number; a clash with another process retries.
+    `then(session, case)` queues what a new case causes, in the transaction that creates it."""
     now, year = svc.now(), svc.today().year
     due = compute_due(sub.received, sub.kind, False, 0, cal)
     for attempt in range(25):
@@ -52,6 +54,8 @@ async def create_case(svc: Services, sub: Submission, owner_email: str, created_
                                    details={"kind": sub.kind, "received": sub.received.isoformat(),
                                             "due": due.isoformat(), "source": sub.source_platform,
                                             "visibility": sub.visibility, "owner": owner_email})
+                if then is not None:
+                    await then(s, case)
             return case, True
         except IntegrityError:
             # Another process took this number first: read the new highest and try again.
