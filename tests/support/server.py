@@ -138,7 +138,7 @@ class BotHarness:
         if self.http is not None:
             await self.http.close()
 
-    async def settle(self, timeout: float = 10.0) -> None:
+    async def settle(self, timeout: float = 30.0) -> None:
         """Wait until the bot has finished the work it does after answering (after ack).
 
         Idle is nothing in flight at three looks in a row, a few milliseconds apart (work that ends by
