@@ -2,9 +2,10 @@
 
 A row is inserted (state `working`, leased to the inserting process) before the acknowledgement leaves; its
 unique key is the delivery's request key, so a redelivery finds the row and is not handled twice. The worker
-marks it `done` (erasing what the person sent) in the same transaction that queues its replies in the outbox. A process that dies mid-way
-leaves a lease that runs out; any instance then takes it over (`take_over`) and runs the work again, so the
-work is late, never lost. After MAX_ATTEMPTS takeovers it is given up (`failed`) and the person is told.
+marks it `done` (erasing what the person sent) in the same transaction that queues its replies in the outbox.
+A process that dies mid-way leaves a lease that runs out; any instance then takes it over (`take_over`) and runs
+the work again, so the work is late, never lost. After MAX_ATTEMPTS runs it is given up (`failed`) and the
+person is told.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .db import Database
 from .models.core import InboxItem
+from .outbox import column_text as _text
 
 # Longer than any piece of work may run (chat/inbox.py stops work at WORK_BUDGET), so a live worker never loses
 # its lease; short enough that the recovery sweep (every minute) picks up a dead worker's item within minutes.
@@ -28,7 +30,7 @@ async def accept(db: Database, *, key: str, platform: str, kind: str, name: str,
     """Record a delivery; False when this key was seen before (a retry or a redelivery)."""
     try:
         async with db.transaction() as session:
-            session.add(InboxItem(key=key[:300], platform=platform, kind=kind, name=name[:200], body=body,
+            session.add(InboxItem(key=_text(key, 300), platform=platform, kind=kind, name=_text(name, 200), body=body,
                                   state="working", attempts=1, lease_until=now + LEASE, received_at=now))
         return True
     except IntegrityError:
@@ -38,7 +40,7 @@ async def accept(db: Database, *, key: str, platform: str, kind: str, name: str,
 async def mark_done(session: AsyncSession, key: str, now: datetime, error: str | None = None) -> None:
     """In the caller's transaction (the one that queues the replies). What the person sent (a draft they had
     checked, say) is erased with it: only the key and the times are kept, to recognise a late redelivery."""
-    await session.execute(update(InboxItem).where(InboxItem.key == key[:300], InboxItem.state == "working")
+    await session.execute(update(InboxItem).where(InboxItem.key == _text(key, 300), InboxItem.state == "working")
                           .values(state="failed" if error else "done", done_at=now, body={},
                                   error=(error or None) and error[:300])
                           .execution_options(synchronize_session=False))
@@ -66,4 +68,4 @@ async def take_over(db: Database, item_id: int, now: datetime) -> bool:
 
 async def get(db: Database, key: str) -> InboxItem | None:
     async with db.sessions() as session:
-        return await session.scalar(select(InboxItem).where(InboxItem.key == key[:300]))
+        return await session.scalar(select(InboxItem).where(InboxItem.key == _text(key, 300)))

@@ -23,6 +23,12 @@ from .models.core import OutboxMessage
 LEASE = timedelta(minutes=3)
 
 
+def column_text(value: str, size: int = 300) -> str:
+    """Text as PostgreSQL will store it in a column: no NUL characters (anyone can type one), cut to size.
+    Keys go through this on every write and every look-up, so both databases see the same key."""
+    return value.replace("\x00", "")[:size]
+
+
 def _due(now: datetime):
     return or_((OutboxMessage.state == "pending") & (OutboxMessage.not_before <= now),
                (OutboxMessage.state == "sending") & (OutboxMessage.lease_until <= now))
@@ -35,9 +41,9 @@ async def add(session: AsyncSession, *, key: str, kind: str, platform: str | Non
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(OutboxMessage).values(
-        key=key[:300], kind=kind, platform=platform, target=target[:320], body=body, state="pending", attempts=0,
-        not_before=now, created_at=now, notify=notify and notify[:320], receipt=receipt,
-        receipt_args=receipt_args).on_conflict_do_nothing(index_elements=[OutboxMessage.key])
+        key=column_text(key), kind=kind, platform=platform, target=column_text(target, 320), body=body,
+        state="pending", attempts=0, not_before=now, created_at=now, notify=notify and column_text(notify, 320),
+        receipt=receipt, receipt_args=receipt_args).on_conflict_do_nothing(index_elements=[OutboxMessage.key])
     await session.execute(stmt)
 
 
@@ -45,7 +51,7 @@ async def due(db: Database, now: datetime, keys: list[str] | None = None, limit:
     """What may be sent now (all of it, or only these keys), oldest first."""
     query = select(OutboxMessage).where(_due(now))
     if keys is not None:
-        query = query.where(OutboxMessage.key.in_([k[:300] for k in keys]))
+        query = query.where(OutboxMessage.key.in_([column_text(k) for k in keys]))
     async with db.sessions() as session:
         return list(await session.scalars(query.order_by(OutboxMessage.id).limit(limit)))
 
@@ -92,7 +98,7 @@ async def sent_ref(db: Database, key: str) -> tuple[str, dict | None] | None:
     """(state, where it landed) of a queued message, or None when no such key was queued."""
     async with db.sessions() as session:
         row = (await session.execute(select(OutboxMessage.state, OutboxMessage.sent_ref)
-                                     .where(OutboxMessage.key == key[:300]))).first()
+                                     .where(OutboxMessage.key == column_text(key)))).first()
     return (row[0], row[1]) if row else None
 
 
@@ -100,7 +106,7 @@ async def state_of(db: Database, key: str) -> tuple[str | None, str | None]:
     """(state, last error) of a queued message; (None, None) when no such key was queued."""
     async with db.sessions() as session:
         row = (await session.execute(select(OutboxMessage.state, OutboxMessage.error)
-                                     .where(OutboxMessage.key == key[:300]))).first()
+                                     .where(OutboxMessage.key == column_text(key)))).first()
     return (row[0], row[1]) if row else (None, None)
 
 
