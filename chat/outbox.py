@@ -118,7 +118,7 @@ class Outbox:
                         now=self.svc.now(), notify=notify, receipt=receipt, receipt_args=receipt_args)
         collected = _collected.get()
         if collected is not None:
-            collected.append(key[:300])
+            collected.append(key)
         else:
             self._kick_after_commit(session)
 

@@ -15,6 +15,7 @@ from chat.messages import PersonRef, Text, message
 from chat.replies import Ephemeral, FormErrors, UpdateOriginal
 from chat.services import Services
 from chat.wording import display_names, when
+from dialogs.approvals import store as approval_store
 from dialogs.approvals.flow import queue_announce
 from dialogs.approvals.rules import RequestKind, Step, steps_of
 from dialogs.register.rules import PLATFORMS, iso_week
@@ -26,7 +27,7 @@ from storage.models.core import SendClaim
 
 from .messages import onboarding_message, render_onboarding, request_form, summary, title
 from .rules import HOURS, PASSWORD, checklist, looks_like_a_person, route
-from .store import insert_request, same_name
+from .store import same_name
 
 
 async def open_form(svc: Services, user: PersonRef):
@@ -140,7 +141,9 @@ async def file_request(svc: Services, requester: str, steps: list[Step], details
     """File the request with its first card queued beside it (sent once the request is saved)."""
     async def first_card(session, req):
         await queue_announce(svc, session, ACCOUNT_REQUEST, req, nm, notify=requester)
-    return await insert_request(svc, requester, steps, details, first_card, request_key)
+    return await approval_store.file(svc, kind="account", requester=requester, steps=steps, details=details,
+                                     event={"platform": details["platform_label"], "name": details["account_name"]},
+                                     then=first_card, request_key=request_key)
 
 
 async def on_approved(svc: Services, session, req: ApprovalRequest, actor: str) -> None:

@@ -146,6 +146,13 @@ async def prepare(svc: Services, kinds: RequestKinds, actor: str | None, value: 
     return req, step, step_no
 
 
+async def _deciding(svc: Services, kinds: RequestKinds, actor: str | None, value: str):
+    """What every decision starts from: the request and step (checked), its kind, and the names its card and
+    messages use, read before the decision's transaction (they may ask the platform)."""
+    req, step, n = await prepare(svc, kinds, actor, value)
+    return req, step, n, kinds.of(req), await display_names(svc, people_in(req) | {actor})
+
+
 async def _late(svc: Services, kinds: RequestKinds, req_id: int, step_no: int, actor: str | None):
     """A conditional write that lost: who got there first."""
     req = await load(svc, req_id)
@@ -154,11 +161,9 @@ async def _late(svc: Services, kinds: RequestKinds, req_id: int, step_no: int, a
 
 async def approve(svc: Services, kinds: RequestKinds, actor: str | None, value: str,
                   confirmed: str | None = None) -> str:
-    req, step, n = await prepare(svc, kinds, actor, value)
-    wf = kinds.of(req)
+    req, step, n, wf, nm = await _deciding(svc, kinds, actor, value)
     if wf.guard:
         await wf.guard(svc, req, step)
-    nm = await display_names(svc, people_in(req) | {actor})   # before the transaction: it may ask the platform
     now = svc.now()
     last = n == len(req.steps) - 1
     async with svc.db.transaction() as s:
@@ -205,9 +210,7 @@ async def approve(svc: Services, kinds: RequestKinds, actor: str | None, value: 
 
 
 async def reject(svc: Services, kinds: RequestKinds, actor: str | None, value: str, reason: str) -> str:
-    req, step, n = await prepare(svc, kinds, actor, value)
-    wf = kinds.of(req)
-    nm = await display_names(svc, people_in(req) | {actor})
+    req, step, n, wf, nm = await _deciding(svc, kinds, actor, value)
     now = svc.now()
     async with svc.db.transaction() as s:
         won = await transition(s, req.id, n, PENDING, state=REJECTED, decided_by=actor, decided_at=now,
@@ -231,9 +234,7 @@ async def reject(svc: Services, kinds: RequestKinds, actor: str | None, value: s
 
 
 async def ask(svc: Services, kinds: RequestKinds, actor: str | None, value: str, question: str) -> str:
-    req, step, n = await prepare(svc, kinds, actor, value)
-    wf = kinds.of(req)
-    nm = await display_names(svc, people_in(req) | {actor})
+    req, step, n, wf, nm = await _deciding(svc, kinds, actor, value)
     now = svc.now()
     async with svc.db.transaction() as s:
         won = await transition(s, req.id, n, PENDING, state=INFO, question=question, question_by=actor,

@@ -12,10 +12,10 @@ from chat.posting import posting_state
 from chat.replies import Ephemeral, FormErrors
 from chat.services import Services
 from chat.wording import display_names, when
+from dialogs.approvals import store as approval_store
 from dialogs.approvals.flow import queue_announce
-from dialogs.approvals.rules import PENDING, RequestKind, Step
-from storage.claims import Repeated, once
-from storage.events import record_event
+from dialogs.approvals.rules import RequestKind, Step
+from storage.claims import Repeated
 from storage.models.accounts import ApprovalRequest
 
 from .messages import boost_form, confirm_input, summary, title
@@ -88,9 +88,8 @@ async def submit(svc: Services, user: PersonRef, values: dict, request_key: str 
                   done="arranged", **comms)]
     details = {**text, "amount": f"{amount:.2f}", "start": start.isoformat(), "end": end.isoformat(),
                "budget_holder": holder}
-    now = svc.now()
     try:
-        req = await _file(svc, requester, steps, details, nm, now, request_key)
+        req = await _file(svc, requester, steps, details, nm, request_key)
     except Repeated:
         return Ephemeral(message(Text("Your boost request was filed: `status` shows where it stands.")))
     return Ephemeral(message(Text(
@@ -98,22 +97,14 @@ async def submit(svc: Services, user: PersonRef, values: dict, request_key: str 
         f"the Communications Team, who will arrange it (2.7). `status` shows where it stands.")))
 
 
-async def _file(svc: Services, requester: str, steps: list[Step], details: dict, nm: dict, now,
+async def _file(svc: Services, requester: str, steps: list[Step], details: dict, nm: dict,
                 request_key: str | None) -> ApprovalRequest:
     """File the request with its first card queued beside it; the same delivery run twice files it once."""
-    async with svc.db.transaction() as s:
-        if request_key:
-            await once(s, request_key, now)
-        req = ApprovalRequest(kind="boost", requester=requester, state=PENDING, step=0,
-                              steps=[st.dump() for st in steps], details=details, history=[], thread=[],
-                              created_at=now, step_started_at=now)
-        s.add(req)
-        await s.flush()
-        await record_event(s, at=now, actor=requester, subject_kind="boost_request", subject_id=req.id,
-                           action="submitted", to_state="pending:budget",
-                           details={"amount": details["amount"], "budget_code": details["budget_code"]})
-        await queue_announce(svc, s, BOOST_REQUEST, req, nm, notify=requester)
-    return req
+    async def first_card(session, req):
+        await queue_announce(svc, session, BOOST_REQUEST, req, nm, notify=requester)
+    return await approval_store.file(svc, kind="boost", requester=requester, steps=steps, details=details,
+                                     event={"amount": details["amount"], "budget_code": details["budget_code"]},
+                                     then=first_card, request_key=request_key)
 
 
 async def guard(svc: Services, req: ApprovalRequest, step: Step) -> None:

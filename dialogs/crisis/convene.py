@@ -86,8 +86,8 @@ async def convene(svc: Services, user: PersonRef, req: StartRequest) -> list:
         await queue_stop(svc, session, crisis, starter_name)
 
     crisis = await store.create(
-        svc.db, now, then=stop_posting, platform=platform, room_name=room_name, accounts=req.accounts, summary=req.summary,
-        indicators=req.indicators, link=req.link, started_by=starter, starter_user=user.user_id,
+        svc.db, now, then=stop_posting, platform=platform, room_name=room_name, accounts=req.accounts,
+        summary=req.summary, indicators=req.indicators, link=req.link, started_by=starter, starter_user=user.user_id,
         administrators=admins, checkin_minutes=DEFAULT_CHECKIN_MINUTES,
         next_checkin_at=now + timedelta(minutes=DEFAULT_CHECKIN_MINUTES), evening_prompt_at=first_evening(svc, now))
     if crisis is None:  # someone else declared it a moment ago
