@@ -151,8 +151,10 @@ def _as_message(reply):
 
 
 async def durable_work_sweep(svc: "Services", now) -> None:
-    """At start-up and every minute, on every instance: work and messages left by a process that died."""
-    await svc.inbox.recover(now)
+    """At start-up and every minute, on every instance: work and messages left by a process that died. Only a
+    process that can answer people (a server with its platform edges, not a command-line run) runs work again."""
+    if svc.outbox.replies:
+        await svc.inbox.recover(now)
     await svc.outbox.drain()
 
 

@@ -153,16 +153,24 @@ class Outbox:
 
     async def drain(self, keys: list[str] | None = None) -> int:
         """Send what is due (only these keys, when given). Returns how many went. A notice queued while
-        draining (a message that could not be delivered) is sent in the same drain."""
+        draining (a message that could not be delivered) is sent in the same drain. A process that cannot send
+        a message (no platform connected: a command-line run; an answer on a platform it has no edge for)
+        leaves it for one that can."""
         sent = 0
         for _ in range(20):   # a bound, not a limit anyone meets: each pass leaves what it tried not due
             rows = await store.due(self.svc.db, self.svc.now(), None if keys is None else list(keys), limit=BATCH)
-            if not rows:
+            mine = [r for r in rows if self._can_send(r)]
+            if not mine:
                 break
             with collecting(keys):
-                for row in rows:
+                for row in mine:
                     sent += await self._send(row)
         return sent
+
+    def _can_send(self, row) -> bool:
+        if row.kind == "reply":
+            return row.platform in self.replies
+        return bool(self.svc.notifier.senders)
 
     async def send_queued(self) -> int:
         """Send now what this piece of work has queued so far (its transactions committed), rather than when the

@@ -134,3 +134,18 @@ async def test_a_form_answered_before_its_errors_were_known_gets_them_as_a_messa
     assert _said(svc) == ["I couldn't accept your form, and nothing was changed:"]
     text = [b.text for b in svc.outbox.replies["slack"].sent[0][1].message.blocks]
     assert "• Give a name." in text
+
+
+async def test_a_command_line_run_leaves_work_and_answers_to_the_server(svc, database_url):
+    inv = _inv("d")
+    assert await svc.inbox.receive("slack:t5", inv, {"user": "USTAFF"})
+    svc.clock.advance(minutes=4)                          # its worker died
+    settings = Settings(database_url=database_url, config_path=str(ORG_FILE))
+    cli = build_services(settings, load_config(ORG_FILE), REGISTRY, svc.clock, {})   # no platform at all
+    try:
+        await durable_work_sweep(cli, svc.now())          # `python -m bot remind` runs every sweep
+        assert RUNS == [] and (await store.get(svc.db, "slack:t5")).state == "working"
+    finally:
+        await cli.db.close()
+    await durable_work_sweep(svc, svc.now())              # the server can answer: it runs it
+    assert RUNS == ["d"] and _said(svc) == ["done d"]
