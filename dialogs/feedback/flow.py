@@ -13,7 +13,7 @@ from chat.posting import posting_state
 from chat.replies import FormErrors
 from chat.services import Services
 from dialogs.check.rules import account_named_in, own_contacts
-from policy.checker import CheckResult, check
+from policy.checker import CheckResult, check_async
 from storage.claims import Repeated
 
 from . import messages, store
@@ -51,7 +51,7 @@ async def checker_says(svc: Services, text: str, profile: str, has_image: bool) 
     """The checker's verdict on the draft as it is sent now (the button's word is not taken for it). No audit
     event: this is not a new check."""
     state = await posting_state(svc, account_named_in(svc.config, text))
-    return check(text, profile=profile, has_image=has_image, own=own_contacts(svc.config), state=state)
+    return await check_async(text, profile=profile, has_image=has_image, own=own_contacts(svc.config), state=state)
 
 
 # --- the reporter -------------------------------------------------------------------------------------------------
