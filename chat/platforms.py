@@ -99,15 +99,3 @@ class MessageReader(Protocol):
     async def fetch_message(self, channel: str, ts: str, **kwargs) -> str | None:
         """The text of one message, or None when the platform will not say."""
         ...
-
-
-class MessageReader(Protocol):
-    """What a platform offers for reading what people shared (Slack does; Teams does not)."""
-
-    async def download(self, url: str, limit: int = 20_000_000) -> bytes:
-        """A file someone attached (a photo, read for its location data only)."""
-        ...
-
-    async def fetch_message(self, channel: str, ts: str, **kwargs) -> str | None:
-        """The text of one message, or None when the platform will not say."""
-        ...
