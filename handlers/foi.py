@@ -46,7 +46,7 @@ async def foi_command(svc: Services, inv):
         return OpenForm(flow.form_for(svc, inv.user, channel=inv.channel))
     sub, rest, email = words[0].lower(), words[1:], inv.user.email
     if sub == "list":
-        return Ephemeral(await flow.list_cases(svc, email))
+        return Ephemeral(await flow.list_cases(svc, email, inv.platform))
     if sub == "show":
         return Ephemeral(await flow.show(svc, email, _one_ref(rest, sub)))
     if sub in ("done", "close"):
@@ -59,7 +59,7 @@ async def foi_command(svc: Services, inv):
             raise BadInput("Say who to, for example `foi reassign FOI-2026-0001 @person` (in Teams, an email).")
         return Ephemeral(await flow.reassign(svc, email, rest[0], await _person_email(svc, rest[1])))
     if sub == "clarify":
-        return Ephemeral(await flow.clarify(svc, email, _one_ref(rest, sub)))
+        return Ephemeral(await flow.clarify(svc, email, _one_ref(rest, sub), inv.platform))
     if sub == "resume":
         return Ephemeral(await flow.resume(svc, email, _one_ref(rest, sub)))
     if sub == "extend":

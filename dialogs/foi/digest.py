@@ -34,8 +34,10 @@ Line = Row
 
 @dataclass
 class Digest:
-    """One owner's DM: the first cases to list (with buttons) and how many there are of each kind."""
+    """One owner's DM: the first cases to list (with buttons), soonest first, and how many there are of each
+    kind. `listed` holds every kind; `overdue` and `soon` are the open ones among them."""
     owner: str
+    listed: list[Line] = field(default_factory=list)
     overdue: list[Line] = field(default_factory=list)
     soon: list[Line] = field(default_factory=list)
     n_overdue: int = 0
@@ -54,7 +56,7 @@ _LINE_COLUMNS = (FoiCase.reference, FoiCase.kind, FoiCase.extended, FoiCase.due,
 
 async def plan_digests(svc: Services, today: date, cal) -> list[Digest]:
     """Who gets a DM today and what it lists: counts per owner in one query, and only the cases a DM can show
-    (MAX_LISTED per owner, most urgent first) in another. Cases forwarded today wait until tomorrow (the
+    (MAX_LISTED per owner, soonest due first, whatever their state: 8.1 wants every open case named) in another. Cases forwarded today wait until tomorrow (the
     forwarder has just seen the due date)."""
     soon_limit = cal.add_working_days(today, SOON_WORKING_DAYS)
     base = (FoiCase.state.in_(OPEN_STATES), FoiCase.created_at < start_of_day(today, svc.config.tz))
@@ -68,7 +70,7 @@ async def plan_digests(svc: Services, today: date, cal) -> list[Digest]:
                 .where(*base).group_by(FoiCase.state, FoiCase.owner_email))
     rank = func.row_number().over(partition_by=FoiCase.owner_email, order_by=(FoiCase.due, FoiCase.created_at))
     ranked = (select(*_LINE_COLUMNS, rank.label("rank"))
-              .where(*base, is_open, FoiCase.due <= soon_limit).subquery())
+              .where(*base).subquery())
     listed_q = (select(*(ranked.c[c.key] for c in _LINE_COLUMNS)).where(ranked.c.rank <= MAX_LISTED)
                 .order_by(ranked.c.owner_email, ranked.c.rank))
     async with svc.db.sessions() as s:
@@ -82,9 +84,11 @@ async def plan_digests(svc: Services, today: date, cal) -> list[Digest]:
         else:
             d.n_overdue, d.n_soon = int(n_overdue or 0), int(n_soon or 0)
             d.later += total - d.n_overdue - d.n_soon
-    for line in listed:        # in owner order, most urgent first
+    for line in listed:        # in owner order, soonest due first
         d = digests[line.owner_email]
-        (d.overdue if line.due < today else d.soon).append(line)
+        d.listed.append(line)
+        if line.state == "open" and line.due <= soon_limit:
+            (d.overdue if line.due < today else d.soon).append(line)
     return [digests[k] for k in sorted(digests)]
 
 
@@ -128,7 +132,7 @@ async def send_digests(svc: Services, now: datetime, cal, digests: list[Digest] 
             tally["unreachable"] += 1
             log.warning("FOI digest: an owner cannot be reached on any connected platform")
             continue
-        msg = digest_message(today, d, cal)
+        msg = digest_message(today, d, cal, to.platform)
         outcome = await _send_once(svc, pacer, DIGEST, d.owner, today.isoformat(), to, msg)
         tally[outcome] += 1
     return dict(tally)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from chat.commands import typed
 from chat.errors import NotAllowed
 from chat.messages import Form, Message, Note, PersonRef, Text, message
 from chat.replies import FormErrors
@@ -142,14 +143,14 @@ async def reassign_from_form(svc: Services, email: str | None, raw_ref: str,
     return await reassign(svc, email, raw_ref, new_owner)
 
 
-async def clarify(svc: Services, email: str | None, raw_ref: str) -> Message:
+async def clarify(svc: Services, email: str | None, raw_ref: str, platform: str | None = None) -> Message:
     by = _need_email(email)
     ref = store.parse_reference(raw_ref)
     case, changed = await store.clarify_case(svc, ref, by)
     if not changed:
         return message(Text(f"The clock on {ref} was already stopped (since {day_text(case.paused_since)})."))
     return message(Text(f"The clock on *{ref}* is stopped from today while you wait for the requester to clarify. "
-                        f"When they reply, use `foi resume {ref}`: "
+                        f"When they reply, use `{typed('smpolicy', f'foi resume {ref}', platform)}`: "
                         + ("the days waited are added to the due date." if case.kind == "sar" else
                            "the working days start again from the day after their reply (FOI s1(3), EIR reg 9(4)).")),
                    Note("Only stop the clock when you have asked the requester what they mean; if unsure, ask the "
@@ -179,12 +180,12 @@ async def extend(svc: Services, email: str | None, raw_ref: str) -> Message:
                         "the first 20 working days."))
 
 
-async def list_cases(svc: Services, email: str | None) -> Message:
+async def list_cases(svc: Services, email: str | None, platform: str | None = None) -> Message:
     by = _need_email(email)
     everyone = svc.config.has_role(by, "information_management")
     found = await store.open_cases(svc, None if everyone else by)
     cal = await working_calendar(svc)
-    return list_message(svc.today(), found, cal, svc.config.display_name, everyone)
+    return list_message(svc.today(), found, cal, svc.config.display_name, everyone, platform)
 
 
 async def show(svc: Services, email: str | None, raw_ref: str) -> Message:

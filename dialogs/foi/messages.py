@@ -262,36 +262,31 @@ MAX_LISTED = 12        # cases with buttons in one DM (Slack allows 50 blocks a 
 MAX_LINES = 40         # lines in a list or summary
 
 
-def digest_message(today: date, d, cal) -> Message:
-    """d: a digest.Digest (the first cases to list, and the counts of each kind)."""
+def digest_message(today: date, d, cal, platform: str | None = None) -> Message:
+    """d: a digest.Digest. Every open case is named with its reference, due date and buttons, soonest due
+    first (8.1: each has a statutory time limit); past MAX_LISTED the rest are counted and `foi list` shows
+    them."""
     parts = []
     if d.n_overdue:
         parts.append(f"{d.n_overdue} overdue")
     if d.n_soon:
         parts.append(f"{d.n_soon} due within 5 working days")
-    head = "Your FOI cases: " + (", ".join(parts) if parts else "nothing due this week")
-    blocks: list = [Header(head)]
-    shown = 0
-    for title, cases in (("Overdue", d.overdue), ("Due within 5 working days", d.soon)):
-        if not cases or shown >= MAX_LISTED:
-            continue
-        blocks.append(Text(f"*{title}*"))
-        for case in cases[:MAX_LISTED - shown]:
-            blocks.append(Text(case_line(case, standing(case.due, today, cal).words())))
-            blocks.append(case_buttons(case))
-            shown += 1
-    hidden = d.n_overdue + d.n_soon - shown
-    rest = []
-    if hidden:
-        rest.append(f"{hidden} more overdue or due soon")
     if d.later:
-        rest.append(f"{d.later} due later")
+        parts.append(f"{d.later} due later")
     if d.paused:
-        rest.append(f"{d.paused} with the clock stopped while you wait for the requester")
-    if rest:
-        blocks.append(Text("Also open: " + "; ".join(rest) + ". `foi list` shows them all."))
+        parts.append(f"{d.paused} with the clock stopped")
+    open_cases = d.n_overdue + d.n_soon + d.later + d.paused
+    head = f"Your FOI cases: {open_cases} open" + (f" ({', '.join(parts)})" if parts else "")
+    blocks: list = [Header(head)]
+    for case in d.listed[:MAX_LISTED]:
+        blocks.append(Text(case_line(case, standing(case.due, today, cal).words())))
+        blocks.append(case_buttons(case))
+    hidden = open_cases - min(len(d.listed), MAX_LISTED)
+    if hidden > 0:
+        blocks.append(Text(f"…and {hidden} more, due later. `{typed('smpolicy', 'foi list', platform)}` shows "
+                           "them all."))
     blocks.append(Note(f"{day_text(today)}. Requests have statutory time limits (8.1): FOI and EIR 20 working "
-                       "days, subject access one month. Press Done when the requester has had the answer."))
+                       "days, subject access one calendar month. Press Done when the requester has had the answer."))
     return message(*blocks, text=head)
 
 
@@ -315,10 +310,13 @@ def summary_message(today: date, counts: dict, worst: list, cal, name) -> Messag
     return message(*blocks, text=head)
 
 
-def list_message(today: date, cases: list, cal, name, everyone: bool) -> Message:
+def list_message(today: date, cases: list, cal, name, everyone: bool, platform: str | None = None) -> Message:
+    def cmd(text: str) -> str:
+        return f"`{typed('smpolicy', text, platform)}`"
+
     who = "All open FOI cases" if everyone else "Your open FOI cases"
     if not cases:
-        return message(Text(f"{who}: none. To forward a request, use `foi` or the message shortcut "
+        return message(Text(f"{who}: none. To forward a request, use {cmd('foi')} or the message shortcut "
                             "*Forward as FOI request* (8.1)."))
     shown = cases[:MAX_LINES]
     body = "\n".join(case_line(c, standing(c.due, today, cal).words(), name(c.owner_email) if everyone else None)
@@ -326,6 +324,7 @@ def list_message(today: date, cases: list, cal, name, everyone: bool) -> Message
     blocks = [Header(f"{who} ({len(cases)})"), Text(body)]
     if len(cases) > len(shown):
         blocks.append(Text(f"…and {len(cases) - len(shown)} more, due later."))
-    blocks.append(Note("`foi done REF` when answered · `foi reassign REF @person` · `foi clarify REF` stops the "
-                       "clock while you wait for the requester · `foi resume REF` restarts it."))
+    blocks.append(Note(f"{cmd('foi done REF')} when answered · {cmd('foi reassign REF @person')} · "
+                       f"{cmd('foi clarify REF')} stops the clock while you wait for the requester · "
+                       f"{cmd('foi resume REF')} restarts it."))
     return message(*blocks, text=f"{who} ({len(cases)})")

@@ -99,8 +99,12 @@ async def test_the_whole_story(foi_bot, smtp_server):  # noqa: F811
     await bot.run_sweeps(london(2026, 12, 2, 9, 0))
     digest = dms(bot, "USTAFF")
     assert len(digest) == 1
-    assert "nothing due this week" in digest[0].text() and "1 due later" in digest[0].text()
-    assert [e["action_id"] for b in digest[0].args["blocks"] if b["type"] == "actions" for e in b["elements"]] == []
+    # Every open case is named with its reference, due date and a Done button, even one not due for weeks (8.1).
+    text = digest[0].text()
+    assert "1 due later" in text and "nothing due this week" not in text
+    assert "*FOI-2026-0001* · FOI · due Thu 31 Dec" in text, text
+    assert [e["action_id"] for b in digest[0].args["blocks"] if b["type"] == "actions"
+            for e in b["elements"]] == ["foi.done", "foi.reassign"]
     summary = bot.slack.to("CIM")[-1].text()
     assert "Open FOI cases: 1" in summary
     await bot.run_sweeps(london(2026, 12, 2, 16, 0))
@@ -223,3 +227,30 @@ async def test_events_never_carry_the_question_or_requester(foi_bot):
     assert [e.action for e in events] == ["created", "emailed", "closed"]
     text = str([(e.details, e.actor) for e in events])
     assert "consultants" not in text and "jo@example.com" not in text and "jo.public" not in text
+
+
+async def test_daily_dm_names_every_open_case_soonest_first(foi_bot):
+    """8.1: the owner's morning DM names each open case with its reference, due date and Done button, soonest
+    due first, including one not due for weeks and one with the clock stopped (it used to say only "nothing
+    due this week. Also open: 1 due later")."""
+    bot = foi_bot
+    await forward(bot, received=date(2026, 12, 1))                       # FOI-2026-0001, due 31 Dec
+    await forward(bot, "How many potholes were filled in 2025?", question="How many potholes were filled in 2025?",
+                  received=date(2026, 11, 20))                           # FOI-2026-0002, due sooner
+    await forward(bot, "Please send me the records you hold about me.", kind="sar",
+                  question="Please send me the records you hold about me.")   # FOI-2026-0003, one calendar month
+    await bot.slack_command("/smpolicy", "foi clarify FOI-2026-0003", user="USTAFF")
+    assert "`/smpolicy foi resume FOI-2026-0003`" in bot.slack.responses()[-1].text()
+    await bot.run_sweeps(london(2026, 12, 2, 9, 0))
+    (digest,) = dms(bot, "USTAFF")
+    text = digest.text()
+    refs = [ref for ref in ("FOI-2026-0002", "FOI-2026-0001", "FOI-2026-0003") if ref in text]
+    assert refs == ["FOI-2026-0002", "FOI-2026-0001", "FOI-2026-0003"], text
+    assert text.index("FOI-2026-0002") < text.index("FOI-2026-0001") < text.index("FOI-2026-0003")
+    assert "clock stopped" in text and "subject access one calendar month" in text
+    dones = [e["value"] for b in digest.args["blocks"] if b["type"] == "actions" for e in b["elements"]
+             if e["action_id"] == "foi.done"]
+    assert dones == ["FOI-2026-0002", "FOI-2026-0001", "FOI-2026-0003"]
+    # `foi list` is written as Slack types it.
+    await bot.slack_command("/smpolicy", "foi list", user="USTAFF")
+    assert "`/smpolicy foi done REF`" in bot.slack.responses()[-1].text()
