@@ -8,7 +8,7 @@ from __future__ import annotations
 from chat import inbox
 from chat.registry import Registry, Workflow
 from handlers import (accounts, approvals, ask, audit, boost, check, crisis, feedback, foi, help, housekeeping,
-                      pause, register, reports)
+                      pause, register, reports, security)
 
 WORKFLOWS: tuple[Workflow, ...] = (
     inbox.WORKFLOW,         # the core's own sweep: work and messages a stopped process left unfinished
@@ -26,6 +26,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
     pause.WORKFLOW,         # the mourning pause (4.4)
     register.WORKFLOW,      # the accounts register, leavers, yearly reviews (2.2, 5.5)
     reports.WORKFLOW,       # the monthly summary and the policy's yearly review (6.1)
+    security.WORKFLOW,      # "Report to Information Management": suspected information security breaches (2.10)
 )
 
 

@@ -85,4 +85,6 @@ class Mailer:
         except smtplib.SMTPResponseException as exc:
             raise MailError(f"the mail server answered {exc.smtp_code}", temporary=exc.smtp_code < 500) from None
         except (smtplib.SMTPException, OSError, socket.timeout, ssl.SSLError) as exc:
-            raise MailError(f"the mail server could not be reached ({type(exc).__name__})") from None
+            # The exception's name is for the operator's log, not for the staff member told the email is late.
+            log.warning("SMTP send failed: %s", type(exc).__name__)
+            raise MailError("the mail server could not be reached") from None

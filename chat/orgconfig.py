@@ -27,7 +27,7 @@ PLATFORMS = ("slack", "teams")
 CHANNELS = ("comms_team", "information_management", "crisis_team")
 ORGANISATION_KEYS = ("name", "time_zone", "working_hours", "email_domains", "published_phones", "public_buildings",
                      "information_management_email", "comms_team_email", "foi_retention_months",
-                     "feedback_retention_days")
+                     "feedback_retention_days", "information_security_email", "hr_email")
 PERSON_KEYS = ("name", "manager", "profile")
 ACCOUNT_KEYS = ("name", "service_lead", "cabinet_member", "local_councillor")
 
@@ -65,6 +65,10 @@ class OrgConfig:
     public_buildings: tuple[str, ...] = ()
     information_management_email: str | None = None
     comms_team_email: str | None = None
+    # 2.10: suspected information security breaches go to the Information Management Team; this address, where
+    # the organisation gives one apart from its FOI address, else information_management_email
+    information_security_email: str | None = None
+    hr_email: str | None = None          # 3.9: Human Resources, told of harassment where the file names it
     foi_retention_months: int = 12
     feedback_retention_days: int = 30   # a verdict reported wrong is kept this long for review, then deleted
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -74,6 +78,11 @@ class OrgConfig:
     channel_profiles: dict[str, str] = field(default_factory=dict)
     accounts: dict[str, AccountContacts] = field(default_factory=dict)
     source: str | None = None
+
+    @property
+    def security_breach_email(self) -> str | None:
+        """Where a suspected information security breach is reported (2.10)."""
+        return self.information_security_email or self.information_management_email
 
     @property
     def tz(self) -> ZoneInfo:
@@ -226,6 +235,8 @@ def parse_config(data: dict, source: str | None = None) -> OrgConfig:
         public_buildings=_strings("organisation.public_buildings", org.get("public_buildings", [])),
         information_management_email=optional_email("information_management_email"),
         comms_team_email=optional_email("comms_team_email"),
+        information_security_email=optional_email("information_security_email"),
+        hr_email=optional_email("hr_email"),
         foi_retention_months=retention,
         feedback_retention_days=feedback_days,
         roles=roles,

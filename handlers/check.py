@@ -17,6 +17,8 @@ from dialogs.check.flow import run_check
 from dialogs.check.rules import parse_check_args
 from dialogs.feedback import messages as feedback_messages
 from dialogs.feedback.rules import button_value
+from dialogs.security import messages as security_messages
+from dialogs.security.rules import offer_for
 from dialogs.signoff import flow as signoff, messages as signoff_messages
 from policy.image_location import gps_from_image
 
@@ -64,13 +66,25 @@ def _feedback(svc: Services, profile: str, has_image: bool, source: str = "", dr
     return (feedback_messages.wrong_button(button_value(profile, has_image, source, draft)),)
 
 
+def _extra(svc: Services, result, profile: str, has_image: bool, source: str = "", draft: str | None = None) -> tuple:
+    """The buttons other workflows add to a verdict: "Report to Information Management" when the checker found a
+    password, code or confidential material (2.10: users must report suspected breaches), and "This verdict is
+    wrong"."""
+    buttons: tuple = ()
+    offer = offer_for(result.categories)
+    if offer is not None and svc.registry.find_action(security_messages.REPORT_ACTION) is not None:
+        buttons += (security_messages.report_button(offer),)
+    return buttons + _feedback(svc, profile, has_image, source, draft)
+
+
 async def check_command(svc: Services, inv):
     profile, account, text = parse_check_args(inv.args)
     images = _images(inv)
     result, used = await run_check(svc, text=text, actor=inv.user.email, platform=inv.platform,
                                    channel=inv.channel, profile=profile, account=account,
                                    has_image=bool(images), image_gps=await _image_gps(svc, inv, images))
-    return Ephemeral(messages.verdict_message(result, used, extra=_feedback(svc, used, bool(images), draft=text)))
+    return Ephemeral(messages.verdict_message(result, used,
+                                              extra=_extra(svc, result, used, bool(images), draft=text)))
 
 
 async def is_this_ok(svc: Services, inv):
@@ -83,7 +97,7 @@ async def is_this_ok(svc: Services, inv):
                                    image_gps=await _image_gps(svc, inv, images))
     source = rules.source_of(inv.platform, inv.channel, inv.message_time)
     return Ephemeral(messages.verdict_message(result, used, source,
-                                              extra=_feedback(svc, used, bool(images), source, text)))
+                                              extra=_extra(svc, result, used, bool(images), source, text)))
 
 
 async def show_checklist(svc: Services, inv):
