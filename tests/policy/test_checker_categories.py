@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from policy.checker import OwnContacts, check
+from policy import learned
+from policy.checker import PACK, OwnContacts, check
 
 # The rule layers alone: what the rules decide, without the learned layer's judgement (tests/policy/conftest.py).
 pytestmark = pytest.mark.usefixtures("rules_only")
@@ -260,12 +261,21 @@ def test_the_incident_rules_are_for_service_accounts_and_leave_personal_ones_to_
     assert "incident_sensitive" not in result.categories
 
 
-def test_a_members_political_post_is_advice_not_sign_off():
-    result = check("Vote Labour on Thursday!", profile="member")
-    assert result.verdict == "ok"
-    [f] = result.findings
-    assert (f.category, f.severity, f.section) == ("political", "advice", "2.4")
-    assert "not the council" in f.message
+def test_a_councillors_own_party_post_is_not_political():
+    # A councillor's own party politics is their right (2.4): not "political" on a member's account, from the
+    # rules or the learned layer, while the same words on a council account need sign-off (4.2).
+    text = "Vote Labour on Thursday! Our manifesto puts Suffolk first"
+    assert "political" not in check(text, profile="member", own=OWN).categories
+    assert "political" in check(text, profile="staff", own=OWN).categories
+
+
+def test_no_rule_flags_a_category_for_a_profile_the_category_does_not_apply_to():
+    # categories.toml says who each category applies to; a rule for another profile would report the category
+    # where the labelling guide says it is not one (as political.party once did for councillors).
+    cats = learned.load_categories(learned.LEARNED_DIR / "categories.toml")
+    wrong = [(r.id, sorted(r.profiles - cats[r.category].profiles)) for r in PACK.rules
+             if r.category in cats and not r.profiles <= cats[r.category].profiles]
+    assert wrong == []
 
 
 def test_an_incident_address_is_incident_sensitive_not_also_personal_data():
