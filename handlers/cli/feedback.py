@@ -54,9 +54,9 @@ def _existing(path: Path) -> tuple[list[str], set[str], set[str]]:
 
 
 def _held_out(eval_dir: Path) -> set[str]:
-    """The texts of the test and dev sets: a reported draft that repeats one is never put into training."""
+    """The texts of the test sets and dev: a reported draft that repeats one is never put into training."""
     texts = set()
-    for name in ("test.jsonl", "dev.jsonl"):
+    for name in ("test.jsonl", "test2.jsonl", "dev.jsonl"):
         path = eval_dir / name
         if path.exists():
             texts |= {json.loads(line)["text"].strip().lower()
