@@ -7,7 +7,7 @@
     result = await check_async(text, profile="staff")   # in a worker thread: the event loop stays free
 
 Three layers: the rules as graded evidence (identifiers, people and their circumstances: policy/pack/rules.toml
-and policy/pack/words/, applied by check_engine), then the learned layer (policy/learned.py), which scores
+and policy/pack/words/, applied by check_engine), then the learned layer (policy/learned/), which scores
 each meaning category from the text and the rules' evidence together and decides which rule findings stand.
 SMPOLICY_LEARNED=0 switches the learned layer off (the rules alone). Nothing of the checked text is kept: the
 result carries a hash of it for audit events, and spans (offsets) rather than copies of what matched.

@@ -415,7 +415,7 @@ def main(argv=None) -> int:
         return out
 
     meta = {
-        "about": "Written by tools/train_checker.py; read by policy/learned.py. Do not edit by hand.",
+        "about": "Written by tools/train_checker.py; read by policy/learned/. Do not edit by hand.",
         "date": dt.date.today().isoformat(),
         "sha256": hashlib.sha256(data).hexdigest(),
         "encoder_sha256": encoder.sha256,

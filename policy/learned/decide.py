@@ -1,0 +1,52 @@
+"""The rule findings and the learned scores together: which findings the checker reports, at what severity."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from policy.learned.categories import Category
+
+
+# --- the rules and the scores together -------------------------------------------------------
+
+class Decision(NamedTuple):
+    """What the checker reports for one finding: the category, its severity, how sure, and where it came from.
+
+    ``rule`` is the rule finding it keeps (its span and evidence), or None for the learned layer's own
+    finding; ``why`` is "learned" (the score reached the threshold), "override" (a hard override: a validated
+    identifier stops whatever the score) or "rules" (a category the learned layer does not judge for this
+    profile: the rules' finding stands as it is)."""
+
+    category: str
+    severity: str
+    confidence: float
+    rule: object | None
+    why: str
+
+
+def decide(categories: dict[str, Category], judged: dict[str, float], flagged: dict[str, float],
+           found: list) -> list[Decision]:
+    """Combine the rule findings (``found``, from the rule engine: findings with a severity, not the quiet
+    matches) with the learned scores: ``judged`` is every category the learned layer judges for this profile
+    and its probability, ``flagged`` those at or above their threshold.
+
+    - A judged category that is flagged: each of its rule findings at the category's severity (a medium-band
+      finding that asked for sign-off stops if the category is a stop one); none, the learned layer's own.
+    - A judged category that is not flagged: its rule findings are dropped, except the hard overrides.
+    - A category not judged (not learned, or not for this profile): the rule findings as they are.
+
+    Pure: tools/train_checker.py calls it with out-of-fold scores to measure the method it ships."""
+    out: list[Decision] = []
+    covered: set[str] = set()
+    for f in found:
+        cat = f.category
+        if cat not in judged:
+            out.append(Decision(cat, f.severity, f.confidence_score or 1.0, f, "rules"))
+        elif cat in flagged:
+            out.append(Decision(cat, categories[cat].severity, flagged[cat], f, "learned"))
+            covered.add(cat)
+        elif any(o.holds(f) for o in categories[cat].always_stop):
+            out.append(Decision(cat, "stop", max(judged[cat], f.confidence_score), f, "override"))
+    for cat, p in flagged.items():
+        if cat not in covered:
+            out.append(Decision(cat, categories[cat].severity, p, None, "learned"))
+    return out

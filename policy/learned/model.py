@@ -1,0 +1,118 @@
+"""The trained weights and thresholds (policy/pack/learned/model.npz and model.json), checked against their
+SHA-256 and the encoder they were trained on, loaded once per process."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+import numpy as np
+
+from policy import encoder as enc
+from policy.check_pack import PROFILES, PackError
+from policy.learned.categories import load_categories
+from policy.learned.features import CHAR_NGRAMS, N_HASH, RULE_BANDS, RULE_WIDTH, rule_vector
+
+
+LEARNED_DIR = Path(__file__).resolve().parent.parent / "pack" / "learned"
+ENV_SWITCH = "SMPOLICY_LEARNED"  # "0" or "off": rules only (for measuring the layers separately)
+
+
+HEADS = ("stacked", "text")  # with the rules' evidence (what check() uses); the text alone (the layer measured apart)
+
+
+class Head(NamedTuple):
+    dense: np.ndarray  # (389, K): embedding, then the profile and image flags
+    sparse_w: np.ndarray  # (M, K) float16: the n-gram buckets in Model.sparse_idx
+    bias: np.ndarray  # (K,)
+    rule_w: np.ndarray | None  # (RULE_WIDTH * K, K): the rules' evidence, or None for the text head
+    high: np.ndarray  # (K,) each category's threshold
+
+
+class Model:
+    """The weights and thresholds, loaded once per process."""
+
+    def __init__(self, directory: Path):
+        self.dir = directory
+        self.categories = load_categories(directory / "categories.toml")
+        meta_path = directory / "model.json"
+        npz_path = directory / "model.npz"
+        try:
+            self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise PackError(f"{meta_path}: cannot read the learned model ({exc}); "
+                            "build it with tools/train_checker.py") from None
+        digest = hashlib.sha256(npz_path.read_bytes()).hexdigest() if npz_path.is_file() else None
+        if digest is None:
+            raise PackError(f"{npz_path}: missing; build it with tools/train_checker.py")
+        if digest != self.meta.get("sha256"):
+            raise PackError(f"{npz_path}: SHA-256 {digest[:16]}... differs from {str(self.meta.get('sha256'))[:16]}... "
+                            f"in {meta_path}; retrain with tools/train_checker.py")
+        self.names: list[str] = list(self.meta["categories"])
+        if (self.meta.get("n_hash") != N_HASH or list(self.meta.get("char_ngrams", [])) != list(CHAR_NGRAMS)
+                or list(self.meta.get("rule_bands", [])) != list(RULE_BANDS)):
+            raise PackError(f"{meta_path}: trained with other features than policy/learned/features.py computes; retrain")
+        unknown = [n for n in self.names if n not in self.categories]
+        if unknown:
+            raise PackError(f"{meta_path}: category {unknown[0]!r} is not in categories.toml")
+        k = len(self.names)
+        try:
+            with np.load(npz_path) as z:
+                self.sparse_idx = np.ascontiguousarray(z["sparse_idx"], dtype=np.int64)  # (M,) sorted
+                self.heads = {}
+                for head in HEADS:
+                    pre = "" if head == "stacked" else head + "_"
+                    rule_w = (np.ascontiguousarray(z[pre + "rule_w"], dtype=np.float32)
+                              if head == "stacked" else None)
+                    high = np.array([self.meta["thresholds"][head][n] for n in self.names], dtype=np.float32)
+                    self.heads[head] = Head(np.ascontiguousarray(z[pre + "dense"], dtype=np.float32),
+                                            np.ascontiguousarray(z[pre + "sparse_w"]),
+                                            np.ascontiguousarray(z[pre + "bias"], dtype=np.float32), rule_w, high)
+        except (KeyError, ValueError) as exc:
+            raise PackError(f"{npz_path} or {meta_path}: not the layout policy/learned/model.py reads ({exc}); "
+                            "retrain with tools/train_checker.py") from None
+        stacked = self.heads["stacked"]
+        if stacked.rule_w.shape != (RULE_WIDTH * k, k):
+            raise PackError(f"{npz_path}: rule weights of shape {stacked.rule_w.shape}, not {(RULE_WIDTH * k, k)}")
+        self.index = {n: i for i, n in enumerate(self.names)}
+        self.mask = {p: np.array([p in self.categories[n].profiles for n in self.names]) for p in PROFILES}
+        self.encoder_sha256 = self.meta.get("encoder_sha256")
+        hidden = stacked.dense.shape[0] - len(PROFILES) - 1
+        # Both heads' embedding weights side by side: one projection gives every word piece's share of each.
+        self.project = np.ascontiguousarray(np.hstack([self.heads[h].dense[:hidden] for h in HEADS]))
+
+    def sparse_part(self, head: Head, idx: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per-feature contributions (n, K) of the features the model knows, and which features they are."""
+        rows = np.searchsorted(self.sparse_idx, idx)
+        rows[rows >= len(self.sparse_idx)] = 0
+        known = self.sparse_idx[rows] == idx
+        return head.sparse_w[rows[known]].astype(np.float32) * val[known, None], known
+
+    def rule_vector(self, found: Iterable) -> np.ndarray:
+        return rule_vector(self.index, found)
+
+
+_lock = threading.Lock()
+_model: Model | None = None
+
+
+def get_model() -> Model:
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                model = Model(LEARNED_DIR)
+                encoder = enc.get_encoder()
+                if model.encoder_sha256 != encoder.sha256:
+                    raise PackError(f"{model.dir / 'model.json'}: trained on another encoder "
+                                    f"({str(model.encoder_sha256)[:16]}...) than {encoder.dir} "
+                                    f"({encoder.sha256[:16]}...); retrain with tools/train_checker.py")
+                _model = model
+    return _model
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV_SWITCH, "").strip().lower() not in ("0", "off", "false", "no")

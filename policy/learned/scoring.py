@@ -1,0 +1,156 @@
+"""Scoring one post with one head, and the learned layer's own findings: how sure, and which words weighed."""
+from __future__ import annotations
+
+import unicodedata
+from typing import NamedTuple
+
+import numpy as np
+
+from policy.check_pack import SEVERITIES
+from policy.learned.encoding import _Encoded, _encode, _prefetched
+from policy.learned.features import dense_extra, hashed_features, tokens
+from policy.learned.model import Model, enabled, get_model
+
+
+TOP_WORDS = 3
+
+
+WEIGHED = "weighed towards this"  # the evidence label of a word the learned layer leaned on
+
+
+class LearnedFinding(NamedTuple):
+    """Shaped like the checker's Finding: the five public fields, how sure, and which words."""
+
+    category: str
+    severity: str
+    section: str
+    message: str
+    span: tuple[int, int] | None  # the word that contributed most
+    confidence: float  # the model's probability, 0-1
+    evidence: tuple[tuple[str, int, int], ...]  # (label, start, end) of the words that contributed most
+
+
+# --- scoring and findings -------------------------------------------------------------------
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+class Scored(NamedTuple):
+    """One post's scores by one head, with what is needed to say which words weighed."""
+
+    model: Model
+    head: str
+    profile: str
+    probs: np.ndarray  # (K,)
+    encoded: _Encoded
+    toks: list
+    contrib: np.ndarray  # (known n-grams, K)
+    own1: np.ndarray
+    own2: np.ndarray
+
+    def judged(self) -> dict[str, float]:
+        """Each category this profile is judged on, with its probability."""
+        m = self.model
+        return {n: float(self.probs[k]) for k, n in enumerate(m.names) if m.mask[self.profile][k]}
+
+    def flagged(self) -> dict[str, float]:
+        """The categories at or above their threshold."""
+        high = self.model.heads[self.head].high
+        return {n: p for n, p in self.judged().items() if p >= high[self.model.index[n]]}
+
+    def evidence(self, category: str) -> tuple[tuple[str, int, int], ...]:
+        """The words that raised this category's score most, strongest first, as (label, start, end)."""
+        k = self.model.index[category]
+        column = k if self.head == "stacked" else len(self.model.names) + k
+        words = _top_words(self.toks, self.encoded, self.contrib, self.own1, self.own2, k, column)
+        return tuple((WEIGHED, a, b) for a, b in words)
+
+    def finding(self, category: str) -> LearnedFinding:
+        """The learned layer's own finding for a category (where no rule found it)."""
+        cat = self.model.categories[category]
+        p = float(self.probs[self.model.index[category]])
+        section = cat.section[self.profile]
+        message = cat.message[self.profile].format(section=section) + " " + sure(p)
+        evidence = self.evidence(category)
+        return LearnedFinding(category, cat.severity, section, message,
+                              (evidence[0][1], evidence[0][2]) if evidence else None, p, evidence)
+
+
+def sure(p: float) -> str:
+    return f"The checker is {min(99, max(1, round(p * 100)))}% sure."
+
+
+def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -> Scored:
+    """Score one post: with ``rules`` (the rule engine's findings and quiet matches) the stacked head, without
+    them the text head."""
+    head_name = "text" if rules is None else "stacked"
+    head = model.heads[head_name]
+    pre = _prefetched.get()
+    e = pre.get(text, model) if pre is not None else _encode([text], model)[0]
+    toks = tokens(text)
+    idx, val, own1, own2 = hashed_features(toks)
+    contrib, known = model.sparse_part(head, idx, val)
+    extra = dense_extra(profile, has_image)
+    hidden = len(e.vector)
+    logits = head.bias + e.vector @ head.dense[:hidden] + extra @ head.dense[hidden:] + contrib.sum(axis=0)
+    if head.rule_w is not None:
+        logits = logits + model.rule_vector(rules) @ head.rule_w
+    return Scored(model, head_name, profile, _sigmoid(logits), e, toks, contrib, own1[known], own2[known])
+
+
+def score(text: str, profile: str = "staff", has_image: bool = False, rules=None) -> dict[str, float]:
+    """Every category's probability for this post and profile (masked categories left out): with ``rules``
+    (the rule engine's findings, and its quiet matches) as check() scores it; without, the text alone."""
+    return _score(get_model(), text, profile, has_image, rules).judged()
+
+
+def judge(text: str, profile: str, has_image: bool, rules) -> Scored:
+    """The stacked head's scores for one post, given what the rule layers found (findings and quiet matches)."""
+    return _score(get_model(), text, profile, bool(has_image), list(rules))
+
+
+def _top_words(toks, e: _Encoded, contrib, own1, own2, k: int, column: int) -> tuple[tuple[int, int], ...]:
+    """The spans of the words that raised category ``k``'s score most (``column``: its embedding share)."""
+    if not toks:
+        return ()
+    share = np.zeros(len(toks), dtype=np.float32)
+    half = contrib[:, k] * 0.5
+    np.add.at(share, own1, half)
+    np.add.at(share, own2, half)
+    starts = np.array([t[1] for t in toks], dtype=np.int64)
+    ends = np.array([t[2] for t in toks], dtype=np.int64)
+    for (s, t_end), value in zip(e.piece_spans, e.piece_scores[:, column]):
+        if t_end > s:  # [CLS] and [SEP] belong to no word
+            i = int(np.searchsorted(starts, s, side="right")) - 1
+            if i >= 0 and s < ends[i]:
+                share[i] += value
+    order = [i for i in np.argsort(-share) if share[i] > 0 and not _punctuation(toks[i][0])]
+    if not order:
+        return ()
+    best = share[order[0]]
+    return tuple((toks[i][1], toks[i][2]) for i in order[:TOP_WORDS] if share[i] >= 0.25 * best)
+
+
+def _punctuation(token: str) -> bool:
+    return all(unicodedata.category(c).startswith("P") for c in token)
+
+
+def findings(text: str, profile: str = "staff", has_image: bool = False) -> list[LearnedFinding]:
+    """The learned layer alone (the text head, no rule evidence): its findings for one post, most severe and
+    most sure first. Empty when the layer is switched off (SMPOLICY_LEARNED=0). check() does not use this:
+    it scores with the rules' evidence (``judge``) and combines the two (``decide``)."""
+    if not enabled() or not text.strip():
+        return []
+    scored = _score(get_model(), text, profile, bool(has_image))
+    out = [scored.finding(name) for name in scored.flagged()]
+    out.sort(key=lambda f: (-SEVERITIES[f.severity], -f.confidence))
+    return out
+
+
+def warm() -> None:
+    """Load the encoder and the model now (server start-up, or before timing), rather than on the first check,
+    and run one post through them so that the first person's check is not the slow one."""
+    if enabled():
+        model = get_model()
+        _score(model, "Warm-up: the library is open on Saturday.", "staff", False, [])
