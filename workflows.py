@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from chat import inbox
 from chat.registry import Registry, Workflow
-from handlers import (accounts, approvals, ask, audit, boost, check, crisis, feedback, foi, help, housekeeping,
-                      pause, register, reports, security)
+from handlers import (accounts, approvals, ask, audit, boost, check, crisis, feedback, foi, harassment, help,
+                      housekeeping, pause, register, reports, security)
 
 WORKFLOWS: tuple[Workflow, ...] = (
     inbox.WORKFLOW,         # the core's own sweep: work and messages a stopped process left unfinished
@@ -21,6 +21,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
     crisis.WORKFLOW,        # the crisis room (4.3)
     feedback.WORKFLOW,      # "This verdict is wrong": the Communications Team's review queue for the checker (4.2)
     foi.WORKFLOW,           # FOI, EIR and subject access requests (8.1)
+    harassment.WORKFLOW,    # "Report harassment": manager, HR, the Communications Team, blocked accounts (3.9)
     help.WORKFLOW,
     housekeeping.WORKFLOW,  # request keys and reminder claims pruned after their retention
     pause.WORKFLOW,         # the mourning pause (4.4)

@@ -31,6 +31,14 @@ async def display_names(svc: Services, emails) -> dict[str, str]:
                 out[row.email] = row.name
             else:
                 nameless[row.email] = (row.platform, row.user_id)
+    for email in unknown:
+        if out[email] == email and email not in nameless:
+            try:  # never seen: the platform's directory finds them by email (Slack's users.lookupByEmail)
+                ids = await svc.directory.user_ids(email)
+            except Exception:
+                ids = []
+            if ids:
+                nameless[email] = ids[0]
     for email, (platform, user_id) in nameless.items():
         if out[email] != email or not svc.notifier.connected(platform):
             continue
