@@ -31,7 +31,8 @@ from storage import outbox as store
 
 from . import wire
 from .messages import Message, MessageRef, PersonRef, Text, message
-from .platforms import RateLimited, SendError, Undeliverable
+from .platforms import RateLimited, SendError, Undeliverable, Unreachable
+from .unreachable import email_instead, email_of, name_of, queue_notices
 
 if TYPE_CHECKING:
     from .services import Services
@@ -186,6 +187,9 @@ class Outbox:
             ref = await self._find(row) if before == "sending" else None
             if ref is None:
                 ref = await asyncio.wait_for(self._deliver(row), SEND_BUDGET)
+        except Unreachable as exc:
+            await self._unreachable(row, exc.reason)
+            return False
         except Undeliverable as exc:
             await self._give_up(row, exc.reason)
             return False
@@ -234,6 +238,19 @@ class Outbox:
                 return
             if row.notify and row.notify != row.target:
                 await self.dm(session, row.notify, self._undelivered(row, reason), key=f"undelivered:{row.key}")
+
+    async def _unreachable(self, row, reason: str) -> None:
+        """Nobody can reach them by chat: email it instead where there is email, and say so (chat/unreachable.py)."""
+        if row.kind != "dm":
+            await self._give_up(row, reason)
+            return
+        log.warning("%s %s: the person cannot be reached (%s)", row.kind, row.key, reason)
+        email = email_of(row)
+        emailed = await email_instead(self.svc, row, email)
+        name = await name_of(self.svc, email)
+        async with self.svc.db.transaction() as session:
+            if await store.mark_failed(session, row.id, "emailed instead" if emailed else reason):
+                await queue_notices(self.svc, session, row, name, emailed)
 
     def _undelivered(self, row, reason: str) -> Message:
         body = row.body or {}
@@ -295,7 +312,7 @@ class Outbox:
         email = to if isinstance(to, str) else to.email
         ids = await self.svc.directory.user_ids(email) if email and "@" in email else []
         if not ids:
-            raise Undeliverable("they can't be reached in Slack or Teams")
+            raise Unreachable("they can't be reached in Slack or Teams")
         return ids[0]
 
     async def _update_target(self, row) -> MessageRef:

@@ -28,6 +28,12 @@ class Undeliverable(SendError):
     """Trying again cannot help (nobody to send to, a form whose moment has passed): give up at once."""
 
 
+class Unreachable(Undeliverable):
+    """The person cannot be reached on any connected platform (never met, outside the tenant, the app blocked):
+    whoever caused the message is told at once, the Communications Team too, and it goes by email instead when
+    the organisation has email (chat/outbox.py)."""
+
+
 @dataclass(frozen=True)
 class Room:
     """A conversation the bot made for a group of people (a crisis room): a private Slack channel, or a new

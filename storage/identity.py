@@ -58,3 +58,28 @@ async def conversation_ref(session: AsyncSession, platform: str, key: str) -> di
         select(ConversationRef).where(ConversationRef.platform == platform, ConversationRef.key == key)
     )
     return row.reference if row else None
+
+
+async def remember_members(db: Database, platform: str, members: list[tuple[str, str | None, str | None]],
+                           reference: dict, now: datetime) -> None:
+    """A page of a team's roster in one transaction: each (user id, email, name) as an identity, and the
+    team's conversation reference under `member:<user id>`, which is what opening a 1:1 chat with them needs
+    (the service URL, the tenant, the bot)."""
+    if not members:
+        return
+    ident = _insert(db, Identity).values([
+        {"platform": platform, "user_id": uid, "email": email.lower() if email else None, "name": name or None,
+         "seen_at": now} for uid, email, name in members])
+    ident = ident.on_conflict_do_update(
+        index_elements=[Identity.platform, Identity.user_id],
+        set_={"email": func.coalesce(ident.excluded.email, Identity.email),
+              "name": func.coalesce(ident.excluded.name, Identity.name), "seen_at": ident.excluded.seen_at})
+    refs = _insert(db, ConversationRef).values([
+        {"platform": platform, "key": f"member:{uid}", "reference": reference, "updated_at": now}
+        for uid, _, _ in members])
+    refs = refs.on_conflict_do_update(index_elements=[ConversationRef.platform, ConversationRef.key],
+                                      set_={"reference": refs.excluded.reference,
+                                            "updated_at": refs.excluded.updated_at})
+    async with db.transaction() as session:
+        await session.execute(ident)
+        await session.execute(refs)

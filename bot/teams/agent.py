@@ -20,6 +20,7 @@ from chat.replies import Ephemeral, FormErrors, Invocation, OpenForm, UpdateOrig
 from chat.services import Services
 from storage.identity import identity_by_user, remember_identity, save_conversation_ref
 
+from .install import on_conversation_update
 from .render import attachment, card, form_card, form_values
 from .replies import TeamsReplies, errored_form
 
@@ -63,6 +64,8 @@ class SmpolicyAgent(Agent):
                 await self._on_message(context)
             elif act.type == ActivityTypes.invoke:
                 await self._on_invoke(context)
+            elif act.type == ActivityTypes.conversation_update:
+                await on_conversation_update(self.svc, context)
 
     # --- inbound ------------------------------------------------------------------------------------------
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
+
 from microsoft_agents.activity import (Activity, ChannelAccount, ConversationAccount, ConversationParameters,
                                       ConversationReference, Entity)
 from sqlalchemy import select
 
 from chat.messages import Message, MessageRef, Text, UploadFile
-from chat.platforms import Room, SendError
+from chat.platforms import Room, SendError, Unreachable
 from storage.identity import conversation_ref, save_conversation_ref
 from storage.models import ConversationRef, Identity, utcnow
 
@@ -83,20 +85,26 @@ class TeamsSender:
         return self.tenant_id or (any_ref.conversation.tenant_id if any_ref.conversation else None)
 
     async def dm(self, user_id: str, message: Message) -> MessageRef:
-        activity = _activity(message)
+        activity = activity_of(message)
         reference = await self._reference(f"user:{user_id}")
         if reference is not None:
             return MessageRef("teams", reference.conversation.id, await self._send_to(reference, activity))
-        # Never talked to us one to one: open a personal chat, as Teams allows for members of our tenant.
-        any_ref = await self._any_reference()
-        if any_ref is None:
-            raise SendError("nobody in Teams has talked to the bot yet, so it cannot start a chat")
-        params = ConversationParameters(is_group=False, bot=any_ref.agent, members=[ChannelAccount(id=user_id)],
-                                        tenant_id=self._tenant(any_ref))
-        return await self._create(params, any_ref, activity)
+        # Never talked to us one to one: open a personal chat, as Teams allows for anyone in a team the app is
+        # in. The team's reference (stored from its roster, bot/teams/install.py) says where and for which tenant.
+        base = await self._reference(f"member:{user_id}") or await self._any_reference()
+        if base is None:
+            raise Unreachable("nobody in Teams has talked to the bot yet, so it cannot start a chat")
+        params = ConversationParameters(is_group=False, bot=base.agent, members=[ChannelAccount(id=user_id)],
+                                        tenant_id=self._tenant(base))
+        try:
+            return await self._create(params, base, activity)
+        except aiohttp.ClientResponseError as exc:
+            if exc.status in (400, 403, 404):   # not in the tenant, the app blocked for them, no such user
+                raise Unreachable("Teams would not let the bot start a chat with them") from exc
+            raise
 
     async def post(self, channel: str, message: Message) -> MessageRef:
-        activity = _activity(message)
+        activity = activity_of(message)
         reference = await self._reference(channel)
         if reference is not None:
             return MessageRef("teams", channel, await self._send_to(reference, activity))
@@ -113,7 +121,7 @@ class TeamsSender:
         return MessageRef("teams", conversation, await self._send_to(reference, activity))
 
     async def update(self, ref: MessageRef, message: Message) -> None:
-        await self.update_activity(ref, _activity(message))
+        await self.update_activity(ref, activity_of(message))
 
     async def update_activity(self, ref: MessageRef, activity: Activity) -> None:
         reference = await self._reference(ref.channel)
@@ -144,7 +152,7 @@ class TeamsSender:
         if any_ref is None:
             raise SendError("nobody in Teams has talked to the bot yet, so it cannot start a thread")
         try:
-            ref = await self._new_thread(parent, any_ref, _activity(intro or Message(name)))
+            ref = await self._new_thread(parent, any_ref, activity_of(intro or Message(name)))
         except SendError:
             raise
         except Exception as exc:
@@ -190,5 +198,5 @@ class TeamsSender:
         return None
 
 
-def _activity(message: Message) -> Activity:
+def activity_of(message: Message) -> Activity:
     return Activity(type="message", summary=message.text[:200], attachments=[attachment(card(message))])

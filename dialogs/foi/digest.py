@@ -13,8 +13,10 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import Row, case, func, select
 
+from chat.mail import Email, MailError
 from chat.messages import PersonRef
 from chat.pacing import Pacer, retry_after
+from chat.plaintext import as_plain_text
 from chat.services import Services
 from storage.claims import mark_sent, release_claim, try_claim, unfinished_claims
 from storage.models.foi import FoiCase
@@ -118,6 +120,27 @@ async def _send_once(svc: Services, pacer: Pacer, kind: str, item: str, day: str
     return "failed"
 
 
+async def _email_once(svc: Services, owner: str, day: str, msg) -> str:
+    """An owner nobody can reach by chat still hears of their cases: by email, once a day ('emailed'), or
+    'not emailed' when the organisation has no email or the send failed (the claim is released for a retry)."""
+    if svc.mailer is None:
+        return "not emailed"
+    if not await try_claim(svc.db, DIGEST, owner, day, now=svc.now()):
+        return "already"
+    mail = Email(to=(owner,), subject=msg.text.splitlines()[0][:150] if msg.text else "Your FOI cases",
+                 body=as_plain_text(msg) + "\n\n-- \nYou were sent this by email because the Social Media Policy "
+                 "bot could not reach you in Slack or Microsoft Teams.",
+                 message_id=svc.mailer.message_id(f"{DIGEST}:{owner}:{day}"))
+    try:
+        await svc.mailer.send(mail)
+    except MailError as exc:
+        log.warning("FOI digest email not sent: %s", exc.reason)
+        await release_claim(svc.db, DIGEST, owner, day, now=svc.now())
+        return "not emailed"
+    await mark_sent(svc.db, DIGEST, owner, day)
+    return "emailed"
+
+
 async def send_digests(svc: Services, now: datetime, cal, digests: list[Digest] | None = None,
                        only: set[str] | None = None) -> dict[str, int]:
     today = now.astimezone(svc.config.tz).date()
@@ -128,11 +151,12 @@ async def send_digests(svc: Services, now: datetime, cal, digests: list[Digest] 
         if only is not None and d.owner not in only:
             continue
         to = await _target(svc, d.owner)
+        msg = digest_message(today, d, cal, to.platform if to else None)
         if to is None:
             tally["unreachable"] += 1
             log.warning("FOI digest: an owner cannot be reached on any connected platform")
+            tally[await _email_once(svc, d.owner, today.isoformat(), msg)] += 1
             continue
-        msg = digest_message(today, d, cal, to.platform)
         outcome = await _send_once(svc, pacer, DIGEST, d.owner, today.isoformat(), to, msg)
         tally[outcome] += 1
     return dict(tally)

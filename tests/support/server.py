@@ -330,6 +330,21 @@ class BotHarness:
                                     "createdDateTime": "2026-11-20T10:00:00Z", "attachments": []}}
         return await self.teams_invoke("composeExtension/fetchTask", value, user, **kw)
 
+    async def teams_install(self, team: str = "19:general@thread.tacv2", by: str = "29:comms",
+                            added: list[str] | None = None, team_name: str = "Council Staff"):
+        """The app added to a team (Teams sends conversationUpdate with the bot in membersAdded, in the team's
+        General channel), or, with `added`, those people joining a team the app is already in."""
+        members = [{"id": uid} for uid in added] if added else [{"id": "28:smpolicy-bot"}]
+        return await self.teams_post(self.teams_activity(
+            by, type="conversationUpdate", conversation=team, conversation_type="channel", membersAdded=members,
+            channelData={"tenant": {"id": TENANT}, "eventType": "teamMemberAdded",
+                         "team": {"id": team, "name": team_name}}))
+
+    async def teams_install_personal(self, user: str = "29:staff"):
+        """The app added in a person's own chat (Teams sends conversationUpdate there with the bot added)."""
+        return await self.teams_post(self.teams_activity(user, type="conversationUpdate",
+                                                         membersAdded=[{"id": "28:smpolicy-bot"}]))
+
     def teams_to(self, user: str) -> str:
         return "\n".join(s.text() for s in self.teams.in_conversation(f"a:personal-{user}"))
 

@@ -39,6 +39,9 @@ class TeamsStandIn:
     sent: list[Sent] = field(default_factory=list)
     created: list[dict] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)   # every "METHOD /path" the bot made, roster reads too
+    # Who a 1:1 chat cannot be started with, as the connector answers 403 (outside the tenant, app blocked...).
+    unreachable: set[str] = field(default_factory=set)
+    page_size: int = 3   # members per roster page, small so paging is exercised
 
     def __post_init__(self):
         self._ids = itertools.count(1)
@@ -55,6 +58,9 @@ class TeamsStandIn:
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
+        # The Teams client asks for pagedMembers, the generic connector client for pagedmembers: both exist.
+        app.router.add_get("/v3/conversations/{cid}/pagedMembers", self._paged_members)
+        app.router.add_get("/v3/conversations/{cid}/pagedmembers", self._paged_members)
         return app
 
     def in_conversation(self, conversation: str) -> list[Sent]:
@@ -67,8 +73,18 @@ class TeamsStandIn:
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if not body.get("isGroup"):
+            # A 1:1 chat only with someone the bot may reach: a member of the tenant the app is allowed for.
+            for member in body.get("members") or []:
+                if member.get("id") not in self.members or member.get("id") in self.unreachable:
+                    return web.json_response({"error": {"code": "Forbidden",
+                                                        "message": "The bot cannot start a chat with this user"}},
+                                             status=403)
         self.created.append(body)
-        cid = f"a:new-{next(self._ids)}"
+        members = body.get("members") or []
+        # A 1:1 chat is the person's one personal chat with the bot, whoever starts it (as Teams answers).
+        cid = f"a:personal-{members[0]['id']}" if not body.get("isGroup") and len(members) == 1 \
+            else f"a:new-{next(self._ids)}"
         if body.get("activity"):
             self.sent.append(Sent("create", cid, body["activity"]))
         return web.json_response({"id": cid, "activityId": f"act-{next(self._ids)}"})
@@ -90,3 +106,18 @@ class TeamsStandIn:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
         return web.json_response({"id": uid, "name": member["name"], "email": member["email"],
                                   "userPrincipalName": member["email"], "aadObjectId": member.get("aad", uid)})
+
+    async def _paged_members(self, request: web.Request) -> web.Response:
+        """The roster a page at a time, with an opaque continuation token, as the Bot Connector serves it."""
+        ids = sorted(self.members)
+        token = request.query.get("continuationToken") or ""
+        start = int(token.removeprefix("page-")) if token.startswith("page-") else 0
+        size = min(int(request.query.get("pageSize") or self.page_size), self.page_size)
+        page = ids[start:start + size]
+        body = {"members": [{"id": uid, "name": self.members[uid]["name"], "email": self.members[uid]["email"],
+                             "userPrincipalName": self.members[uid]["email"],
+                             "aadObjectId": self.members[uid].get("aad", uid), "tenantId": "tenant-1"}
+                            for uid in page]}
+        if start + size < len(ids):
+            body["continuationToken"] = f"page-{start + size}"
+        return web.json_response(body)

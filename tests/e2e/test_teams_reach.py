@@ -1,0 +1,117 @@
+"""Teams reaches everyone in a team the app is installed in (issue 14, item 3): the roster is read on install,
+a person who never messaged the bot gets their approval card and their FOI digest, and someone who still
+cannot be reached is never silently dropped."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import london
+from tests.support.server import BotHarness
+from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
+
+from .test_accounts_helpers import only_request, teams_said, teams_submit
+
+GENERAL = "19:general@thread.tacv2"
+COMMS = "19:comms@thread.tacv2"
+ACCOUNT = {
+    "platform": "facebook", "account_name": "Suffolk Highways", "service_area": "Highways", "kind": "service",
+    "run_by": "council", "business_case": "Roadworks updates reach people faster than the website.",
+    "strategy": "Supports the channel strategy.", "audience": "Drivers in Suffolk.",
+    "administrators": "staff@example.gov.uk", "hours": "5",
+    "monitored": "Monday to Friday, 9am to 5pm", "manager": "manager@example.gov.uk",
+}
+
+
+@pytest.fixture
+async def teams_bot(database_url, clock, smtp_server):  # noqa: F811
+    """Teams only (no Slack to fall back on), with the organisation's SMTP."""
+    harness = await BotHarness.start(database_url, clock, env=smtp_server.env(), slack=False)
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+async def test_install_reads_every_page_of_the_roster_and_welcomes_the_team(teams_bot):
+    bot = teams_bot
+    status, _ = await bot.teams_install(GENERAL, by="29:comms")
+    assert status in (200, 201, 202)
+    pages = [r for r in bot.teams.requests if r.lower().startswith(f"get /v3/conversations/{GENERAL}/pagedmembers")]
+    assert len(pages) == 3                       # 9 members, 3 a page: the continuation token was followed
+    assert await bot.svc.directory.user_ids("budget@example.gov.uk") == [("teams", "29:budget")]
+    welcome = teams_said(bot, GENERAL)
+    assert "What I do" in welcome and "@smpolicy help" in welcome and "`" not in welcome
+    # Teams may say it again (a reinstall, a retry): one welcome per team.
+    await bot.teams_install(GENERAL, by="29:comms")
+    assert teams_said(bot, GENERAL).count("What I do") == 1
+
+
+async def test_personal_install_gets_a_welcome(teams_bot):
+    await teams_bot.teams_install_personal("29:other")
+    said = teams_bot.teams_to("29:other")
+    assert "Hello. I help you use social media" in said and "example **help**" in said
+
+
+async def test_a_manager_who_never_messaged_the_bot_gets_the_approval_card(teams_bot):
+    bot = teams_bot
+    await bot.teams_install(GENERAL, by="29:comms")
+    await bot.teams_say("help", user="29:comms", conversation=COMMS, conversation_type="channel")
+    await bot.teams_say("request-account", user="29:staff")
+    await teams_submit(bot, "29:staff", ACCOUNT)
+    await only_request(bot)
+    # The manager never spoke to the bot: it opened a 1:1 chat with them, in the team's tenant.
+    created = [c for c in bot.teams.created if not c.get("isGroup")]
+    assert [m["id"] for c in created for m in c["members"]] == ["29:manager"]
+    assert created[0]["tenantId"] == "tenant-1"
+    assert "Confirm authorisation" in bot.teams_to("29:manager")
+    assert "couldn't" not in bot.teams_to("29:staff")
+
+
+async def test_an_foi_owner_who_never_messaged_the_bot_gets_the_daily_digest(teams_bot):
+    bot = teams_bot
+    await bot.teams_install(GENERAL, by="29:comms")
+    await bot.teams_say("foi", user="29:staff")
+    await teams_submit(bot, "29:staff", {
+        "question": "How many potholes were filled in Mill Lane?", "source_platform": "facebook",
+        "visibility": "public", "received": "2026-12-01", "kind": "foi", "owner": "other@example.gov.uk"})
+    assert "has made you the owner of" in bot.teams_to("29:other")
+    bot.teams.clear()
+    await bot.run_sweeps(london(2026, 12, 22, 9, 0))
+    digest = bot.teams_to("29:other")
+    assert "FOI-2026-0001" in digest and "Done" in digest
+
+
+async def test_an_unreachable_manager_the_requester_and_comms_are_told_and_it_goes_by_email(teams_bot, smtp_server):  # noqa: F811,E501
+    bot = teams_bot
+    bot.teams.unreachable.add("29:manager")     # in the team, but Teams will not open a chat with them
+    await bot.teams_install(GENERAL, by="29:comms")
+    await bot.teams_say("help", user="29:comms", conversation=COMMS, conversation_type="channel")
+    await bot.teams_say("request-account", user="29:staff")
+    await teams_submit(bot, "29:staff", ACCOUNT)
+    req = await only_request(bot)
+    staff = bot.teams_to("29:staff")
+    assert "couldn't reach Mo Manager in Slack or Teams" in staff
+    assert "emailed it to them instead" in staff
+    assert "Mo Manager couldn't be reached in Slack or Teams" in teams_said(bot, COMMS)
+    mails = [m for m in smtp_server.messages if "manager@example.gov.uk" in m.message["To"]]
+    assert len(mails) == 1
+    body = mails[0].message.get_content()
+    assert f"AR-{req.id}" in body and "Confirm authorisation" in body and "<" not in body.split("\n")[0]
+
+
+async def test_an_foi_owner_nobody_can_reach_the_forwarder_is_warned_and_the_digest_goes_by_email(teams_bot, smtp_server):  # noqa: F811,E501
+    bot = teams_bot
+    await bot.teams_install(GENERAL, by="29:comms")
+    await bot.teams_say("foi", user="29:staff")
+    await teams_submit(bot, "29:staff", {
+        "question": "How many potholes were filled in Mill Lane?", "source_platform": "facebook",
+        "visibility": "public", "received": "2026-12-01", "kind": "foi", "owner": "lead@example.gov.uk"})
+    staff = bot.teams_to("29:staff")
+    assert "couldn't reach lead@example.gov.uk in Slack or Teams" in staff and "emailed it to them instead" in staff
+    assert len(smtp_server.to("lead@example.gov.uk")) == 1       # the news that the case is theirs
+    await bot.run_sweeps(london(2026, 12, 22, 9, 0))
+    await bot.run_sweeps(london(2026, 12, 22, 9, 30))            # a second run that day sends nothing more
+    mails = smtp_server.to("lead@example.gov.uk")
+    assert len(mails) == 2
+    digest = mails[1].message.get_content()
+    assert "FOI-2026-0001" in digest and "could not reach you in Slack or Microsoft Teams" in digest
