@@ -20,6 +20,9 @@ ROLES = (
     "policy_owner",
     "crisis_roster",
     "budget_holders",
+    "crisis_deputy_approvers",   # may decide a crisis sign-off in the appointed approver's absence (4.3)
+    "chief_fire_officer",        # with the head of communications, makes an SFRS account official (8.2 5.5)
+    "sfrs_social_media_admin",   # given every station account, told of fire-service leavers (8.2 2.3, 2.4)
 )
 PROFILES = ("staff", "sfrs", "member", "personal")
 PLATFORMS = ("slack", "teams")
@@ -27,7 +30,8 @@ PLATFORMS = ("slack", "teams")
 CHANNELS = ("comms_team", "information_management", "crisis_team")
 ORGANISATION_KEYS = ("name", "time_zone", "working_hours", "email_domains", "published_phones", "public_buildings",
                      "information_management_email", "comms_team_email", "foi_retention_months",
-                     "feedback_retention_days", "information_security_email", "hr_email")
+                     "feedback_retention_days", "information_security_email", "hr_email",
+                     "password_change_days")
 PERSON_KEYS = ("name", "manager", "profile")
 ACCOUNT_KEYS = ("name", "service_lead", "cabinet_member", "local_councillor")
 
@@ -71,6 +75,7 @@ class OrgConfig:
     hr_email: str | None = None          # 3.9: Human Resources, told of harassment where the file names it
     foi_retention_months: int = 12
     feedback_retention_days: int = 30   # a verdict reported wrong is kept this long for review, then deleted
+    password_change_days: int = 90      # how often an account's owner is asked to change its password (5.5)
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # channels[name][platform] -> channel / conversation id
     channels: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -181,6 +186,9 @@ def parse_config(data: dict, source: str | None = None) -> OrgConfig:
     feedback_days = org.get("feedback_retention_days", 30)
     if isinstance(feedback_days, bool) or not isinstance(feedback_days, int) or not 1 <= feedback_days <= 365:
         raise _fail("organisation.feedback_retention_days", "expected a whole number of days, from 1 to 365")
+    password_days = org.get("password_change_days", 90)
+    if isinstance(password_days, bool) or not isinstance(password_days, int) or not 7 <= password_days <= 365:
+        raise _fail("organisation.password_change_days", "expected a whole number of days, from 7 to 365")
 
     roles_raw = _table("roles", data.get("roles", {}), ROLES)
     roles: dict[str, tuple[str, ...]] = {}
@@ -239,6 +247,7 @@ def parse_config(data: dict, source: str | None = None) -> OrgConfig:
         hr_email=optional_email("hr_email"),
         foi_retention_months=retention,
         feedback_retention_days=feedback_days,
+        password_change_days=password_days,
         roles=roles,
         channels=channels,
         people=people,

@@ -10,7 +10,7 @@ from dataclasses import replace
 from chat.errors import BadInput
 from chat.messages import Text, message
 from chat.registry import Action, Command, OnSubmit, Receipt, Shortcut, Workflow
-from chat.replies import Ephemeral, OpenForm
+from chat.replies import Ephemeral
 from chat.services import Services
 from dialogs.check import messages, rules
 from dialogs.check.flow import run_check
@@ -84,7 +84,8 @@ async def check_command(svc: Services, inv):
                                    channel=inv.channel, profile=profile, account=account,
                                    has_image=bool(images), image_gps=await _image_gps(svc, inv, images))
     return Ephemeral(messages.verdict_message(result, used,
-                                              extra=_extra(svc, result, used, bool(images), draft=text)))
+                                              extra=_extra(svc, result, used, bool(images), draft=text),
+                                              draft=text, account=account))
 
 
 async def is_this_ok(svc: Services, inv):
@@ -97,7 +98,8 @@ async def is_this_ok(svc: Services, inv):
                                    image_gps=await _image_gps(svc, inv, images))
     source = rules.source_of(inv.platform, inv.channel, inv.message_time)
     return Ephemeral(messages.verdict_message(result, used, source,
-                                              extra=_extra(svc, result, used, bool(images), source, text)))
+                                              extra=_extra(svc, result, used, bool(images), source, text),
+                                              draft=text))
 
 
 async def show_checklist(svc: Services, inv):
@@ -114,13 +116,20 @@ async def forward_as_foi(svc: Services, inv):
 
 
 async def open_signoff(svc: Services, inv):
-    return OpenForm(signoff_messages.signoff_form(await _source_text(svc, inv.value, inv.user)))
+    source, draft, account = rules.signoff_source(inv.value)
+    if source:
+        draft = await _source_text(svc, source, inv.user)
+    return await signoff.open_form(svc, draft, source, account)
 
 
 async def submit_signoff(svc: Services, inv):
     picked = inv.values.get("approver")
     chosen = await svc.directory.email_of(picked) if picked else None
-    return await signoff.request(svc, inv.user, inv.platform, inv.channel, inv.values, chosen, inv.request_key)
+    values = dict(inv.values)
+    whole = await _source_text(svc, inv.private, inv.user) if inv.private else None
+    if whole and signoff.is_trimmed_from(values.get("draft"), whole):
+        values["draft"] = whole   # the form showed the start of a long draft: the approver gets all of it
+    return await signoff.request(svc, inv.user, inv.platform, inv.channel, values, chosen, inv.request_key)
 
 
 def _request_id(value: str) -> int:

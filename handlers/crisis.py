@@ -162,4 +162,4 @@ WORKFLOW = Workflow("crisis",
     sweeps=(Sweep("crisis", Every(5), schedule.sweep),),
     posting_state=(state.crisis_posting_state,),
     cli=(crisis_cli.add_parser,),
-    receipts=(Receipt(convene.STOP_SENT, convene.stop_sent),))
+    receipts=(Receipt(convene.STOP_SENT, convene.stop_sent), Receipt(end.RESUME_SENT, end.resume_sent)))

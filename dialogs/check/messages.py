@@ -4,7 +4,7 @@ from __future__ import annotations
 from chat.messages import Button, Buttons, Header, Message, Note, Text, message
 from policy.checker import PHOTO_CHECKLIST, POSTING_CHECKLIST
 
-from .rules import label
+from .rules import label, signoff_value
 
 HEADLINES = {
     "stop": "Stop – please don't post this as it is",
@@ -13,8 +13,10 @@ HEADLINES = {
 }
 
 
-def verdict_message(result, profile: str, source: str = "", extra: tuple[Button, ...] = ()) -> Message:
-    """`extra`: buttons another workflow adds to every verdict (dialogs/feedback: "This verdict is wrong")."""
+def verdict_message(result, profile: str, source: str = "", extra: tuple[Button, ...] = (),
+                    draft: str | None = None, account: str | None = None) -> Message:
+    """`extra`: buttons another workflow adds to every verdict (dialogs/feedback: "This verdict is wrong").
+    `draft`: the person's own text, carried by "Ask for sign-off" where the message cannot be fetched again."""
     blocks: list = [Header(HEADLINES[result.verdict])]
     serious = [f for f in result.findings if f.severity != "advice"]
     advice = [f for f in result.findings if f.severity == "advice"]
@@ -26,8 +28,9 @@ def verdict_message(result, profile: str, source: str = "", extra: tuple[Button,
     if advice:
         blocks.append(Text("\n".join(f"ℹ️ *{label(f.category)}* ({f.section}): {f.message}" for f in advice)))
     buttons = []
-    if result.verdict != "ok":
-        buttons.append(Button("Ask for sign-off", "check.signoff", source, style="primary"))
+    # During a mourning pause nothing is posted (4.4), so there is nothing to sign off.
+    if result.verdict != "ok" and "mourning_pause" not in result.categories:
+        buttons.append(Button("Ask for sign-off", "check.signoff", signoff_value(source, draft, account), style="primary"))
     has_photo = any(item in result.checklist for item in PHOTO_CHECKLIST)
     buttons.append(Button("Show the posting checklist", "check.checklist", "photo" if has_photo else ""))
     if any(f.category == "foi_request" for f in result.findings):

@@ -2,6 +2,7 @@
 names, and where a checked message lives (ids only)."""
 from __future__ import annotations
 
+import json
 import re
 
 from chat.errors import BadInput
@@ -67,3 +68,30 @@ def source_of(platform: str, channel: str | None, message_time: str | None) -> s
     if platform == "slack" and channel and message_time:
         return f"slack|{channel}|{message_time}"
     return ""
+
+
+# "Ask for sign-off" carries where the message lives (Slack: fetched again for whoever clicks) or, where it
+# cannot be fetched again (a typed `check`, Teams), the person's own draft, inside their own verdict only.
+DRAFT_PREFIX = "d:"
+BUTTON_VALUE_LIMIT = 2000   # Slack keeps at most 2,000 characters of a button's value
+
+
+def signoff_value(source: str, draft: str | None, account: str | None = None) -> str:
+    if source:
+        return source
+    if not (draft or "").strip():
+        return ""
+    value = DRAFT_PREFIX + json.dumps({"t": draft.strip(), "a": account}, ensure_ascii=False, separators=(",", ":"))
+    return value if len(value) <= BUTTON_VALUE_LIMIT else ""   # too long to carry: the form asks for it
+
+
+def signoff_source(value: str | None) -> tuple[str, str | None, str | None]:
+    """A sign-off button's value -> (where the message lives, or ""; the draft it carries; the account named)."""
+    value = value or ""
+    if not value.startswith(DRAFT_PREFIX):
+        return value, None, None
+    try:
+        data = json.loads(value[len(DRAFT_PREFIX):])
+        return "", str(data.get("t") or "") or None, data.get("a") if isinstance(data.get("a"), str) else None
+    except (ValueError, AttributeError):
+        return "", None, None

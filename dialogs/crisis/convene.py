@@ -236,10 +236,7 @@ async def queue_stop(svc: Services, session, crisis, starter: str) -> None:
     """In the transaction that starts the crisis: a DM to everyone who administers an affected account to STOP
     posting, once each, through the outbox (so a crash loses none and a re-run repeats none). A STOP that can
     never be delivered is reported to the starter."""
-    text = messages.STOP_POSTING.format(accounts=messages.account_names(crisis), s=SECTION, starter=starter,
-                                        summary=crisis.summary, room=messages.room_label(crisis))
-    msg = message(Header("STOP posting: crisis declared"), Text(text),
-                  text=f"STOP posting on {messages.account_names(crisis)}: a crisis has been declared")
+    msg = messages.stop_message(crisis, starter)
     for email in crisis.administrators:
         await svc.outbox.dm(session, email, msg, key=_stop_key(crisis, email), about="the STOP message",
                             notify=crisis.started_by if "@" in crisis.started_by else None,

@@ -10,10 +10,10 @@ import asyncio
 from datetime import date
 
 from chat.errors import BadInput, NotAllowed, NotFound
-from chat.messages import Form, Header, Input, Text, message
-from chat.platforms import SendError
+from chat.messages import Form, Input, Text, message
 from chat.replies import Ephemeral, FormErrors, OpenForm
 from chat.services import Services
+from storage import outbox as outbox_store
 
 from . import messages, room, rules, store
 from .people import name_of
@@ -21,6 +21,7 @@ from .rules import is_comms
 from .schedule import review_due_date, review_recipients
 
 REVIEW_FORM = "crisis_review"
+RESUME_SENT = "crisis.resume_sent"   # the outbox receipt that puts each resume message on the timeline
 
 
 async def end_crisis(svc: Services, crisis, email: str | None):
@@ -35,14 +36,19 @@ async def end_crisis(svc: Services, crisis, email: str | None):
                        f"{messages.when(crisis.ended_at, svc.config.tz)}.")
     now = svc.now()
     due = await review_due_date(svc, now)
-    if not await store.end(svc.db, crisis.id, now, email, due):
+    who = await name_of(svc, email)
+
+    async def may_resume(session, ended) -> None:   # queued with the end: each administrator told once
+        await queue_resume(svc, session, ended, who)
+
+    if not await store.end(svc.db, crisis.id, now, email, due, then=may_resume):
         fresh = await store.get(svc.db, crisis.id)
         raise BadInput(f"Crisis {crisis.id} was already ended by {await name_of(svc, fresh.ended_by)} at "
                        f"{messages.when(fresh.ended_at, svc.config.tz)}.")
     crisis = await store.get(svc.db, crisis.id)
     await asyncio.gather(room.refresh_card(svc, crisis), room.refresh_checklist(svc, crisis))
-    told, not_told = await _tell_resume(svc, crisis, email)
-    who = await name_of(svc, email)
+    await svc.outbox.send_queued()
+    told, not_told = await _who_may_resume(svc, crisis)
     recipients = [await name_of(svc, p) for p in review_recipients(svc, crisis)]
     lines = [f"*Crisis {crisis.id} has been ended by {who}.* Normal service has resumed ({messages.SECTION})."]
     if told:
@@ -59,28 +65,34 @@ def _day(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%A %-d %B")
 
 
-async def _tell_resume(svc: Services, crisis, actor: str) -> tuple[list[str], list[str]]:
-    who = await name_of(svc, actor)
-    msg = message(Header("You may resume posting"),
-                  Text(messages.RESUME_POSTING.format(accounts=messages.account_names(crisis), who=who,
-                                                   s=messages.SECTION)),
-                  text=f"You may resume posting on {messages.account_names(crisis)}")
+def _resume_key(crisis, email: str) -> str:
+    return f"crisis:{crisis.id}:resume:{email}"
 
-    async def one(email: str):
-        try:
-            ref = await svc.notifier.dm(email, msg, claim=("crisis_resume", f"{crisis.id}:{email}", "end"))
-        except SendError as exc:
-            return email, exc.reason
-        return email, None if ref else "the bot could not reach them on Slack or Teams"
 
+async def queue_resume(svc: Services, session, crisis, who: str) -> None:
+    """In the transaction that ends the crisis: everyone told to STOP is told they may resume, once each,
+    through the outbox (§4.3). One that can never be delivered is reported to whoever ended it."""
+    msg = messages.resume_message(crisis, who)
+    for email in crisis.administrators:
+        await svc.outbox.dm(session, email, msg, key=_resume_key(crisis, email), about="the message that posting "
+                            "may resume", notify=crisis.ended_by if "@" in (crisis.ended_by or "") else None,
+                            receipt=RESUME_SENT, receipt_args={"crisis": crisis.id, "person": email})
+
+
+async def resume_sent(svc: Services, session, args: dict, ref) -> None:
+    """The outbox's receipt for a resume message: the timeline shows who was told, when."""
+    await store.log(session, svc.now(), "system", args["crisis"], "resume_sent", person=args["person"])
+
+
+async def _who_may_resume(svc: Services, crisis) -> tuple[list[str], list[str]]:
     told, not_told = [], []
-    for email, problem in await asyncio.gather(*(one(e) for e in crisis.administrators)):
+    for email in crisis.administrators:
+        state, error = await outbox_store.state_of(svc.db, _resume_key(crisis, email))
         name = await name_of(svc, email)
-        if problem:
-            not_told.append(f"{name} ({problem})")
-        else:
+        if state == "sent":
             told.append(name)
-            await store.record(svc.db, svc.now(), "system", crisis.id, "resume_sent", person=email)
+        else:
+            not_told.append(f"{name} ({error or 'not yet: I will keep trying and tell you if it cannot be delivered'})")
     return told, not_told
 
 

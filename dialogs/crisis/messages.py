@@ -83,10 +83,11 @@ BAD_DAY = (
 ).format(s=SECTION)
 
 STOP_POSTING = (
-    "*Please STOP posting on {accounts} now.* A crisis has been declared ({s}) by {starter}: {summary}\n"
-    "Don't post, reply, delete anything or close the account. Post the listening response once if nobody has yet, "
-    "then stay silent until the crisis approver says otherwise. The Crisis Management Group is working on it in "
-    "{room}."
+    "*Post the listening response below once, if nobody has yet, then STOP posting on {accounts} now.* A crisis "
+    "has been declared ({s}) by {starter}: {summary}\n"
+    "Don't post, reply, delete anything or close the account. Stay silent until you are told you may resume; during "
+    "the crisis every post needs the approval of the one approver the group appoints. The Crisis Management Group "
+    "is working on it in {room}."
 )
 
 RESUME_POSTING = (
@@ -173,6 +174,22 @@ def listening_message(crisis) -> Message:
              "the group time to assess the situation."),
         CopyText(LISTENING_RESPONSE, label="Listening response, ready to copy"),
         text="The listening response, ready to copy")
+
+
+def stop_message(crisis, starter: str) -> Message:
+    """The DM each administrator of an affected account gets at once (§4.3: "post a 'listening response' and
+    then STOP posting/responding immediately")."""
+    text = STOP_POSTING.format(accounts=account_names(crisis), s=SECTION, starter=starter, summary=crisis.summary,
+                               room=room_label(crisis))
+    return message(Header("STOP posting: crisis declared"), Text(text),
+                   CopyText(LISTENING_RESPONSE, label="Listening response, ready to copy"),
+                   text=f"STOP posting on {account_names(crisis)}: a crisis has been declared")
+
+
+def resume_message(crisis, who: str) -> Message:
+    return message(Header("You may resume posting"),
+                   Text(RESUME_POSTING.format(accounts=account_names(crisis), who=who, s=SECTION)),
+                   text=f"You may resume posting on {account_names(crisis)}")
 
 
 def information_message(crisis) -> Message:

@@ -7,11 +7,13 @@ and resolved to a platform id only when a room is convened.
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from chat.errors import BadInput
 from chat.messages import PersonRef
 from chat.services import Services
+from dialogs.register import store as register
 from storage.identity import identities_by_email, remember_identity
 
 from .rules import unique
@@ -19,33 +21,21 @@ from .rules import unique
 log = logging.getLogger(__name__)
 
 
-# --- account administrators: a hook other workflows extend ------------------------------------------------------
-
-AdministratorSource = Callable[..., Awaitable[list[str]]]
-ADMINISTRATOR_SOURCES: list[AdministratorSource] = []
-
-
-def administrator_source(fn: AdministratorSource) -> AdministratorSource:
-    """Register `async fn(svc, account: str) -> list[email]`; the accounts register (issue 4) can add one here
-    so that everyone it lists for an account is told to STOP posting, without editing this module."""
-    ADMINISTRATOR_SOURCES.append(fn)
-    return fn
-
+# --- account administrators: the accounts register ---------------------------------------------------------------
 
 async def account_administrators(svc: Services, account: str) -> list[str]:
     """Emails of everyone who administers `account` (a key in the organisation file, or free text).
 
-    The organisation file names a service lead per account; registered sources add the rest. The form's
-    "administrators" field is added by the caller."""
+    The accounts register is the one list of who runs an account (5.5); the organisation file's service lead
+    is added, as the policy asks them into the group. The form's "administrators" field is added by the caller."""
     found: list[str] = []
     contacts = svc.config.accounts.get(account)
     if contacts and contacts.service_lead:
         found.append(contacts.service_lead)
-    for source in ADMINISTRATOR_SOURCES:
-        try:
-            found.extend(await source(svc, account) or [])
-        except Exception:  # another workflow's bug must not stop a STOP message going out
-            log.exception("administrator source %s failed", getattr(source, "__name__", source))
+    try:
+        found.extend(await register.administrators_of(svc, account))
+    except SQLAlchemyError:  # a register that cannot be read must not stop the STOP messages going out
+        log.exception("could not read the accounts register for %s", account)
     return unique([e.lower() for e in found if e])
 
 

@@ -110,7 +110,8 @@ async def change_active(db, crisis_id: int, at: datetime, actor: str, action: st
         return True
 
 
-async def end(db, crisis_id: int, at: datetime, actor: str, review_due_on: str) -> bool:
+async def end(db, crisis_id: int, at: datetime, actor: str, review_due_on: str, then=None) -> bool:
+    """End it once; `then(session, crisis)` queues what ending it causes (posting may resume), in its transaction."""
     async with db.transaction() as session:
         result = await session.execute(update(Crisis).where(Crisis.id == crisis_id, Crisis.status == "active")
                                        .values(status="ended", ended_at=at, ended_by=actor,
@@ -121,6 +122,8 @@ async def end(db, crisis_id: int, at: datetime, actor: str, review_due_on: str) 
         await session.execute(delete(SendClaim).where(SendClaim.kind == OPEN_CLAIM, SendClaim.day == "open",
                                                       SendClaim.item.in_(open_keys(crisis.accounts))))
         await log(session, at, actor, crisis_id, "ended", "active", "ended", review_due_on=review_due_on)
+        if then is not None:
+            await then(session, crisis)
         return True
 
 

@@ -1,5 +1,5 @@
-"""Sign-off for a draft post (4.2): the requester sends it to their manager (or, during a crisis, the crisis
-approver; with neither, the Communications Team), who approves or declines with a reason.
+"""Sign-off for a draft post (4.2): the requester sends it to their manager (or, during a crisis on its account,
+the one crisis approver, 4.3; with neither, the Communications Team), who approves or declines with a reason.
 
 The approver's card, the updated cards and the requester's DM go through the outbox, queued in the transaction
 that files or decides the request: a crash at any point neither loses nor repeats one."""
@@ -7,19 +7,51 @@ from __future__ import annotations
 
 import logging
 
+from chat.errors import BadInput
 from chat.messages import MessageRef, PersonRef, Text, message
 from chat.posting import posting_state
 from chat.replies import Ephemeral, FormErrors, OpenForm
 from chat.services import Services
+from chat.wording import display_names
 from dialogs.check.flow import run_check
+from dialogs.check.rules import account_named_in
 from storage.claims import Repeated
 
 from . import store
-from .messages import already_decided, approver_card, decided_card, decline_form, signoff_form
+from .messages import (NO_ACCOUNT, already_decided, approver_card, decided_card, decline_form, outcome_message,
+                       post_label, signoff_form, trimmed)
 from .rules import COMMS_TEAM, default_approver, ensure_may_decide
 
 log = logging.getLogger(__name__)
 CARD_SENT = "signoff.card"   # the outbox receipt that records where the approver's card landed
+
+
+def _accounts(svc: Services) -> tuple:
+    return tuple((key, acct.name) for key, acct in svc.config.accounts.items())
+
+
+async def open_form(svc: Services, draft: str | None, source: str = "", account: str | None = None):
+    """The form, with the draft (the start of it, when it is longer than a form holds) and, when the draft does
+    not name its account, a question which account it is for."""
+    if (await posting_state(svc)).pause_reason:
+        raise BadInput("A mourning pause is on (4.4): nothing is posted until it ends, so there is nothing to sign "
+                       "off yet.")
+    shown, full_length = trimmed(draft)
+    named = account_named_in(svc.config, draft or "")
+    account = account if account in svc.config.accounts else None   # `check --account highways`
+    return OpenForm(signoff_form(shown, accounts=() if named else _accounts(svc), account=account,
+                                 full_length=full_length, private=source if full_length else ""))
+
+
+def is_trimmed_from(shown: str | None, whole: str) -> bool:
+    """The form's draft is the start the form showed of `whole`, unchanged."""
+    start, cut = trimmed(whole)
+    return bool(cut) and (shown or "").strip() == (start or "").strip()
+
+
+def _form_again(svc: Services, values: dict, draft: str | None) -> object:
+    named = account_named_in(svc.config, draft or "")
+    return signoff_form(draft, accounts=() if named else _accounts(svc), account=values.get("account"))
 
 
 async def request(svc: Services, user: PersonRef, platform: str, channel: str | None, values: dict,
@@ -28,21 +60,49 @@ async def request(svc: Services, user: PersonRef, platform: str, channel: str | 
     `request_key`: the delivery's key, so running the same submission again files nothing more."""
     draft = (values.get("draft") or "").strip()
     if not draft:
-        return FormErrors({"draft": "Paste the draft you want signed off."}, form=signoff_form(None))
+        return FormErrors({"draft": "Paste the draft you want signed off."}, form=_form_again(svc, values, None))
     requester = user.email
-    if values.get("approver") and not chosen:
-        return FormErrors({"approver": "I can't find that person's email address. Try their address instead."},
-                          form=signoff_form(draft))
-    if chosen and chosen == requester:
-        return FormErrors({"approver": "You can't sign off your own post: choose someone else (4.2)."},
-                          form=signoff_form(draft))
-    state = await posting_state(svc)
-    approver = chosen or default_approver(svc, requester, state.crisis_approver)
-    sent_to = "the Communications Team" if approver == COMMS_TEAM else approver
+    picked = values.get("account")
+    account = picked if picked in svc.config.accounts else None
+    if picked == NO_ACCOUNT:
+        account = None
+    account = account or account_named_in(svc.config, draft)
+    state = await posting_state(svc, account)
+    if state.pause_reason:
+        return Ephemeral(message(Text("A mourning pause is on (4.4): nothing is posted until it ends, so I haven't "
+                                      "sent this for sign-off.")))
+    crisis_account = state.crisis_account if state.crisis_approver else None
+    if crisis_account and "@" not in state.crisis_approver:
+        return FormErrors({"approver": f"{crisis_account} is in a crisis and the group has not appointed its one "
+                                       "approver yet (4.3). Ask the Crisis Management Group to appoint one; nothing "
+                                       "is posted on it until then."}, form=_form_again(svc, values, draft))
+    if crisis_account:
+        approver = state.crisis_approver.lower()
+        names = await display_names(svc, [approver])
+        if chosen and chosen != approver:
+            return FormErrors({"approver": f"{crisis_account} is in a crisis, so every post on it goes to the one "
+                                           f"approver, {names[approver]} (4.3). Leave this empty."},
+                              form=_form_again(svc, values, draft))
+        if approver == requester:
+            return FormErrors({"approver": "You are the crisis approver, and nobody signs off their own post (4.2). "
+                                           "Ask a crisis deputy named in the organisation file, or the group."},
+                              form=_form_again(svc, values, draft))
+    else:
+        if values.get("approver") and not chosen:
+            return FormErrors({"approver": "I can't find that person's email address. Try their address instead."},
+                              form=_form_again(svc, values, draft))
+        if chosen and chosen == requester:
+            return FormErrors({"approver": "You can't sign off your own post: choose someone else (4.2)."},
+                              form=_form_again(svc, values, draft))
+        approver = chosen or default_approver(svc, requester)
+    account_name = svc.config.accounts[account].name if account else None
     reachable = (svc.notifier.channel_ids("comms_team") if approver == COMMS_TEAM
                  else await svc.directory.user_ids(approver))
+    sent_to = "the Communications Team" if approver == COMMS_TEAM else \
+        (await display_names(svc, [approver]))[approver]   # after the look-up, which lets the platform name them
     # Check again: the draft may have changed since the verdict, and the approver should see today's answer.
-    result, _ = await run_check(svc, text=draft, actor=requester, platform=platform, channel=channel)
+    result, _ = await run_check(svc, text=draft, actor=requester, platform=platform, channel=channel,
+                                account=account)
     requester_label = user.label if user.name else requester
 
     async def send_card(session, row) -> None:   # queued with the request, sent once it is saved
@@ -58,13 +118,16 @@ async def request(svc: Services, user: PersonRef, platform: str, channel: str | 
 
     try:
         await store.create(svc, requester=requester, approver=approver, draft=draft, verdict=result.verdict,
-                           categories=result.categories, then=send_card, request_key=request_key)
+                           categories=result.categories, then=send_card, request_key=request_key,
+                           account_name=account_name, crisis_account=crisis_account)
     except Repeated:
         log.info("sign-off request %s was filed by an earlier run: not filed again", request_key)
     if not reachable:
         return Ephemeral(message(Text(f"I saved your request but couldn't reach {sent_to} in Slack or Teams. "
                                       "Please ask them directly, or ask the Communications Team.")))
-    return Ephemeral(message(Text(f"Sent to {sent_to} for sign-off. I'll tell you when they decide.")))
+    why = f", the one approver for {crisis_account} during its crisis (4.3)" if crisis_account else ""
+    return Ephemeral(message(Text(f"Sent {post_label(draft)} to {sent_to}{why} for sign-off. I'll tell you when "
+                                  "they decide.")))
 
 
 async def card_sent(svc: Services, session, args: dict, ref: MessageRef | None) -> None:
@@ -74,33 +137,41 @@ async def card_sent(svc: Services, session, args: dict, ref: MessageRef | None) 
                                                    "message_id": ref.message_id})
 
 
-async def _announce(svc: Services, session, row) -> None:
-    """In the decision's transaction: every copy of the card shows it, and the requester is told."""
-    card = decided_card(row, svc)
+async def _names(svc: Services, request_id: int, actor: str | None) -> dict:
+    row = await store.get(svc, request_id)
+    return await display_names(svc, [row.requester, row.approver, actor, row.decided_by])
+
+
+async def _announce(svc: Services, session, row, draft: str | None, names: dict) -> None:
+    """In the decision's transaction: every copy of the card shows it, and the requester is told which post."""
+    post = post_label(draft)
+    card = decided_card(row, svc, names, post)
     for i, ref in enumerate(row.cards):
         await svc.outbox.update(session, MessageRef(ref["platform"], ref["channel"], ref["message_id"]), card,
                                 key=f"signoff:{row.id}:decided:card:{i}")
-    verdict = "approved" if row.state == "approved" else "declined"
-    text = f"Your post was {verdict} by {row.decided_by}."
-    if row.reason:
-        text += f" Their reason: {row.reason}"
-    await svc.outbox.dm(session, row.requester, message(Text(text)), key=f"signoff:{row.id}:decided",
-                        notify=row.decided_by, about="your decision")
+    await svc.outbox.dm(session, row.requester, outcome_message(row, svc, names, post),
+                        key=f"signoff:{row.id}:decided", notify=row.decided_by, about="your decision")
+
+
+async def _decide(svc: Services, request_id: int, actor: str | None, approve_it: bool, reason: str | None):
+    names = await _names(svc, request_id, actor)
+    row, applied = await store.decide(svc, request_id, actor, approve_it, reason, names,
+                                      then=lambda session, row, draft: _announce(svc, session, row, draft, names))
+    if not applied:
+        names = await display_names(svc, [row.decided_by])
+        return Ephemeral(already_decided(row, svc, names))
+    return None
 
 
 async def approve(svc: Services, request_id: int, actor: str | None):
-    row, applied = await store.decide(svc, request_id, actor, True, None,
-                                      then=lambda session, row: _announce(svc, session, row))
-    if not applied:
-        return Ephemeral(already_decided(row, svc))
-    return None
+    return await _decide(svc, request_id, actor, True, None)
 
 
 async def open_decline(svc: Services, request_id: int, actor: str | None):
     row = await store.get(svc, request_id)
     if row.state != "pending":
-        return Ephemeral(already_decided(row, svc))
-    ensure_may_decide(svc, row, actor)
+        return Ephemeral(already_decided(row, svc, await display_names(svc, [row.decided_by])))
+    ensure_may_decide(svc, row, actor, (await display_names(svc, [row.approver]))[row.approver])
     return OpenForm(decline_form(row.id))
 
 
@@ -108,8 +179,4 @@ async def decline(svc: Services, request_id: int, actor: str | None, reason: str
     reason = (reason or "").strip()
     if not reason:
         return FormErrors({"reason": "Please say why, so they know what to change."}, form=decline_form(request_id))
-    row, applied = await store.decide(svc, request_id, actor, False, reason,
-                                      then=lambda session, row: _announce(svc, session, row))
-    if not applied:
-        return Ephemeral(already_decided(row, svc))
-    return None
+    return await _decide(svc, request_id, actor, False, reason)

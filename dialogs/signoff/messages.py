@@ -1,32 +1,65 @@
 """What sign-off says: the form, the approver's card, the card once decided, the decline form."""
 from __future__ import annotations
 
-from chat.messages import Button, Buttons, CopyText, Fields, Form, Header, Input, Message, Text, message
+from chat.messages import Button, Buttons, CopyText, Fields, Form, Header, Input, Message, Note, Text, message
 from chat.services import Services
 from dialogs.check.messages import HEADLINES
 from dialogs.check.rules import label
 
 REQUEST_FORM = "signoff_request"
+FORM_DRAFT_LIMIT = 3000   # Slack pre-fills a form field with at most 3,000 characters (views.open refuses more)
+NO_ACCOUNT = "none"
 DECLINE_FORM = "signoff_decline"
 
 
-def signoff_form(draft: str | None, errors: dict | None = None) -> Form:
-    return Form(
-        REQUEST_FORM, "Ask for sign-off",
-        (Input("draft", "Your draft", "long_text", initial=draft,
-               hint="Edit it if you have changed it since the check."),
-         Input("approver", "Who should sign it off?", "person", required=False,
-               hint="Leave empty to send it to your manager, the crisis approver during a crisis, "
-                    "or the Communications Team."),
-         Input("note", "Anything they should know?", "long_text", required=False)),
-        submit="Send", errors=tuple((errors or {}).items()),
-    )
+def signoff_form(draft: str | None, errors: dict | None = None, *, accounts: tuple = (), account: str | None = None,
+                 full_length: int | None = None, private: str = "") -> Form:
+    """`accounts`: (key, name) pairs to choose from when the draft does not say which account it is for (a crisis
+    on one of them sends it to that crisis's approver, 4.3). `full_length`: the draft was longer than the form
+    holds, so it shows the start."""
+    intro: tuple = ()
+    if full_length:
+        intro = (Note(f"Your draft is {full_length:,} characters and this form holds {FORM_DRAFT_LIMIT:,}, so it "
+                      "shows the start. "
+                      + ("Leave it as it is and the approver gets the whole draft; or shorten it here."
+                         if private else "Shorten it here, or paste the rest into the note.")),)
+    inputs = [Input("draft", "Your draft", "long_text", initial=draft,
+                    hint="Edit it if you have changed it since the check.")]
+    if accounts:
+        inputs.append(Input("account", "Which account is it for?", "choice", required=False, initial=account,
+                            options=(*accounts, (NO_ACCOUNT, "Another account")),
+                            hint="During a crisis on an account, its posts go to the crisis approver (4.3)."))
+    inputs += [Input("approver", "Who should sign it off?", "person", required=False,
+                     hint="Leave empty to send it to your manager, the crisis approver during a crisis, "
+                          "or the Communications Team."),
+               Input("note", "Anything they should know?", "long_text", required=False)]
+    return Form(REQUEST_FORM, "Ask for sign-off", tuple(inputs), submit="Send", errors=tuple((errors or {}).items()),
+                intro=intro, private=private)
+
+
+def trimmed(draft: str | None) -> tuple[str | None, int | None]:
+    """A draft cut to what the form holds, and its full length when it had to be cut."""
+    if draft and len(draft) > FORM_DRAFT_LIMIT:
+        return draft[:FORM_DRAFT_LIMIT], len(draft)
+    return draft, None
+
+
+def post_label(draft: str | None) -> str:
+    """Which post a message is about, in a few words: “Join us at the library on…”."""
+    words = " ".join((draft or "").split())
+    return f"“{words[:57].rstrip()}…”" if len(words) > 60 else f"“{words}”"
 
 
 def approver_card(row, requester_label: str, note: str | None) -> Message:
-    blocks = [Header("Sign-off requested (4.2)"),
-              Fields([("Requested by", requester_label), ("Checker said", HEADLINES[row.verdict]),
-                      ("Findings", ", ".join(label(c) for c in row.categories) or "none")])]
+    blocks = [Header("Sign-off requested (4.2)")]
+    if row.crisis_account:
+        blocks.append(Text(f"*{row.crisis_account} is in a crisis, and you are its one approver (4.3).* Nothing goes "
+                           "out on it without your say-so."))
+    fields = [("Requested by", requester_label), ("Checker said", HEADLINES[row.verdict]),
+              ("Findings", ", ".join(label(c) for c in row.categories) or "none")]
+    if row.account_name:
+        fields.insert(1, ("Account", row.account_name))
+    blocks.append(Fields(fields))
     if row.draft:
         blocks.append(CopyText(row.draft, label="The draft"))
     if note:
@@ -36,19 +69,34 @@ def approver_card(row, requester_label: str, note: str | None) -> Message:
     return message(*blocks, text=f"{requester_label} asks you to sign off a post")
 
 
-def decided_card(row, svc: Services) -> Message:
-    when = row.decided_at.astimezone(svc.config.tz).strftime("%d %b %Y at %H:%M")
+def _when(at, svc: Services) -> str:
+    return at.astimezone(svc.config.tz).strftime("%d %b %Y at %H:%M")
+
+
+def decided_card(row, svc: Services, names: dict, post: str) -> Message:
     outcome = "Approved" if row.state == "approved" else "Declined"
+    decider = names.get(row.decided_by, row.decided_by)
     blocks = [Header(f"Sign-off: {outcome.lower()}"),
-              Fields([("Requested by", row.requester), ("Decided by", row.decided_by), ("When", when)])]
+              Fields([("Post", post), ("Requested by", names.get(row.requester, row.requester)),
+                      ("Decided by", decider), ("When", _when(row.decided_at, svc))])]
     if row.reason:
         blocks.append(Text(f"*Reason:* {row.reason}"))
-    return message(*blocks, text=f"{outcome} by {row.decided_by}")
+    return message(*blocks, text=f"{outcome} by {decider}: {post}")
 
 
-def already_decided(row, svc: Services) -> Message:
-    when = row.decided_at.astimezone(svc.config.tz).strftime("%d %b %Y at %H:%M")
-    return message(Text(f"This was already {row.state} by {row.decided_by} on {when}."))
+def outcome_message(row, svc: Services, names: dict, post: str) -> Message:
+    """The requester's DM: which post, who decided, and why if declined."""
+    verdict = "approved" if row.state == "approved" else "declined"
+    text = (f"Your post {post}, sent for sign-off on {_when(row.created_at, svc)}, was {verdict} by "
+            f"{names.get(row.decided_by, row.decided_by)}.")
+    if row.reason:
+        text += f" Their reason: {row.reason}"
+    return message(Text(text))
+
+
+def already_decided(row, svc: Services, names: dict | None = None) -> Message:
+    who = (names or {}).get(row.decided_by, row.decided_by)
+    return message(Text(f"This was already {row.state} by {who} on {_when(row.decided_at, svc)}."))
 
 
 def decline_form(request_id: int) -> Form:

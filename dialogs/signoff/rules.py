@@ -1,5 +1,6 @@
-"""Who signs off a draft (4.2): the crisis approver during a crisis (4.3), else the requester's manager (2.2),
-else the Communications Team; nobody signs off their own post."""
+"""Who signs off a draft (4.2): during a crisis on its account, the one crisis approver (4.3) and nobody else
+(or a deputy the organisation file names, in their absence); otherwise the requester's manager (2.2), else the
+Communications Team; nobody signs off their own post."""
 from __future__ import annotations
 
 from chat.errors import NotAllowed
@@ -7,6 +8,7 @@ from chat.services import Services
 from storage.models.signoff import SignOffRequest
 
 COMMS_TEAM = "comms_team"   # stands in `approver` when the team, not a person, decides
+CRISIS_DEPUTIES = "crisis_deputy_approvers"   # the organisation file's stand-ins for an absent crisis approver
 
 
 def default_approver(svc: Services, requester: str | None, crisis_approver: str | None = None) -> str:
@@ -19,14 +21,20 @@ def default_approver(svc: Services, requester: str | None, crisis_approver: str 
 def may_decide(svc: Services, row: SignOffRequest, actor: str | None) -> bool:
     if not actor or actor == row.requester:
         return False
+    if row.crisis_account:   # 4.3: one approver for every post during the crisis, not the team, not a manager
+        return actor == row.approver or svc.config.has_role(actor, CRISIS_DEPUTIES)
     if row.approver == COMMS_TEAM:
         return svc.config.has_role(actor, "comms_team")
     return actor == row.approver or svc.config.has_role(actor, "comms_team")
 
 
-def ensure_may_decide(svc: Services, row: SignOffRequest, actor: str | None) -> None:
+def ensure_may_decide(svc: Services, row: SignOffRequest, actor: str | None, approver_name: str | None = None) -> None:
     if may_decide(svc, row, actor):
         return
     if actor == row.requester:
         raise NotAllowed("You can't sign off your own post (4.2).")
+    if row.crisis_account:
+        raise NotAllowed(f"{row.crisis_account} is in a crisis, so only its one approver"
+                         f"{f', {approver_name},' if approver_name else ''} can decide this (4.3). Nothing has "
+                         "changed.")
     raise NotAllowed("Only the approver this was sent to (or the Communications Team) can decide it.")

@@ -18,10 +18,13 @@ from .rules import ensure_may_decide
 
 
 Then = Callable[[AsyncSession, SignOffRequest], Awaitable[None]]   # queues the change's messages
+# A decision's messages also get the draft as it was before the decision removed it (to say which post).
+ThenDecided = Callable[[AsyncSession, SignOffRequest, str | None], Awaitable[None]]
 
 
 async def create(svc: Services, *, requester: str, approver: str, draft: str, verdict: str,
-                 categories: list[str], then: Then, request_key: str | None = None) -> SignOffRequest:
+                 categories: list[str], then: Then, request_key: str | None = None,
+                 account_name: str | None = None, crisis_account: str | None = None) -> SignOffRequest:
     """File a request; with the delivery's `request_key`, a second run of the same delivery raises
     storage.claims.Repeated instead of filing it twice."""
     if not draft.strip():
@@ -33,12 +36,14 @@ async def create(svc: Services, *, requester: str, approver: str, draft: str, ve
         if request_key:
             await once(session, request_key, svc.now())
         row = SignOffRequest(requester=requester, approver=approver, draft=draft, verdict=verdict,
-                             categories=categories, state="pending", cards=[], created_at=svc.now())
+                             categories=categories, state="pending", cards=[], created_at=svc.now(),
+                             account_name=account_name, crisis_account=crisis_account)
         session.add(row)
         await session.flush()
         await record_event(session, at=svc.now(), actor=requester, subject_kind="signoff", subject_id=row.id,
                            action="requested", to_state="pending",
-                           details={"approver": approver, "verdict": verdict, "categories": categories})
+                           details={"approver": approver, "verdict": verdict, "categories": categories,
+                                    "account": account_name, "crisis": bool(crisis_account)})
         await then(session, row)
     return row
 
@@ -59,10 +64,11 @@ async def add_card(session: AsyncSession, request_id: int, ref: dict) -> None:
 
 
 async def decide(svc: Services, request_id: int, actor: str | None, approve: bool, reason: str | None,
-                 then: Then) -> tuple[SignOffRequest, bool]:
+                 names: dict, then: ThenDecided) -> tuple[SignOffRequest, bool]:
     """Apply a decision once. Returns (the request as it now stands, whether this call decided it)."""
     row = await get(svc, request_id)
-    ensure_may_decide(svc, row, actor)
+    ensure_may_decide(svc, row, actor, names.get(row.approver))
+    draft = row.draft
     if not approve and not (reason or "").strip():
         raise BadInput("Please give a reason, so the requester knows what to change.")
     to_state = "approved" if approve else "declined"
@@ -81,5 +87,5 @@ async def decide(svc: Services, request_id: int, actor: str | None, approve: boo
         row = await session.scalar(select(SignOffRequest).where(SignOffRequest.id == request_id)
                                    .execution_options(populate_existing=True))
         if applied:
-            await then(session, row)
+            await then(session, row, draft)
     return row, applied

@@ -23,4 +23,8 @@ class SignOffRequest(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
     cards: Mapped[list] = mapped_column(JSON, default=list)     # where the approver's card was posted
+    account_name: Mapped[str | None] = mapped_column(String(200))   # the account it is for, when known
+    # Set when it went to a crisis's one approver (4.3): then only they (or a deputy the organisation file
+    # names) may decide it.
+    crisis_account: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

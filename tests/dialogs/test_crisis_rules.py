@@ -38,27 +38,6 @@ def test_free_text_accounts_add_nobody_but_the_starter_and_manager():
     assert [w.role for w in wanted] == ["starter", "manager"]
 
 
-async def test_account_administrators_can_be_extended_by_another_workflow():
-    svc = SimpleNamespace(config=CONFIG)
-    assert await people.account_administrators(svc, "highways") == ["lead@example.gov.uk"]
-    assert await people.account_administrators(svc, "Somebody's Instagram") == []
-
-    @people.administrator_source
-    async def register(svc, account):
-        return ["Editor@Example.gov.uk", "lead@example.gov.uk"] if account == "highways" else []
-
-    @people.administrator_source
-    async def broken(svc, account):
-        raise RuntimeError("a bug elsewhere")
-
-    try:
-        assert await people.account_administrators(svc, "highways") == ["lead@example.gov.uk",
-                                                                        "editor@example.gov.uk"]
-    finally:
-        people.ADMINISTRATOR_SOURCES.remove(register)
-        people.ADMINISTRATOR_SOURCES.remove(broken)
-
-
 async def test_people_are_named_by_email_or_slack_mention():
     from chat.directory import Directory as RealDirectory
 

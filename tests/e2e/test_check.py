@@ -126,7 +126,7 @@ async def _request_signoff(bot, text=CLOSURE_POST, user="USTAFF") -> None:
 
 async def test_signoff_goes_to_the_manager_who_approves_once(bot):
     await _request_signoff(bot)
-    assert "Sent to manager@example.gov.uk for sign-off" in bot.slack.said_to("USTAFF")
+    assert "to Mo Manager for sign-off" in bot.slack.said_to("USTAFF")
     card = bot.slack.to("UMANAGER")[-1]
     assert "Sign-off requested (4.2)" in card.text() and CLOSURE_POST in card.text()
     approve = next(b for b in _buttons(card) if b["action_id"] == "signoff.approve")
@@ -137,14 +137,17 @@ async def test_signoff_goes_to_the_manager_who_approves_once(bot):
 
     await bot.slack_click("signoff.approve", approve["value"], user="UMANAGER", channel="DMANAGER",
                           message_ts=card.args.get("ts"))
-    assert "Your post was approved by manager@example.gov.uk" in bot.slack.said_to("USTAFF")
+    # The outcome names the post, by its opening words, and the approver by name.
+    assert "Your post “We are closing Hadleigh library" in bot.slack.said_to("USTAFF")
+    assert "was approved by Mo Manager" in bot.slack.said_to("USTAFF")
     updated = bot.slack.of("chat.update")[-1]
-    assert "Sign-off: approved" in updated.text() and "manager@example.gov.uk" in updated.text()
+    assert "Sign-off: approved" in updated.text() and "Mo Manager" in updated.text()
+    assert "We are closing Hadleigh library" in updated.text()
 
     # A double click changes nothing and says who decided.
     before = len(bot.slack.of("chat.update"))
     await bot.slack_click("signoff.approve", approve["value"], user="UMANAGER", channel="DMANAGER")
-    assert "already approved by manager@example.gov.uk" in bot.slack.responses()[-1].text()
+    assert "already approved by Mo Manager" in bot.slack.responses()[-1].text()
     assert len(bot.slack.of("chat.update")) == before
 
 
@@ -157,7 +160,7 @@ async def test_decline_needs_a_reason_and_tells_the_requester(bot):
     assert ack["response_action"] == "errors" and "reason" in ack["errors"]
     await bot.slack_submit({"reason": "Wait for the cabinet decision on Thursday"}, user="UMANAGER")
     said = bot.slack.said_to("USTAFF")
-    assert "declined by manager@example.gov.uk" in said and "cabinet decision" in said
+    assert "declined by Mo Manager" in said and "cabinet decision" in said
 
 
 async def test_someone_else_cannot_decide(bot):
@@ -179,7 +182,7 @@ async def test_teams_action_button_in_the_dialog_opens_the_signoff_form(bot):
     data = {**form["actions"][0]["data"], "draft": CLOSURE_POST, "approver": "manager@example.gov.uk"}
     await bot.teams_say("hello", user="29:manager")   # the manager has talked to the bot once
     status, body = await bot.teams_invoke("composeExtension/submitAction", {"data": data})
-    assert "Sent to manager@example.gov.uk" in json.dumps(body)
+    assert "to Mo Manager for sign-off" in json.dumps(body)
     assert "Sign-off requested" in bot.teams_to("29:manager")
 
 

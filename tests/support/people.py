@@ -14,6 +14,8 @@ SLACK_USERS = {
     "UCLLR": {"email": "cllr@example.gov.uk", "name": "Cllr Chris"},
     "ULEAD": {"email": "lead@example.gov.uk", "name": "Lee Lead"},
     "UOTHER": {"email": "other@example.gov.uk", "name": "Oz Other"},
+    "UCFO": {"email": "cfo@examplefire.gov.uk", "name": "Cy Chief"},
+    "USFRSADMIN": {"email": "sfrs.admin@examplefire.gov.uk", "name": "Ash Admin"},
 }
 
 TEAMS_USERS = {
@@ -26,6 +28,8 @@ TEAMS_USERS = {
     "29:budget": {"email": "budget@example.gov.uk", "name": "Bea Budget", "aad": "aad-budget"},
     "29:fire": {"email": "firefighter@examplefire.gov.uk", "name": "Fran Fire", "aad": "aad-fire"},
     "29:comms2": {"email": "comms2@example.gov.uk", "name": "Cat Comms", "aad": "aad-comms2"},
+    "29:cfo": {"email": "cfo@examplefire.gov.uk", "name": "Cy Chief", "aad": "aad-cfo"},
+    "29:sfrsadmin": {"email": "sfrs.admin@examplefire.gov.uk", "name": "Ash Admin", "aad": "aad-sfrsadmin"},
 }
 
 

@@ -269,7 +269,13 @@ class SlackStandIn:
         if method == "conversations.open":
             return {**ok, "channel": {"id": "D" + str(a.get("users", "X")).split(",")[0][1:]}}
         if method == "views.open" or method == "views.update" or method == "views.push":
-            return {**ok, "view": {"id": "V1", **(a.get("view") or {})}}
+            view = a.get("view") or {}
+            if isinstance(view, str):
+                view = json.loads(view)
+            if any(len(str((b.get("element") or {}).get("initial_value") or "")) > 3000
+                   for b in view.get("blocks", [])):
+                return {"ok": False, "error": "invalid_arguments"}   # Slack: initial_value is at most 3,000
+            return {**ok, "view": {"id": "V1", **view}}
         if method == "files.getUploadURLExternal":
             fid = f"F{next(self._ts)}"
             return {**ok, "upload_url": f"{self.base_url}/upload/{fid}", "file_id": fid}
