@@ -57,7 +57,7 @@ CAUGHT = [
     ("staff", "Your 2FA code is 482913, don't lose it", "credentials", "5.6", "code is 482913"),
     ("staff", "We all share the login for the Facebook page", "credentials", "5.5", "share the login"),
     ("member", "My password is Tractor99 if you need to post for me", "credentials", "MG 6", None),
-    # incident_sensitive: 8.2 2.5, 8.2 4.2
+    # incident_sensitive: 8.2 2.5, 8.2 4.2 for the fire service; 3.4 for council staff (8.2 is the fire service's)
     ("sfrs", "A 45-year-old man was taken to hospital after the fire in Bacton", "incident_sensitive", "8.2 2.5",
      "45-year-old"),
     ("sfrs", "Two appliances are off the run due to staff shortages tonight", "incident_sensitive", "8.2 2.5",
@@ -71,7 +71,7 @@ CAUGHT = [
     ("sfrs", "The car AB12 CDE left the road and caught fire", "incident_sensitive", "8.2 4.2", "AB12 CDE"),
     ("sfrs", "Crews attended a collision involving a red Ford, K123 ABC, on the A140", "incident_sensitive",
      "8.2 4.2", "K123 ABC"),
-    ("staff", "John Smith, 34, of Stowmarket was injured in the crash", "incident_sensitive", "8.2 2.5",
+    ("staff", "John Smith, 34, of Stowmarket was injured in the crash", "incident_sensitive", "3.4",
      "John Smith, 34,"),
     # confidential: 2.10, MG 5.4
     ("staff", "The Part 2 report on the depot sale is attached", "confidential", "2.10", "Part 2"),
@@ -79,27 +79,27 @@ CAUGHT = [
     ("staff", "Leaked briefing: embargoed until Monday", "confidential", "2.10", "Leaked briefing"),
     ("member", "What was said in the closed session about the school was shocking", "confidential", "MG 5.4",
      "closed session"),
-    # hate_or_abuse: 3.9, 8.3, 8.2 5.3
+    # hate_or_abuse: 3.9, 8.3 (members), 8.2 2.5 (fire service); 8.2 5.3 is for deleting the public's posts
     ("staff", "You absolute idiots, all of you", "hate_or_abuse", "3.9", "idiots"),
     ("staff", "Go back to where you came from", "hate_or_abuse", "3.9", "back to where you came from"),
     ("staff", "All immigrants are scroungers", "hate_or_abuse", "3.9", "immigrants are"),
-    ("sfrs", "Kill yourself", "hate_or_abuse", "8.2 5.3", "Kill yourself"),
+    ("sfrs", "Kill yourself", "hate_or_abuse", "8.2 2.5", "Kill yourself"),
     ("member", "The leader of the opposition is a pathetic loser, you're useless", "hate_or_abuse", "8.3", "useless"),
     ("staff", "No pakis in the queue please", "hate_or_abuse", "3.9", "pakis"),
-    # profanity: 3.2, 8.2 5.3
+    # profanity: 3.2 for everyone (8.2 5.3 is about the public's posts, not our own drafts)
     ("staff", "What a load of bollocks", "profanity", "3.2", "bollocks"),
     ("staff", "This is f**king ridiculous", "profanity", "3.2", "f**king"),
     ("staff", "Sh!t happens", "profanity", "3.2", "Sh!t"),
     ("staff", "Stop being a bellend", "profanity", "3.2", "bellend"),
     ("staff", "Tosser", "profanity", "3.2", "Tosser"),
     ("staff", "He's a right pillock", "profanity", "3.2", "pillock"),
-    ("sfrs", "Some wanker set fire to the bins", "profanity", "8.2 5.3", "wanker"),
+    ("sfrs", "Some wanker set fire to the bins", "profanity", "3.2", "wanker"),
     ("staff", "what a twat", "profanity", "3.2", "twat"),
     ("staff", "What the fuck", "profanity", "3.2", "fuck"),
     # defamation: 8.3, MG 5.1
-    ("staff", "Mr Jones of Jones Builders Ltd is a crook who ripped customers off", "defamation", "8.3", "crook"),
+    ("staff", "Mr Jones of Jones Builders Ltd is a crook who ripped customers off", "defamation", "4.2", "crook"),
     ("member", "Cllr Smith lied to the committee and took bribes", "defamation", "MG 5.1", "lied"),
-    ("staff", "John Smith is a total fraud", "defamation", "8.3", "fraud"),
+    ("staff", "John Smith is a total fraud", "defamation", "4.2", "fraud"),
     # predetermination (councillors): MG 5.5
     ("member", "I will be voting against the planning application for 300 homes at Church Farm",
      "predetermination", "MG 5.5", "voting against"),
@@ -134,9 +134,9 @@ CAUGHT = [
     ("staff", "Today we launch our new winter safety campaign", "campaign", "3.5", "campaign"),
     ("sfrs", "Our year-long water safety campaign starts on Monday", "campaign", "8.2 5.4", "campaign"),
     # copyright: 8.3, MG 5.2
-    ("staff", "Photo credit: John Smith. Image from Getty Images", "copyright", "8.3", "Photo credit: J"),
+    ("staff", "Photo credit: John Smith. Image from Getty Images", "copyright", "4.2", "Photo credit: J"),
     ("member", "Found this picture on Google, lovely view of the river", "copyright", "MG 5.2", None),
-    ("staff", "© 2023 Ipswich Star", "copyright", "8.3", "©"),
+    ("staff", "© 2023 Ipswich Star", "copyright", "4.2", "©"),
     # speaking_for_council (personal and councillor accounts): 3.7, MG 3.1
     ("personal", "Speaking on behalf of the council, we will not fund this", "speaking_for_council", "3.7", None),
     ("personal", "In my role as Head of Libraries at Suffolk County Council I can say this is nonsense",
