@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from chat import inbox
 from chat.registry import Registry, Workflow
-from handlers import (accounts, approvals, ask, audit, boost, check, crisis, feedback, foi, harassment, help,
+from handlers import (accounts, approvals, ask, audit, boost, check, crisis, feedback, foi, harassment, help, home,
                       housekeeping, pause, register, reports, security)
 
 WORKFLOWS: tuple[Workflow, ...] = (
@@ -23,6 +23,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
     foi.WORKFLOW,           # FOI, EIR and subject access requests (8.1)
     harassment.WORKFLOW,    # "Report harassment": manager, HR, the Communications Team, blocked accounts (3.9)
     help.WORKFLOW,
+    home.WORKFLOW,          # each person's Home tab: what waits for them, their cases and requests
     housekeeping.WORKFLOW,  # request keys and reminder claims pruned after their retention
     pause.WORKFLOW,         # the mourning pause (4.4)
     register.WORKFLOW,      # the accounts register, leavers, yearly reviews (2.2, 5.5)

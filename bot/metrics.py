@@ -65,6 +65,12 @@ class CountingSender:
         self._inner = inner
         self.platform = inner.platform
 
+    def __setattr__(self, name, value):
+        if name in ("_inner", "platform"):
+            object.__setattr__(self, name, value)
+        else:   # a hook set on the sender (after_dm) belongs to the sender itself
+            setattr(self._inner, name, value)
+
     def __getattr__(self, name):
         attr = getattr(self._inner, name)
         if name not in ("dm", "post", "update", "upload", "send_marked"):

@@ -19,3 +19,16 @@ def in_text(text: str, platform: str | None) -> str:
     if platform == "slack":
         return text
     return text.replace("/smpolicy ", "").replace("/crisis ", "crisis ")
+
+
+def command_parts(text: str) -> tuple[str, str, str]:
+    """What a person typed to the bot, as (family, command, the rest): 'crisis start x' -> ('crisis', 'start',
+    'x'); 'check foo' and '/smpolicy check foo' -> ('smpolicy', 'check', 'foo'); '' -> ('smpolicy', '', '')."""
+    words = text.strip().split(None, 1)
+    if not words:
+        return "smpolicy", "", ""
+    first, rest = words[0].lower().lstrip("/"), (words[1] if len(words) > 1 else "")
+    if first in ("crisis", "smpolicy"):
+        sub, _, args = rest.strip().partition(" ")
+        return first, sub.lower(), args.strip()
+    return "smpolicy", first, rest.strip()

@@ -2,18 +2,25 @@
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .commands import typed
+from .commands import command_parts, typed
 from .errors import WorkflowError
-from .messages import Message, Text, message
+from .messages import Button, Buttons, Message, Text, message
 from .registry import Registry
-from .replies import Ephemeral, InChannel, Invocation, Later, UpdateOriginal
+from .replies import Ephemeral, InChannel, Invocation, Later, OpenForm, UpdateOriginal
 
 if TYPE_CHECKING:
     from .services import Services
 
 log = logging.getLogger(__name__)
+
+RUN_AGAIN = "help.run"          # a button that runs a typed command again, from a click that can open forms
+BUTTON_VALUE_MOST = 2000        # Slack's limit on a button's value
+# A typed message this short is a command, even a mistyped one ("stauts"), not a draft to check.
+COMMAND_LIKE = re.compile(r"^\s*/?[\w-]+(\s+[\w@.<>|-]+){0,2}\s*$")
 
 SORRY = ("Sorry, something went wrong on our side and nothing was changed. Please try again in a minute; "
          "if it keeps happening, tell the Communications Team.")
@@ -63,6 +70,8 @@ async def _safely(svc: Services, inv: Invocation, work) -> list:
 
 async def _route(svc: Services, inv: Invocation):
     registry = svc.registry
+    if inv.kind == "message":
+        return await _typed(svc, inv)
     if inv.kind == "command":
         name = inv.command.lower()
         if name in ("", "help"):
@@ -91,6 +100,33 @@ async def _route(svc: Services, inv: Invocation):
             return Ephemeral(message(Text("That form has expired. Please start again.")))
         return await fn(svc, inv)
     raise ValueError(f"unknown invocation kind {inv.kind}")
+
+
+async def _typed(svc: Services, inv: Invocation):
+    """A message typed to the bot (a DM, an @mention): a command when it names one, as the slash command would
+    run it; otherwise the workflow that takes free text (a pasted draft) has it."""
+    text = (inv.text or "").strip()
+    family, name, args = command_parts(text)
+    known = name in ("", "help") or svc.registry.find_command(family, name) is not None
+    if not known and svc.registry.on_text is not None and not COMMAND_LIKE.match(text):
+        return await svc.registry.on_text(svc, inv)
+    command = replace(inv, kind="command", family=family, command=name, args=args)
+    result = await _route(svc, command)
+    replies = [] if result is None else list(result) if isinstance(result, (list, tuple)) else [result]
+    return [_form_button(r, family, f"{name} {args}".strip(), inv.platform) if isinstance(r, OpenForm) else r
+            for r in replies]
+
+
+def _form_button(reply: OpenForm, family: str, command: str, platform: str) -> Ephemeral:
+    """A typed message cannot open a form (Slack opens one only from a click): offer a button that runs the
+    same command again, from the click."""
+    title = reply.form.title
+    value = f"{family} {command}"
+    if len(value) > BUTTON_VALUE_MOST:
+        return Ephemeral(message(Text(f"*{title}*: type `{typed(family, command.split()[0], platform)}` "
+                                      "to open the form.")))
+    return Ephemeral(message(Text(f"*{title}*: press the button to open the form."),
+                             Buttons(Button("Open the form", RUN_AGAIN, value, "primary")), text=title))
 
 
 def _with_banner(reply, banner: str):

@@ -101,6 +101,8 @@ class Workflow:
     posting_state: tuple[PostingStateProvider, ...] = ()
     cli: tuple[CliParser, ...] = ()
     receipts: tuple[Receipt, ...] = ()
+    on_text: Handler | None = None   # a message typed to the bot that names no command (a pasted draft)
+    home: Handler | None = None      # async fn(svc, person: PersonRef) -> Message: the person's Home tab
 
 
 class Registry:
@@ -120,6 +122,7 @@ class Registry:
         self.posting_state: list[PostingStateProvider] = []
         self.cli: list[CliParser] = []
         self.receipts: dict[str, Handler] = {}
+        self.singles: dict[str, Handler] = {}    # on_text and home: one workflow each
         for workflow in workflows:
             self.add(workflow)
 
@@ -137,10 +140,21 @@ class Registry:
             _claim(self.sweeps, sw.name, sw, f"sweep {sw.name}")
         for rc in wf.receipts:
             _claim(self.receipts, rc.name, rc.fn, f"receipt {rc.name}")
+        for name in ("on_text", "home"):
+            if getattr(wf, name) is not None:
+                _claim(self.singles, name, getattr(wf, name), name)
         self.banners += wf.banners
         self.posting_state += wf.posting_state
         self.cli += wf.cli
         self.workflows.append(wf)
+
+    @property
+    def on_text(self) -> Handler | None:
+        return self.singles.get("on_text")
+
+    @property
+    def home(self) -> Handler | None:
+        return self.singles.get("home")
 
     def find_command(self, family: str, name: str) -> Command | None:
         name = name.lower()

@@ -10,7 +10,7 @@ from typing import Literal, Union
 
 from .messages import Attachment, Form, Message, MessageRef, PersonRef, UploadFile
 
-InvocationKind = Literal["command", "shortcut", "action", "form", "schedule"]
+InvocationKind = Literal["command", "shortcut", "action", "form", "schedule", "message"]  # message: typed to the bot
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Invocation:
     family: str = "smpolicy"            # smpolicy | crisis
     command: str = ""                   # subcommand, shortcut callback id, action id or form id
     args: str = ""                      # the rest of the command text
-    text: str | None = None             # the message a shortcut was used on
+    text: str | None = None             # the message a shortcut was used on, or one typed to the bot
     link: str | None = None             # its permalink
     message_author: PersonRef | None = None
     message_time: str | None = None

@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from chat.commands import typed
+from chat.dispatch import BUTTON_VALUE_MOST
 from chat.errors import BadInput
 from chat.messages import Text, message
 from chat.registry import Action, Command, OnSubmit, Receipt, Shortcut, Workflow
-from chat.replies import Ephemeral
+from chat.replies import Ephemeral, FormErrors, OpenForm
 from chat.services import Services
 from dialogs.check import messages, rules
 from dialogs.check.flow import run_check
@@ -79,13 +81,50 @@ def _extra(svc: Services, result, profile: str, has_image: bool, source: str = "
 
 async def check_command(svc: Services, inv):
     profile, account, text = parse_check_args(inv.args)
+    return await _verdict(svc, inv, text, profile, account)
+
+
+async def _verdict(svc: Services, inv, text: str, profile: str | None = None, account: str | None = None,
+                   source: str = ""):
     images = _images(inv)
     result, used = await run_check(svc, text=text, actor=inv.user.email, platform=inv.platform,
                                    channel=inv.channel, profile=profile, account=account,
                                    has_image=bool(images), image_gps=await _image_gps(svc, inv, images))
-    return Ephemeral(messages.verdict_message(result, used,
-                                              extra=_extra(svc, result, used, bool(images), draft=text),
+    return Ephemeral(messages.verdict_message(result, used, source,
+                                              extra=_extra(svc, result, used, bool(images), source, text),
                                               draft=text, account=account))
+
+
+async def offer_check(svc: Services, inv):
+    """A draft pasted to the bot in a DM or an @mention: offer to check it. The button names the message,
+    which is read again when clicked; where the platform cannot read it back the draft rides in the button."""
+    text = (inv.text or "").strip()
+    source = rules.source_of(inv.platform, inv.channel, inv.message_time)
+    if not source and len(text) > BUTTON_VALUE_MOST:
+        return await _verdict(svc, inv, text)     # too long to carry: check it now
+    return Ephemeral(messages.offer_message(source or text, typed("smpolicy", "ask <question>", inv.platform)))
+
+
+async def open_draft_form(svc: Services, inv):
+    return OpenForm(messages.draft_form())
+
+
+async def draft_submitted(svc: Services, inv):
+    text = (inv.values.get("draft") or "").strip()
+    if not text:
+        return FormErrors({"draft": "Paste the post you'd like me to check."}, form=messages.draft_form())
+    return await _verdict(svc, inv, text)
+
+
+async def check_pasted(svc: Services, inv):
+    if inv.value.startswith("slack|"):
+        text, source = await _source_text(svc, inv.value, inv.user), inv.value
+    else:
+        text, source = inv.value, ""
+    if not (text or "").strip():
+        raise BadInput("I can't read that message any more. Paste the draft again, or use "
+                       f"`{typed('smpolicy', 'check <draft>', inv.platform)}`.")
+    return await _verdict(svc, replace(inv, files=[]), text, source=source)
 
 
 async def is_this_ok(svc: Services, inv):
@@ -168,16 +207,20 @@ WORKFLOW = Workflow(
     ),
     actions=(
         Action("check.checklist", show_checklist),
+        Action(messages.PASTED_ACTION, check_pasted),
+        Action(messages.OPEN_FORM_ACTION, open_draft_form),
         Action("check.foi", forward_as_foi),
         Action("check.signoff", open_signoff),
         Action("signoff.approve", approve),
         Action("signoff.decline", open_decline),
     ),
     forms=(
+        OnSubmit(messages.DRAFT_FORM, draft_submitted),
         OnSubmit(signoff_messages.REQUEST_FORM, submit_signoff),
         OnSubmit(signoff_messages.DECLINE_FORM, submit_decline),
     ),
     receipts=(
         Receipt(signoff.CARD_SENT, signoff.card_sent),
     ),
+    on_text=offer_check,
 )

@@ -22,6 +22,8 @@ from chat.messages import Attachment, MessageRef, PersonRef
 from chat.replies import FormErrors, Invocation, OpenForm
 from chat.services import Services
 
+from .events import message_invocation
+from .home import HomeTab
 from .render import form_values, modal, plain_action_id
 from .replies import SlackReplies, unwrap_private, wrap_private
 from .sender import SlackSender
@@ -80,8 +82,10 @@ def action_invocation(body: dict) -> tuple[Invocation, dict]:
                      value=act.get("value", ""), user=_person(body["user"]), channel=channel,
                      source=MessageRef("slack", channel, ts) if channel and ts else None,
                      request_key=request_key(body, None))
-    return inv, _context(body["user"]["id"], channel, body.get("trigger_id"), body.get("response_url"), ts,
-                         bool(container.get("is_ephemeral")))
+    ctx = _context(body["user"]["id"], channel, body.get("trigger_id"), body.get("response_url"), ts,
+                   bool(container.get("is_ephemeral")))
+    ctx["home"] = (body.get("view") or {}).get("type") == "home"   # a button on the person's Home tab
+    return inv, ctx
 
 
 def view_invocation(body: dict) -> tuple[Invocation, dict]:
@@ -97,6 +101,8 @@ def build_slack_app(svc: Services, inflight, sender: SlackSender) -> AsyncApp:
     settings = svc.settings
     client = sender.client
     svc.outbox.replies["slack"] = SlackReplies(sender)
+    home = HomeTab(svc, client, inflight)
+    sender.after_dm = home.changed    # a DM to someone (a card, a decision) may change what their Home shows
     app = AsyncApp(
         token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
@@ -105,9 +111,9 @@ def build_slack_app(svc: Services, inflight, sender: SlackSender) -> AsyncApp:
         raise_error_for_unhandled_request=False,
     )
 
-    async def accept(ack, request, inv: Invocation, ctx: dict, before=None) -> None:
+    async def accept(ack, request, inv: Invocation, ctx: dict, before=None, key: str | None = None) -> None:
         """Write it down, answer Slack, then do the work (after the answer has gone)."""
-        key = request_key(request.body, request.raw_body)
+        key = key or request_key(request.body, request.raw_body)
         async with inflight.track():
             fresh = await svc.inbox.receive(key, inv, ctx)
             await ack()
@@ -119,6 +125,8 @@ def build_slack_app(svc: Services, inflight, sender: SlackSender) -> AsyncApp:
                 if before is not None:
                     await before(inv)
                 await svc.inbox.process(key, inv, ctx)
+                if inv.kind == "action":
+                    home.changed(ctx["user"])   # their click may have changed their Home (a case done)
 
             inflight.defer(work)
 
@@ -180,10 +188,34 @@ def build_slack_app(svc: Services, inflight, sender: SlackSender) -> AsyncApp:
             else:
                 await ack()
             rest = [r for r in replies if not isinstance(r, (FormErrors, OpenForm))]
-            inflight.defer(lambda: svc.inbox.finish(key, inv, ctx, rest, keys))
+
+            async def finish():
+                await svc.inbox.finish(key, inv, ctx, rest, keys)
+                home.changed(ctx["user"])   # a decision or a request they made shows on their Home
+
+            inflight.defer(finish)
+
+    async def on_typed(ack, request, event, context):
+        found = message_invocation(event, context.bot_user_id)
+        if found is None:   # the bot's own messages, other bots', edits and the like
+            await ack()
+            return
+        inv, ctx = found
+        await accept(ack, request, inv, ctx, key=inv.request_key)
+
+    app.event("message")(on_typed)        # a DM to the bot (message.im)
+    app.event("app_mention")(on_typed)    # "@smpolicy check ..." in a channel
+
+    @app.event("app_home_opened")
+    async def on_home_opened(ack, event):
+        await ack()
+        if event.get("tab", "home") == "home" and isinstance(event.get("user"), str):
+            async with inflight.track():
+                user = event["user"]
+                inflight.defer(lambda: home.opened_by(user))
 
     @app.event(re.compile(".*"))
     async def on_event(ack):
-        await ack()  # we subscribe to no events yet; answer quickly so Slack does not retry
+        await ack()  # any other event: answer quickly so Slack does not retry
 
     return app

@@ -37,7 +37,7 @@ def unwrap_private(raw: str) -> tuple[str, str | None]:
 
 class SlackReplies:
     """chat/outbox.py ReplySender for Slack. `ctx`: user, channel, trigger_id, response_url, message_ts,
-    is_ephemeral."""
+    is_ephemeral; `im` for a message typed in the person's DM with the bot, `home` for a Home tab button."""
     forms_after_ack = False   # a modal can only be opened or changed while Slack waits for the answer
 
     def __init__(self, sender):
@@ -73,6 +73,8 @@ class SlackReplies:
             return None
         if isinstance(reply, UpdateOriginal):
             msg = reply.message
+            if ctx.get("home"):
+                return None   # a button on the Home tab: the tab itself is published again (bot/slack/home.py)
             if ctx.get("response_url") and (ctx.get("is_ephemeral") or not ctx.get("message_ts")):
                 await self.sender.respond(ctx["response_url"], {"text": msg.text, "blocks": blocks(msg),
                                                                 "replace_original": True})
@@ -92,6 +94,9 @@ class SlackReplies:
 
     async def _ephemeral(self, ctx: dict, msg) -> None:
         client = self.sender.client
+        if ctx.get("im") and ctx.get("channel"):   # typed in the person's DM with the bot: answer there
+            await client.chat_postMessage(channel=ctx["channel"], text=msg.text, blocks=blocks(msg))
+            return
         if ctx.get("response_url"):
             try:
                 await self.sender.respond(ctx["response_url"], {"text": msg.text, "blocks": blocks(msg),

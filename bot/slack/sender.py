@@ -68,6 +68,7 @@ class SlackSender:
 
     def __init__(self, client: AsyncWebClient):
         self.client = client
+        self.after_dm = None   # called with the user id after a DM has gone (bot/slack/home.py republishes)
         self._http = None  # one pooled session for response_url posts (Bolt's respond opens one per call)
 
     async def respond(self, response_url: str, payload: dict) -> None:
@@ -103,6 +104,8 @@ class SlackSender:
                                                       **extra)
         except SlackApiError as exc:
             raise send_error(exc, "message") from exc
+        if self.after_dm is not None and channel[:1] in ("U", "W"):
+            self.after_dm(channel)
         return MessageRef("slack", resp["channel"], resp["ts"])
 
     async def update(self, ref: MessageRef, message: Message) -> None:

@@ -1,7 +1,7 @@
 """What "Is this OK to post?" says: the verdict with each finding and its section, and the posting checklist."""
 from __future__ import annotations
 
-from chat.messages import Button, Buttons, Header, Message, Note, Text, message
+from chat.messages import Button, Buttons, Form, Header, Input, Message, Note, Text, message
 from policy.checker import PHOTO_CHECKLIST, POSTING_CHECKLIST
 
 from .rules import label, signoff_value
@@ -39,6 +39,28 @@ def verdict_message(result, profile: str, source: str = "", extra: tuple[Button,
     blocks.append(Buttons(*buttons))
     blocks.append(Note(f"Checked as *{profile}* against {result.policy_version}. I don't keep the text I check."))
     return message(*blocks, text=HEADLINES[result.verdict])
+
+
+PASTED_ACTION = "check.pasted"
+OPEN_FORM_ACTION = "check.open"
+DRAFT_FORM = "check_draft"
+
+
+def draft_form() -> Form:
+    return Form(DRAFT_FORM, "Is this OK to post?", (
+        Input("draft", "Your draft post", "long_text",
+              hint="Paste it as it will go out. I check it against the policy (4.2) and don't keep it."),),
+        submit="Check it")
+
+
+def offer_message(button_value: str, ask_command: str) -> Message:
+    """The answer to a draft pasted to the bot: offer the check (4.2) rather than guess what was meant.
+    `button_value` names the message (or holds the draft where the platform cannot read it back)."""
+    return message(Text("Would you like me to check this against the Social Media Policy before it goes out "
+                        "(4.2)?"),
+                   Buttons(Button("Check this post", PASTED_ACTION, button_value, style="primary")),
+                   Note(f"To ask a question about the policy instead, type `{ask_command}`."),
+                   text="Shall I check this post?")
 
 
 def checklist_message(with_photo: bool) -> Message:

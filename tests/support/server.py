@@ -238,6 +238,64 @@ class BotHarness:
         }
         return await self._interactive(payload, settle)
 
+    async def slack_event(self, event: dict, retry: int = 0, settle: bool = True) -> aiohttp.ClientResponse:
+        """An Events API delivery (event_callback), signed; `retry` > 0 resends it as Slack's retries do."""
+        body = json.dumps({"token": "legacy", "team_id": "T1", "api_app_id": "A1", "event": event,
+                           "type": "event_callback", "event_id": f"Ev{event.get('ts', self._ids)}",
+                           "event_time": int(time.time()), "authorizations": [
+                               {"team_id": "T1", "user_id": "UBOT", "is_bot": True}]})
+        ts = str(int(time.time()))
+        headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": ts,
+                   "X-Slack-Signature": SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=ts, body=body)}
+        if retry:
+            headers.update({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"})
+        resp = await self.http.post(self.url + "/slack/events", data=body.encode(), headers=headers)
+        await resp.read()
+        if settle:
+            await self.settle()
+        return resp
+
+    def dm_channel(self, user: str) -> str:
+        return "D" + user[1:]
+
+    def dm_event(self, text: str, user: str = "USTAFF", **fields) -> dict:
+        """A message typed in the person's DM with the bot, as Slack sends it (and keeps it, for history)."""
+        channel = self.dm_channel(user)
+        ts = f"{int(time.time())}.{self._ids:06d}"
+        self._ids += 1
+        event = {"type": "message", "channel": channel, "user": user, "text": text, "ts": ts,
+                 "event_ts": ts, "channel_type": "im", "client_msg_id": new_id(), "team": "T1", **fields}
+        self.slack.messages[(channel, ts)] = {"type": "message", "user": user, "text": text, "ts": ts}
+        return event
+
+    async def slack_dm(self, text: str, user: str = "USTAFF", **fields) -> dict:
+        event = self.dm_event(text, user, **fields)
+        await self.slack_event(event)
+        return event
+
+    async def slack_home_opened(self, user: str = "USTAFF") -> None:
+        await self.slack_event({"type": "app_home_opened", "user": user, "channel": self.dm_channel(user),
+                                "tab": "home", "event_ts": f"{int(time.time())}.{self._ids:06d}"})
+
+    async def slack_home_click(self, action_id: str, value: str = "", user: str = "USTAFF", settle: bool = True):
+        """A button on the person's Home tab: Slack sends the view, and no channel or response_url."""
+        view = self.slack.home_views.get(user) or {"blocks": []}
+        payload = {
+            "type": "block_actions", "user": self._user(user), "api_app_id": "A1", "token": "legacy",
+            "container": {"type": "view", "view_id": f"VHOME{user}"}, "trigger_id": self._next("trigger-"),
+            "team": {"id": "T1", "domain": "council"}, "enterprise": None, "is_enterprise_install": False,
+            "view": {"id": f"VHOME{user}", "type": "home", "blocks": view.get("blocks", []), "state": {"values": {}},
+                     "hash": "h", "private_metadata": "", "callback_id": ""},
+            "actions": [{"action_id": action_id, "block_id": "b1", "type": "button", "value": value,
+                         "text": {"type": "plain_text", "text": "button"}, "action_ts": str(time.time())}],
+        }
+        return await self._interactive(payload, settle)
+
+    def home_text(self, user: str = "USTAFF") -> str:
+        from .slack_api import Call
+
+        return Call("views.publish", {"view": self.slack.home_views.get(user) or {}}).text()
+
     def last_view(self) -> dict:
         opened = self.slack.of("views.open")
         assert opened, "no form was opened"

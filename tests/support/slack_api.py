@@ -75,6 +75,7 @@ class SlackStandIn:
         self.messages: dict[tuple[str, str], dict] = {}   # (channel, ts) -> message, for conversations.history
         self.posted: dict[str, list[dict]] = {}            # channel -> messages the bot posted, with metadata
         self.files: dict[str, bytes] = {}                  # name -> bytes, served at /files/<name>
+        self.home_views: dict[str, dict] = {}              # user id -> the Home view last published for them
 
     # --- reading what happened ------------------------------------------------------------------------
     def of(self, method: str) -> list[Call]:
@@ -268,6 +269,19 @@ class SlackStandIn:
             return {**ok, "channel": {"id": a.get("channel")}}
         if method == "conversations.open":
             return {**ok, "channel": {"id": "D" + str(a.get("users", "X")).split(",")[0][1:]}}
+        if method == "views.publish":   # as Slack checks it: a user, and a Home view of at most 100 blocks
+            view = a.get("view")
+            if not a.get("user_id") or not isinstance(view, dict):
+                return {"ok": False, "error": "invalid_arguments"}
+            if view.get("type") != "home":
+                return {"ok": False, "error": "invalid_arguments",
+                        "response_metadata": {"messages": ["[ERROR] must be home [json-pointer:/view/type]"]}}
+            if len(view.get("blocks") or []) > 100:
+                return {"ok": False, "error": "invalid_blocks"}
+            if a["user_id"] not in self.users:
+                return {"ok": False, "error": "user_not_found"}
+            self.home_views[a["user_id"]] = view
+            return {**ok, "view": {"id": f"VHOME{a['user_id']}", "type": "home", **view}}
         if method == "views.open" or method == "views.update" or method == "views.push":
             view = a.get("view") or {}
             if isinstance(view, str):
