@@ -19,6 +19,7 @@ from dialogs.check.flow import run_check
 from dialogs.check.rules import parse_check_args
 from dialogs.feedback import messages as feedback_messages
 from dialogs.feedback.rules import button_value
+from dialogs.foi.rules import suggest_kind
 from dialogs.security import messages as security_messages
 from dialogs.security.rules import offer_for
 from dialogs.signoff import flow as signoff, messages as signoff_messages
@@ -79,6 +80,12 @@ def _extra(svc: Services, result, profile: str, has_image: bool, source: str = "
     return buttons + _feedback(svc, profile, has_image, source, draft)
 
 
+def _notes(svc: Services, result, profile: str, email: str | None, text: str) -> tuple[str, ...]:
+    person = svc.config.people.get(email or "")
+    foi_kind = suggest_kind(text)[0] if "foi_request" in result.categories else None
+    return tuple(rules.advice_lines(result.categories, profile, person.profile if person else None, foi_kind))
+
+
 async def check_command(svc: Services, inv):
     profile, account, text = parse_check_args(inv.args)
     return await _verdict(svc, inv, text, profile, account)
@@ -92,7 +99,8 @@ async def _verdict(svc: Services, inv, text: str, profile: str | None = None, ac
                                    has_image=bool(images), image_gps=await _image_gps(svc, inv, images))
     return Ephemeral(messages.verdict_message(result, used, source,
                                               extra=_extra(svc, result, used, bool(images), source, text),
-                                              draft=text, account=account))
+                                              draft=text, account=account, platform=inv.platform,
+                                              notes=_notes(svc, result, used, inv.user.email, text)))
 
 
 async def offer_check(svc: Services, inv):
@@ -138,7 +146,8 @@ async def is_this_ok(svc: Services, inv):
     source = rules.source_of(inv.platform, inv.channel, inv.message_time)
     return Ephemeral(messages.verdict_message(result, used, source,
                                               extra=_extra(svc, result, used, bool(images), source, text),
-                                              draft=text))
+                                              draft=text, platform=inv.platform,
+                                              notes=_notes(svc, result, used, inv.user.email, text)))
 
 
 async def show_checklist(svc: Services, inv):

@@ -1,6 +1,7 @@
 """What "Is this OK to post?" says: the verdict with each finding and its section, and the posting checklist."""
 from __future__ import annotations
 
+from chat.commands import in_text
 from chat.messages import Button, Buttons, Form, Header, Input, Message, Note, Text, message
 from policy.checker import PHOTO_CHECKLIST, POSTING_CHECKLIST
 
@@ -14,19 +15,28 @@ HEADLINES = {
 
 
 def verdict_message(result, profile: str, source: str = "", extra: tuple[Button, ...] = (),
-                    draft: str | None = None, account: str | None = None) -> Message:
-    """`extra`: buttons another workflow adds to every verdict (dialogs/feedback: "This verdict is wrong").
-    `draft`: the person's own text, carried by "Ask for sign-off" where the message cannot be fetched again."""
+                    draft: str | None = None, account: str | None = None, platform: str | None = None,
+                    notes: tuple[str, ...] = ()) -> Message:
+    """`extra`: buttons another workflow adds to every verdict (dialogs/feedback: "This verdict is wrong",
+    dialogs/security: "Report to Information Management").
+    `draft`: the person's own text, carried by "Ask for sign-off" where the message cannot be fetched again.
+    `notes`: rules.advice_lines for this person. The pack's commands are written as `platform` types them."""
     blocks: list = [Header(HEADLINES[result.verdict])]
     serious = [f for f in result.findings if f.severity != "advice"]
     advice = [f for f in result.findings if f.severity == "advice"]
+
+    def said(f) -> str:
+        return f"*{label(f.category)}* ({f.section}): {in_text(f.message, platform)}"
+
     if serious:
-        blocks.append(Text("\n".join(f"• *{label(f.category)}* ({f.section}): {f.message}" for f in serious)))
+        blocks.append(Text("\n".join(f"• {said(f)}" for f in serious)))
     elif result.verdict == "ok":
         blocks.append(Text("I found nothing in it that the policy asks you to stop or get signed off. "
                            "Run through the posting checklist (4.2) before it goes out."))
     if advice:
-        blocks.append(Text("\n".join(f"ℹ️ *{label(f.category)}* ({f.section}): {f.message}" for f in advice)))
+        blocks.append(Text("\n".join(f"ℹ️ {said(f)}" for f in advice)))
+    if notes:
+        blocks.append(Text("\n".join(f"ℹ️ {line}" for line in notes)))
     buttons = []
     # During a mourning pause nothing is posted (4.4), so there is nothing to sign off.
     if result.verdict != "ok" and "mourning_pause" not in result.categories:

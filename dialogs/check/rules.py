@@ -24,6 +24,28 @@ def label(category: str) -> str:
     return CATEGORY_LABELS.get(category, category.replace("_", " ").capitalize())
 
 
+FOI_LIMITS = {
+    "sar": "It reads as a subject access request (the person's own records): the council has one calendar month "
+           "to answer (8.1).",
+    "eir": "It reads as an environmental information request: the council has 20 working days to answer (8.1).",
+    "foi": "It reads as a Freedom of Information request: the council has 20 working days to answer (8.1).",
+}
+COUNCILLOR_PERSONAL = ("You're a councillor posting from a personal account: say that the views are your own and "
+                       "may not represent the council's, and don't use the council's logo or other council emblems "
+                       "on it (MG 3.1).")
+
+
+def advice_lines(categories, profile: str, configured_profile: str | None, foi_kind: str | None) -> list[str]:
+    """What a verdict adds to the checker's findings for this person: the time limit that applies to a request
+    for information, and MG 3.1's two rules when a councillor checks a post as a personal one."""
+    lines = []
+    if "foi_request" in categories and foi_kind in FOI_LIMITS:
+        lines.append(FOI_LIMITS[foi_kind])
+    if profile == "personal" and configured_profile == "member":
+        lines.append(COUNCILLOR_PERSONAL)
+    return lines
+
+
 def own_contacts(config) -> OwnContacts:
     return OwnContacts(tuple(config.email_domains), tuple(config.published_phones), tuple(config.public_buildings))
 
