@@ -123,6 +123,8 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
     app.on_startup.append(on_startup)
     app.on_shutdown.append(on_shutdown)
     app.on_cleanup.append(on_cleanup)
+    for warning in config.warnings:   # a role that names nobody: the bot runs, that work reaches no one
+        log.warning("organisation file %s: %s", config.source, warning)
     log.info("smpolicy ready: Slack %s, Teams %s, database %s, organisation %s", settings.slack_mode,
              settings.teams_mode, svc.db.dialect, config.source or "(none: set SMPOLICY_CONFIG)")
     return app

@@ -5,39 +5,32 @@ serves both platforms. A bad file stops start-up with one line naming the key an
 """
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-ROLES = (
-    "comms_team",
-    "head_of_comms",
-    "sfrs_business_support",
-    "information_management",
-    "policy_owner",
-    "crisis_roster",
-    "budget_holders",
-    "crisis_deputy_approvers",   # may decide a crisis sign-off in the appointed approver's absence (4.3)
-    "chief_fire_officer",        # with the head of communications, makes an SFRS account official (8.2 5.5)
-    "sfrs_social_media_admin",   # given every station account, told of fire-service leavers (8.2 2.3, 2.4)
-)
-PROFILES = ("staff", "sfrs", "member", "personal")
-PLATFORMS = ("slack", "teams")
-# The channels the workflows post to, by the names this file gives them.
-CHANNELS = ("comms_team", "information_management", "crisis_team")
-ORGANISATION_KEYS = ("name", "time_zone", "working_hours", "email_domains", "published_phones", "public_buildings",
-                     "information_management_email", "comms_team_email", "foi_retention_months",
-                     "feedback_retention_days", "information_security_email", "hr_email",
-                     "password_change_days")
-PERSON_KEYS = ("name", "manager", "profile")
-ACCOUNT_KEYS = ("name", "service_lead", "cabinet_member", "local_councillor")
+from pydantic import ValidationError
+
+from . import orgschema
+from .orgschema import CHANNELS, PLATFORMS, PROFILES, ROLES  # noqa: F401  (the names callers import from here)
 
 
 class ConfigError(ValueError):
-    """One clear line: the key and what is wrong with it."""
+    """What is wrong with the organisation file: `problems` holds one line per problem (`key.path: what`);
+    str() is one line for start-up, the first problem and how many more there are."""
+
+    def __init__(self, source: str | None, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        where = f"organisation file {source}" if source else "organisation file"
+        line = f"{where}: {problems[0]}"
+        if len(problems) > 1:
+            more = len(problems) - 1
+            line += (f" (and {more} more problem{'s' if more > 1 else ''}: "
+                     f"run python -m bot config check{' ' + source if source else ''})")
+        super().__init__(line)
 
 
 @dataclass(frozen=True)
@@ -83,6 +76,7 @@ class OrgConfig:
     channel_profiles: dict[str, str] = field(default_factory=dict)
     accounts: dict[str, AccountContacts] = field(default_factory=dict)
     source: str | None = None
+    warnings: tuple[str, ...] = ()   # roles that name nobody: the bot runs, but that work reaches no one
 
     @property
     def security_breach_email(self) -> str | None:
@@ -125,136 +119,59 @@ class OrgConfig:
         return person.name if person and person.name else email
 
 
-def _fail(key: str, problem: str) -> ConfigError:
-    return ConfigError(f"organisation file: {key}: {problem}")
-
-
-def _email(key: str, value: object) -> str:
-    if not isinstance(value, str) or "@" not in value or " " in value.strip():
-        raise _fail(key, f"expected an email address, got {value!r}")
-    return value.strip().lower()
-
-
-def _strings(key: str, value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _fail(key, "expected a list of strings")
-    return tuple(value)
-
-
-def _clock(key: str, value: object) -> time:
-    try:
-        hours, minutes = str(value).split(":")
-        return time(int(hours), int(minutes))
-    except ValueError:
-        raise _fail(key, f"expected a time like 09:00, got {value!r}") from None
-
-
-def _table(key: str, value: object, allowed: tuple[str, ...] | None = None) -> dict:
-    """A table; with `allowed`, an unknown key (a typo such as `manger` or `timezone`) is an error that
-    suggests the key meant, because a misspelt key silently breaks routing (sign-off to nobody)."""
-    if not isinstance(value, dict):
-        raise _fail(key, "expected a table")
-    for name in value if allowed is not None else ():
-        if name not in allowed:
-            near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-            hint = f"did you mean {near[0]}?" if near else f"expected one of {', '.join(allowed)}"
-            raise _fail(f"{key}.{name}" if key else name, f"unknown key ({hint})")
-    return value
-
-
 def parse_config(data: dict, source: str | None = None) -> OrgConfig:
-    known_top = {"organisation", "roles", "channels", "people", "channel_profiles", "accounts"}
-    for key in data:
-        if key not in known_top:
-            near = difflib.get_close_matches(key, sorted(known_top), n=1, cutoff=0.6)
-            hint = f"did you mean {near[0]}?" if near else f"expected one of {', '.join(sorted(known_top))}"
-            raise _fail(key, f"unknown section ({hint})")
-    org = _table("organisation", data.get("organisation", {}), ORGANISATION_KEYS)
-    tz = org.get("time_zone", "Europe/London")
+    """Validate against the schema (chat/orgschema.py) and build the OrgConfig; every problem is collected."""
     try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _fail("organisation.time_zone", f"unknown time zone {tz!r}") from None
-    hours = _table("organisation.working_hours", org.get("working_hours", {}), ("start", "end"))
-    start = _clock("organisation.working_hours.start", hours.get("start", "09:00"))
-    end = _clock("organisation.working_hours.end", hours.get("end", "17:00"))
-    if end <= start:
-        raise _fail("organisation.working_hours", "end must be after start")
-    retention = org.get("foi_retention_months", 12)
-    if isinstance(retention, bool) or not isinstance(retention, int) or retention < 1:
-        raise _fail("organisation.foi_retention_months", "expected a whole number of months, at least 1")
-    feedback_days = org.get("feedback_retention_days", 30)
-    if isinstance(feedback_days, bool) or not isinstance(feedback_days, int) or not 1 <= feedback_days <= 365:
-        raise _fail("organisation.feedback_retention_days", "expected a whole number of days, from 1 to 365")
-    password_days = org.get("password_change_days", 90)
-    if isinstance(password_days, bool) or not isinstance(password_days, int) or not 7 <= password_days <= 365:
-        raise _fail("organisation.password_change_days", "expected a whole number of days, from 7 to 365")
-
-    roles_raw = _table("roles", data.get("roles", {}), ROLES)
-    roles: dict[str, tuple[str, ...]] = {}
-    for role, emails in roles_raw.items():
-        roles[role] = tuple(_email(f"roles.{role}", e) for e in _strings(f"roles.{role}", emails))
-
-    channels: dict[str, dict[str, str]] = {}
-    for name, per_platform in _table("channels", data.get("channels", {}), CHANNELS).items():
-        per_platform = _table(f"channels.{name}", per_platform, PLATFORMS)
-        for platform, cid in per_platform.items():
-            if not isinstance(cid, str) or not cid:
-                raise _fail(f"channels.{name}.{platform}", "expected a channel id")
-        channels[name] = dict(per_platform)
-
-    people: dict[str, Person] = {}
-    for email, info in _table("people", data.get("people", {})).items():
-        key = f"people.{email}"
-        info = _table(key, info, PERSON_KEYS)
-        profile = info.get("profile")
-        if profile is not None and profile not in PROFILES:
-            raise _fail(f"{key}.profile", f"expected one of {', '.join(PROFILES)}")
-        manager = _email(f"{key}.manager", info["manager"]) if "manager" in info else None
-        people[_email(key, email)] = Person(_email(key, email), manager, profile, info.get("name"))
-
-    channel_profiles: dict[str, str] = {}
-    for cid, profile in _table("channel_profiles", data.get("channel_profiles", {})).items():
-        if profile not in PROFILES:
-            raise _fail(f"channel_profiles.{cid}", f"expected one of {', '.join(PROFILES)}")
-        channel_profiles[cid] = profile
-
-    accounts: dict[str, AccountContacts] = {}
-    for akey, info in _table("accounts", data.get("accounts", {})).items():
-        key = f"accounts.{akey}"
-        info = _table(key, info, ACCOUNT_KEYS)
-        contacts = {
-            k: _email(f"{key}.{k}", info[k])
-            for k in ("service_lead", "cabinet_member", "local_councillor")
-            if k in info
-        }
-        accounts[akey] = AccountContacts(key=akey, name=str(info.get("name", akey)), **contacts)
-
-    def optional_email(key: str) -> str | None:
-        return _email(f"organisation.{key}", org[key]) if key in org else None
-
+        parsed = orgschema.OrganisationFile.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(source, orgschema.problems(exc)) from None
+    duplicates = _duplicates(data.get("people", {}))
+    if duplicates:
+        raise ConfigError(source, duplicates)
+    org = parsed.organisation
+    hours = org.working_hours
+    roles = {role: tuple(dict.fromkeys(getattr(parsed.roles, role))) for role in ROLES if getattr(parsed.roles, role)}
+    channels = {name: {p: cid for p in PLATFORMS if (cid := getattr(getattr(parsed.channels, name), p))}
+                for name in CHANNELS}
     return OrgConfig(
-        name=str(org.get("name", "Your council")),
-        time_zone=tz,
-        work_start=start,
-        work_end=end,
-        email_domains=tuple(d.lower() for d in _strings("organisation.email_domains", org.get("email_domains", []))),
-        published_phones=_strings("organisation.published_phones", org.get("published_phones", [])),
-        public_buildings=_strings("organisation.public_buildings", org.get("public_buildings", [])),
-        information_management_email=optional_email("information_management_email"),
-        comms_team_email=optional_email("comms_team_email"),
-        information_security_email=optional_email("information_security_email"),
-        hr_email=optional_email("hr_email"),
-        foi_retention_months=retention,
-        feedback_retention_days=feedback_days,
-        password_change_days=password_days,
+        name=org.name,
+        time_zone=org.time_zone,
+        work_start=time.fromisoformat(hours.start),
+        work_end=time.fromisoformat(hours.end),
+        email_domains=tuple(d.strip().lower() for d in org.email_domains),
+        published_phones=tuple(org.published_phones),
+        public_buildings=tuple(org.public_buildings),
+        information_management_email=org.information_management_email,
+        comms_team_email=org.comms_team_email,
+        information_security_email=org.information_security_email,
+        hr_email=org.hr_email,
+        foi_retention_months=org.foi_retention_months,
+        feedback_retention_days=org.feedback_retention_days,
+        password_change_days=org.password_change_days,
         roles=roles,
-        channels=channels,
-        people=people,
-        channel_profiles=channel_profiles,
-        accounts=accounts,
+        channels={name: ids for name, ids in channels.items() if ids},
+        people={email: Person(email, p.manager, p.profile, p.name) for email, p in parsed.people.items()},
+        channel_profiles=dict(parsed.channel_profiles),
+        accounts={key: AccountContacts(key=key, name=a.name or key, service_lead=a.service_lead,
+                                       cabinet_member=a.cabinet_member, local_councillor=a.local_councillor)
+                  for key, a in parsed.accounts.items()},
         source=source,
+        warnings=tuple(orgschema.role_gaps(parsed)),
     )
+
+
+def _duplicates(people: object) -> list[str]:
+    """Two entries for one person once emails are normalised (`Jo@x` and `jo@x`): which would win is a guess."""
+    if not isinstance(people, dict):
+        return []
+    seen: dict[str, str] = {}
+    found = []
+    for key in people:
+        email = str(key).strip().lower()
+        if email in seen:
+            found.append(f'people."{key}": the same person as people."{seen[email]}" (emails ignore case)')
+        seen.setdefault(email, str(key))
+    return found
 
 
 def load_config(path: str | Path | None) -> OrgConfig:
@@ -265,7 +182,9 @@ def load_config(path: str | Path | None) -> OrgConfig:
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"organisation file {p}: not found (check SMPOLICY_CONFIG)") from None
+        raise ConfigError(str(p), ["not found (check SMPOLICY_CONFIG)"]) from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(p), [f"cannot be read ({type(exc).__name__})"]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"organisation file {p}: not valid TOML: {exc}") from None
+        raise ConfigError(str(p), [f"not valid TOML: {exc}"]) from None
     return parse_config(data, source=str(p))

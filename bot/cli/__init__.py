@@ -15,10 +15,10 @@ import sys
 from chat.orgconfig import ConfigError
 from chat.registry import Registry
 
-from . import check, help, manifest, migrate, remind
+from . import check, config, help, manifest, migrate, remind
 from ._common import EdgeCli
 
-OPERATOR_COMMANDS = (check.add_parser, help.add_parser, manifest.add_parser, migrate.add_parser, remind.add_parser)
+OPERATOR_COMMANDS = (check.add_parser, config.add_parser, help.add_parser, manifest.add_parser, migrate.add_parser, remind.add_parser)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -109,4 +109,4 @@ def test_the_retention_period_is_in_the_organisation_file():
         assert "organisation.feedback_retention_days: expected a whole number of days" in str(caught.value)
     with pytest.raises(ConfigError) as caught:
         parse_config(tomllib.loads("[organisation]\nfeedback_retention_day = 7"))
-    assert "did you mean feedback_retention_days?" in str(caught.value)
+    assert "did you mean `feedback_retention_days`?" in str(caught.value)

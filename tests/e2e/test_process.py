@@ -63,7 +63,8 @@ def test_bad_organisation_file_stops_startup_with_one_line(tmp_path):
                           env=_clean_env(tmp_path, SMPOLICY_CONFIG=str(bad), PORT=str(_free_port())))
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
-    assert lines == ["organisation file: organisation.time_zone: unknown time zone 'Europe/Lundun'"]
+    assert lines == [f"organisation file {bad}: organisation.time_zone: unknown time zone 'Europe/Lundun' "
+                     "(for example Europe/London)"]
 
 
 @pytest.mark.parametrize("argv, message", [
