@@ -81,7 +81,8 @@ class SmpolicyAgent(Agent):
 
     def _context(self, act) -> dict:
         who = act.from_property
-        return {"user": who.id if who else None, "conversation": act.conversation.id, "reply_to": act.reply_to_id}
+        return {"user": who.id if who else None, "conversation": act.conversation.id,
+                "conversation_type": act.conversation.conversation_type, "reply_to": act.reply_to_id}
 
     async def _on_message(self, context: TurnContext):
         act = context.activity

@@ -85,7 +85,10 @@ class TeamsSender:
         return self.tenant_id or (any_ref.conversation.tenant_id if any_ref.conversation else None)
 
     async def dm(self, user_id: str, message: Message) -> MessageRef:
-        activity = activity_of(message)
+        return await self.dm_activity(user_id, activity_of(message))
+
+    async def dm_activity(self, user_id: str, activity: Activity) -> MessageRef:
+        """Any activity (a form's card, say) into the person's personal chat, opening it when needed."""
         reference = await self._reference(f"user:{user_id}")
         if reference is not None:
             return MessageRef("teams", reference.conversation.id, await self._send_to(reference, activity))

@@ -67,7 +67,8 @@ async def test_rejection_in_teams(bot):
     await everyone_says_hello(bot)
     req = await past_the_manager(bot)
     card = await teams_click_card(bot, req, "reject", "29:comms", CHANNEL)
-    await teams_submit(bot, "29:comms", {"reason": "Please use the main council page."}, CHANNEL)
+    # The form a channel's button opens is filled in privately, in the clicker's personal chat (issue 14).
+    await teams_submit(bot, "29:comms", {"reason": "Please use the main council page."})
     assert (await only_request(bot)).state == "rejected"
     assert "Rejected** by Cam Comms" in teams_updates(bot, CHANNEL, card.message_id)[-1].text()
     assert "Please use the main council page." in teams_said(bot, "a:personal-29:staff")
@@ -77,7 +78,7 @@ async def test_more_information_loop_in_teams(bot):
     await everyone_says_hello(bot)
     req = await past_the_manager(bot)
     await teams_click_card(bot, req, "ask", "29:comms", CHANNEL)
-    await teams_submit(bot, "29:comms", {"question": "Who covers it on Fridays?"}, CHANNEL)
+    await teams_submit(bot, "29:comms", {"question": "Who covers it on Fridays?"})
     assert "Who covers it on Fridays?" in teams_said(bot, "a:personal-29:staff")
     await bot.teams_click({"action_id": "approval.answer", "value": str(req.id)}, user="29:staff")
     await teams_submit(bot, "29:staff", {"answer": "Oz Other does."})
@@ -94,10 +95,12 @@ async def test_unauthorised_and_double_clicks_in_teams(bot):
     await everyone_says_hello(bot)
     req = await past_the_manager(bot)
     await teams_click_card(bot, req, "approve", "29:other", CHANNEL)
-    assert "Only the Communications Team can decide this step (2.5)" in teams_said(bot, CHANNEL)
+    # Told privately: what is about their own click is not for the whole channel.
+    assert "Only the Communications Team can decide this step (2.5)" in teams_said(bot, "a:personal-29:other")
     await teams_click_card(bot, req, "approve", "29:comms", CHANNEL)
     await teams_click_card(bot, req, "approve", "29:comms2", CHANNEL)
-    assert "Cam Comms already approved this at 10:00 on Tuesday 1 December 2026" in teams_said(bot, CHANNEL)
+    assert "Cam Comms already approved this at 10:00 on Tuesday 1 December 2026" in \
+        teams_said(bot, "a:personal-29:comms2")
     assert len(await events(bot, "account_request", "approved")) == 1
 
 

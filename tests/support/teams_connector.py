@@ -82,8 +82,11 @@ class TeamsStandIn:
                                              status=403)
         self.created.append(body)
         members = body.get("members") or []
-        # A 1:1 chat is the person's one personal chat with the bot, whoever starts it (as Teams answers).
+        # A 1:1 chat is the person's one personal chat with the bot, whoever starts it (as Teams answers); a new
+        # thread in a channel is the channel's id with the thread's first message.
+        channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
         cid = f"a:personal-{members[0]['id']}" if not body.get("isGroup") and len(members) == 1 \
+            else f"{channel};messageid={next(self._ids)}" if channel \
             else f"a:new-{next(self._ids)}"
         if body.get("activity"):
             self.sent.append(Sent("create", cid, body["activity"]))
