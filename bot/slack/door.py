@@ -65,6 +65,18 @@ def _interaction_problem(p: dict) -> str | None:
     return None
 
 
+def _id_fields_problem(event: dict) -> str | None:
+    """Bolt reads the user, channel and team of an event (and of its item or message) as text or an object,
+    and throws on anything else."""
+    for part in (event, *(event.get(k) for k in ("item", "message", "previous_message"))):
+        if not isinstance(part, dict):
+            continue
+        for key in ("user", "channel", "team"):
+            if part.get(key) is not None and not isinstance(part[key], (str, dict)):
+                return f"event {key} is neither an id nor an object"
+    return None
+
+
 def shape_problem(body: bytes, content_type: str) -> str | None:
     """Why this signed body is not something Slack sends us (None when it is)."""
     if "json" in content_type:
@@ -72,7 +84,14 @@ def shape_problem(body: bytes, content_type: str) -> str | None:
             event = json.loads(body)
         except ValueError:
             return "body is not JSON"
-        return None if _is_dict(event, "type") and isinstance(event["type"], str) else "no event type"
+        if not (_is_dict(event, "type") and isinstance(event["type"], str)):
+            return "no event type"
+        if event["type"] == "event_callback":   # what bot/slack/events.py reads: the event and its type
+            inner = event.get("event")
+            if not (_is_dict(inner, "type") and isinstance(inner["type"], str)):
+                return "event_callback without an event"
+            return _id_fields_problem(inner)
+        return None
     fields = _form_fields(body)
     if fields is None:
         return "body is not a form"

@@ -119,3 +119,39 @@ async def test_home_follows_a_new_request_for_the_approver(bot):
     assert f"AR-{req.id}" in bot.home_text("UMANAGER")         # the card's DM redrew Mo's tab
     assert len(bot.slack.of("views.publish")) - publishes <= 3  # redrawn, not stormed
     assert "UOTHER" not in bot.slack.home_views                 # nobody who never opened Home is published
+
+
+async def test_malformed_events_are_refused_and_odd_ones_ignored(bot):
+    import json as _json
+    import time as _time
+
+    from slack_sdk.signature import SignatureVerifier
+
+    from tests.support.server import SIGNING_SECRET
+
+    async def signed(body: dict) -> int:
+        raw, ts = _json.dumps(body), str(int(_time.time()))
+        sig = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=ts, body=raw)
+        resp = await bot.http.post(bot.url + "/slack/events", data=raw.encode(), headers={
+            "Content-Type": "application/json", "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig})
+        await bot.settle()
+        return resp.status
+
+    bot.slack.clear()   # what start-up sent
+    assert await signed({"type": "event_callback"}) == 400
+    assert await signed({"type": "event_callback", "event": "help"}) == 400
+    assert await signed({"type": "event_callback", "event": {"text": "help"}}) == 400
+    assert await signed({"type": "event_callback", "event": {"type": "app_home_opened", "user": 5}}) == 400
+    assert await signed({"type": "event_callback", "event": {"type": "message", "channel": 1.5}}) == 400
+    for odd in ({"type": "message", "channel_type": "im", "text": "help"},                 # nobody sent it
+                {"type": "message", "channel_type": "im", "user": ["U"], "channel": "D1", "ts": "1.0"},
+                {"type": "app_home_opened", "user": {"id": "USTAFF"}}, {"type": "reaction_added", "user": "USTAFF"}):
+        await bot.slack_event(odd)
+    assert not bot.slack.of("chat.postMessage") and not bot.slack.of("views.publish")
+
+
+async def test_home_waits_for_slack_when_it_is_rate_limited(bot):
+    bot.slack.throttle("views.publish", times=1, retry_after=1)
+    await bot.slack_home_opened("USTAFF")
+    assert len(bot.slack.of("views.publish:429")) == 1
+    assert "Social media policy" in bot.home_text("USTAFF")
