@@ -13,6 +13,7 @@ from dialogs.foi import store as foi
 from dialogs.foi.messages import case_line
 from dialogs.foi.rules import standing
 from dialogs.pause import flow as pause
+from dialogs.signoff.messages import post_label
 
 from . import messages, store
 
@@ -22,9 +23,10 @@ async def home_for(svc: Services, kinds: RequestKinds, person: PersonRef):
     paused = await pause.status(svc, email, person.platform)
     if not email:
         return messages.home_message(pause=paused, waiting=[], mine=[], cases=[], crises=[], no_email=True)
-    return messages.home_message(pause=paused, waiting=await _waiting(svc, kinds, email),
-                                 mine=(await approvals.status_for(svc, kinds, email))[:store.MOST],
-                                 cases=await _cases(svc, email), crises=await _crises(svc, email), no_email=False)
+    waiting = await _waiting(svc, kinds, email) + await _signoffs_waiting(svc, email)
+    mine = await _my_signoffs(svc, email) + (await approvals.status_for(svc, kinds, email))[:store.MOST]
+    return messages.home_message(pause=paused, waiting=waiting, mine=mine, cases=await _cases(svc, email),
+                                 crises=await _crises(svc, email), no_email=False)
 
 
 async def _waiting(svc: Services, kinds: RequestKinds, email: str) -> list[tuple[str, Buttons]]:
@@ -39,6 +41,22 @@ async def _waiting(svc: Services, kinds: RequestKinds, email: str) -> list[tuple
                                   Button("Reject", "approval.reject", value, "danger"),
                                   Button("Ask for more information", "approval.ask", value))))
     return out
+
+
+async def _signoffs_waiting(svc: Services, email: str) -> list[tuple[str, Buttons]]:
+    rows = await store.signoffs(svc, email, as_approver=True)
+    names = await display_names(svc, {r.requester for r in rows})
+    return [(f"*Sign-off* of {post_label(r.draft)}{f' on {r.account_name}' if r.account_name else ''}, from "
+             f"{names.get(r.requester, r.requester)} (4.2): asked at {when(svc, r.created_at)}",
+             Buttons(Button("Approve", "signoff.approve", str(r.id), "primary"),
+                     Button("Decline", "signoff.decline", str(r.id), "danger"))) for r in rows]
+
+
+async def _my_signoffs(svc: Services, email: str) -> list[str]:
+    rows = await store.signoffs(svc, email, as_approver=False)
+    names = await display_names(svc, {r.approver for r in rows})
+    return [f"*Sign-off* of {post_label(r.draft)}: waiting for {names.get(r.approver, r.approver)} since "
+            f"{when(svc, r.created_at)}" for r in rows]
 
 
 async def _cases(svc: Services, email: str) -> list[tuple[str, Buttons]]:

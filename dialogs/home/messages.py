@@ -19,14 +19,13 @@ def home_message(*, pause: Message, waiting: list[tuple[str, Buttons]], mine: li
         blocks.append(Text("I couldn't find your email address, so I can't show what is waiting for you. "
                            "Ask the Communications Team to check your details in the organisation file."))
         return message(*blocks, text="Social media policy")
-    blocks.append(Text("*Waiting for your decision* (2.5, 2.7)"))
+    blocks.append(Text("*Waiting for your decision* (2.5, 2.7, 4.2)"))
     if not waiting:
         blocks.append(Note("Nothing is waiting for your decision."))
     for line, buttons in waiting:
         blocks += [Text(line), buttons]
     blocks += [Divider(), Text("*Your requests*")]
-    blocks += [Text("\n".join(f"• {line}" for line in mine))] if mine else [Note("You have no account or boost "
-                                                                                  "requests.")]
+    blocks += [Text("\n".join(f"• {line}" for line in mine))] if mine else [Note("You have no requests waiting.")]
     blocks += [Divider(), Text("*Your FOI cases* (8.1)")]
     if not cases:
         blocks.append(Note("No open cases are yours."))

@@ -7,6 +7,7 @@ from chat.services import Services
 from dialogs.approvals.rules import PENDING, RequestKinds, approvers, steps_of
 from storage.models.accounts import ApprovalRequest
 from storage.models.crisis import Crisis, CrisisMember
+from storage.models.signoff import SignOffRequest
 
 MOST = 20   # lines in any one list: the Home tab is a summary, `status` and `foi list` have the rest
 
@@ -34,3 +35,12 @@ async def crises_of(svc: Services, email: str) -> list[Crisis]:
             Crisis.status == "active",
             or_(Crisis.started_by == email, Crisis.approver == email, Crisis.id.in_(member_of)))
             .order_by(Crisis.started_at.desc()).limit(MOST)))
+
+
+async def signoffs(svc: Services, email: str, *, as_approver: bool) -> list[SignOffRequest]:
+    """Pending sign-off requests waiting for this person's decision, or the ones they asked for."""
+    whose = ((SignOffRequest.approver == email, SignOffRequest.requester != email) if as_approver
+             else (SignOffRequest.requester == email,))
+    async with svc.db.sessions() as s:
+        return list(await s.scalars(select(SignOffRequest).where(SignOffRequest.state == "pending", *whose)
+                                    .order_by(SignOffRequest.created_at, SignOffRequest.id).limit(MOST)))

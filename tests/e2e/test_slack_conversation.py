@@ -155,3 +155,27 @@ async def test_home_waits_for_slack_when_it_is_rate_limited(bot):
     await bot.slack_home_opened("USTAFF")
     assert len(bot.slack.of("views.publish:429")) == 1
     assert "Social media policy" in bot.home_text("USTAFF")
+
+
+async def test_a_sign_off_request_waits_on_the_approvers_home_and_is_decided_there_once(bot):
+    from tests.e2e.test_check import _request_signoff
+
+    await bot.slack_home_opened("UMANAGER")
+    await bot.slack_home_opened("USTAFF")
+    await _request_signoff(bot)
+    home = bot.home_text("UMANAGER")
+    assert "*Sign-off* of" in home and "from Sam Staff" in home and "(4.2)" in home
+    assert "waiting for Mo Manager" in bot.home_text("USTAFF")
+    value = next(el["value"] for b in bot.slack.home_views["UMANAGER"]["blocks"] if b["type"] == "actions"
+                 for el in b["elements"] if el["action_id"] == "signoff.approve")
+    await bot.slack_home_click("signoff.approve", value, user="UMANAGER")
+    await bot.slack_home_click("signoff.approve", value, user="UMANAGER")
+    assert "*Sign-off* of" not in bot.home_text("UMANAGER")
+    assert "waiting for Mo Manager" not in bot.home_text("USTAFF")   # the decision's DM redrew Sam's tab
+    from sqlalchemy import select as _select
+
+    from storage.models.core import Event
+    async with bot.svc.db.sessions() as s:
+        decided = [e for e in await s.scalars(_select(Event)) if e.subject_kind.startswith("signoff")
+                   and e.to_state == "approved"]
+    assert len(decided) == 1
