@@ -198,6 +198,9 @@ async def mark_done(svc: Services, actor: str | None, value: str):
         if ticked:
             await record_event(s, at=now, actor=actor, subject_kind="social_account", subject_id=account_id,
                                action="onboarding_done", details={"item": key})
+            if key == "2fa":   # the first confirmation: the yearly check (5.6) counts from here
+                await s.execute(update(SocialAccount).where(SocialAccount.id == account_id)
+                                .values(twofa_confirmed_at=now).execution_options(synchronize_session=False))
             left = await s.scalar(select(func.count()).select_from(OnboardingItem).where(
                 OnboardingItem.account_id == account_id, OnboardingItem.done_at.is_(None)))
             if not left and (await s.execute(update(SocialAccount).where(

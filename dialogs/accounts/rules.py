@@ -7,10 +7,10 @@ import re
 from chat.errors import BadInput
 from chat.services import Services
 from dialogs.approvals.rules import Step
-from dialogs.register.rules import PLATFORMS
+from dialogs.register.rules import ACCESS_PLATFORM, PLATFORMS
 from storage.models.accounts import SocialAccount
 
-ON_PLATFORM = {"facebook", "x", "instagram", "linkedin"}   # what the single access platform supports (5.5)
+ON_PLATFORM = ACCESS_PLATFORM   # what the single access platform supports (5.5)
 KINDS = (("service", "A service account"), ("professional", "An officer's professional account (3.7)"),
          ("station", "A fire station account (SFRS)"))
 RUN_BY = (("council", "Council staff, or people the council authorises (1.3)"),

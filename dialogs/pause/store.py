@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from chat.services import Services
+from dialogs.register import store as register
 from storage.events import record_event
 from storage.identity import identities_by_email, remember_identity
-from storage.models.accounts import AccountAdmin, SocialAccount
 from storage.models.pause import MourningPause
 
 from .rules import KIND
@@ -56,16 +56,11 @@ async def current(svc: Services) -> MourningPause | None:
 async def administrators(svc: Services) -> dict[str, list[str]]:
     """{email: ["Facebook “Suffolk Highways”", ...]} for every current administrator in the accounts register.
 
-    dialogs/register.py answers per account (`administrators_of(name)`); the pause needs all of them at
-    once, so this reads the register's tables directly. When they cannot be read, nobody.
+    The accounts register is the one list of who has access (5.5). When it cannot be read, nobody.
     """
     try:
         async with svc.db.sessions() as session:
-            rows = (await session.execute(
-                select(AccountAdmin.email, SocialAccount.platform, SocialAccount.name)
-                .join(SocialAccount, SocialAccount.id == AccountAdmin.account_id)
-                .where(SocialAccount.state == "active", AccountAdmin.removed_at.is_(None))
-                .order_by(SocialAccount.platform, SocialAccount.name))).all()
+            rows = await register.all_administrators(session)
     except SQLAlchemyError as exc:
         log.warning("could not read the accounts register for the mourning pause: %s", type(exc).__name__)
         return {}

@@ -17,12 +17,13 @@ from chat.wording import display_names, when
 from storage.events import record_event
 from storage.models.accounts import AccountAdmin, AccountTask, OnboardingItem, SocialAccount
 
+from .access import password_task, send_task
 from .messages import task_message
 from .rules import COMMS, PASSWORD_TASK, PLATFORMS, REVIEW_EVERY, iso_week, platform_match, reviewer_of
 from .store import active_admins
 
 
-async def list_accounts(svc: Services, viewer: str | None, scope: str) -> Message:
+async def list_accounts(svc: Services, viewer: str | None, scope: str, platform: str = "slack") -> Message:
     scope = (scope or "mine").strip().lower()
     async with svc.db.sessions() as s:
         accounts = list(await s.scalars(select(SocialAccount).where(SocialAccount.state == "active")
@@ -44,19 +45,29 @@ async def list_accounts(svc: Services, viewer: str | None, scope: str) -> Messag
                            + ", ".join(k for k, _ in PLATFORMS if k != "other") + ".")
         title = f"{scope.capitalize()} accounts in the register"
     if not accounts:
-        return message(Text(f"*{title}*\nNone yet. To add one, use `request-account` (2.5)."))
+        return message(Text(f"*{title}*\nNone yet. To ask for a new one, use "
+                            f"`{typed('smpolicy', 'request-account', platform)}` (2.5); to register one that already "
+                            f"exists, `{typed('smpolicy', 'accounts register', platform)}` (5.5)."))
     nm = await display_names(svc, {e for a in accounts for e in (a.owner, *admins[a.id])})
     blocks: list = [Header(title)]
     for a in accounts[:45]:
         total, left = all_items.get(a.id, 0), open_items.get(a.id, 0)
         onboarding = "done" if a.onboarded_at else f"{total - left} of {total} done"
         review = when(svc, a.last_review_at).split(" on ")[1] if a.last_review_at else "not yet"
+        access = "yes" if a.on_access_platform else "no" if a.on_access_platform is False else "not known"
         blocks.append(Fields([("Account", f"{a.platform} – {a.name}"), ("Owner", nm.get(a.owner, a.owner)),
-                              ("Administrators", ", ".join(nm.get(e, e) for e in admins[a.id]) or "none"),
-                              ("Onboarding", onboarding), ("Last review (2.2)", review)]))
+                              ("Who has access (5.5)", ", ".join(nm.get(e, e) for e in admins[a.id]) or "none"),
+                              ("Single access platform", access), ("Onboarding", onboarding),
+                              ("Password changed", _day(svc, a.password_changed_at)),
+                              ("Two-factor confirmed (5.6)", _day(svc, a.twofa_confirmed_at)),
+                              ("Last review (2.2)", review)]))
     if len(accounts) > 45:
         blocks.append(Note(f"…and {len(accounts) - 45} more. Narrow it down with a platform, e.g. `accounts x`."))
     return message(*blocks, text=title)
+
+
+def _day(svc: Services, at) -> str:
+    return when(svc, at).split(" on ")[1] if at else "not yet"
 
 
 async def person_from_text(svc: Services, platform: str, text: str) -> str:
@@ -105,6 +116,10 @@ async def leaver(svc: Services, actor: str | None, who: str) -> Message:
                 await record_event(s, at=now, actor=actor, subject_kind="account_task", subject_id=task.id,
                                    action="task_created", to_state="open",
                                    details={"account": acct.id, "assignee": email, "leaver": who})
+            if acct.owner not in remaining:   # the owner too is asked at once (5.5)
+                owner_task = await password_task(s, acct, who, actor, now)
+                if owner_task is not None:
+                    tasks.append(owner_task)
             done.append((acct, remaining))
         owned = list(await s.scalars(select(SocialAccount).where(SocialAccount.owner == who,
                                                                  SocialAccount.state == "active")))
@@ -112,6 +127,7 @@ async def leaver(svc: Services, actor: str | None, who: str) -> Message:
     today = svc.today().isoformat()
     for task in tasks:
         await send_task(svc, task, claim_day=today)
+    await tell_sfrs_administrator(svc, who, [acct for acct, _ in done], nm, today)
     for acct, remaining in done:
         if not remaining:
             await post_comms(svc, f"{nm[who]} has left and nobody else administers {acct.platform} “{acct.name}”. "
@@ -132,19 +148,33 @@ async def leaver(svc: Services, actor: str | None, who: str) -> Message:
     return message(Text("\n".join(lines)))
 
 
+async def tell_sfrs_administrator(svc: Services, who: str, accounts: list[SocialAccount], nm: dict,
+                                  today: str) -> None:
+    """8.2 2.4: the SFRS social media administrator helps make sure rights are taken away when people leave, so
+    they are told of every fire-service leaver (by profile, or anyone who ran a station account)."""
+    fire = svc.config.profile_for(who) == "sfrs" or any(a.kind == "station" for a in accounts)
+    if not fire:
+        return
+    names = ", ".join(f"{a.platform} “{a.name}”" for a in accounts)
+    where = (f"I've taken them off {names} in the register." if accounts else
+             "They weren't an administrator of any account in the register.")
+    msg = message(Text(f"{nm.get(who, who)} has been recorded as a leaver from the Fire and Rescue Service. {where} "
+                       "As the SFRS social media administrator, please make sure their administration rights are "
+                       "taken away on the platforms themselves (8.2 2.4)."))
+    for admin in svc.config.members("sfrs_social_media_admin"):
+        if admin == who:
+            continue
+        try:
+            await svc.notifier.dm(admin, msg, claim=("sfrs_leaver", who, today))
+        except Exception:
+            continue   # the reply to whoever recorded the leaver still says what changed
+
+
 async def post_comms(svc: Services, text: str) -> None:
     try:
         await svc.notifier.post("comms_team", message(Text(text)))
     except Exception:
         pass  # the reply to the person recording the leaver says the same thing
-
-
-async def send_task(svc: Services, task: AccountTask, claim_day: str, lead: str | None = None) -> None:
-    try:
-        await svc.notifier.dm(task.assignee, await task_message(svc, task, lead),
-                              claim=("password_task", str(task.id), claim_day))
-    except Exception:
-        pass  # the claim is released on failure; the daily sweep tries again
 
 
 async def confirm_task(svc: Services, actor: str | None, value: str):
@@ -165,6 +195,8 @@ async def confirm_task(svc: Services, actor: str | None, value: str):
         if won:
             await record_event(s, at=now, actor=actor, subject_kind="account_task", subject_id=task_id,
                                action="task_done", from_state="open", to_state="done")
+            await s.execute(update(SocialAccount).where(SocialAccount.id == task.account_id)
+                            .values(password_changed_at=now).execution_options(synchronize_session=False))
     async with svc.db.sessions() as s:
         task = await s.get(AccountTask, task_id)
     replies = [UpdateOriginal(await task_message(svc, task))]

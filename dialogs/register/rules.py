@@ -12,6 +12,10 @@ PASSWORD_TASK = "change_password"
 # The platforms an account in the register can be on (the request form offers these).
 PLATFORMS = (("facebook", "Facebook"), ("x", "X (Twitter)"), ("instagram", "Instagram"), ("linkedin", "LinkedIn"),
              ("youtube", "YouTube"), ("tiktok", "TikTok"), ("threads", "Threads"), ("other", "Another platform"))
+ACCESS_PLATFORM = {"facebook", "x", "instagram", "linkedin"}   # what the single access platform supports (5.5)
+TWOFA_EVERY = timedelta(days=365)          # two-factor confirmed yearly (5.6)
+REMOVAL_REASONS = (("left", "They have left the organisation"), ("changed_job", "They have changed job"),
+                   ("no_longer", "They no longer need access"))
 
 
 def iso_week(day) -> str:
@@ -23,6 +27,27 @@ def iso_week(day) -> str:
 def platform_match(scope: str, platform: str) -> bool:
     keys = {key: label.lower() for key, label in PLATFORMS}
     return platform.lower() in (scope, keys.get(scope, "\0")) or platform.lower().startswith(scope + " ")
+
+
+def may_change_access(svc: Services, actor: str | None, acct: SocialAccount) -> bool:
+    """Only the Communications Team or the account's owner changes who administers it (5.5)."""
+    return bool(actor) and (actor == acct.owner or svc.config.has_role(actor, *COMMS))
+
+
+def password_due(acct: SocialAccount, now, every: timedelta) -> bool:
+    """5.5 "change the password regularly": accounts outside the single access platform, every `every`."""
+    if acct.on_access_platform:
+        return False
+    return (acct.password_changed_at or acct.created_at) <= now - every
+
+
+def twofa_due(acct: SocialAccount, now) -> bool:
+    """5.6: confirmed yearly once the account is live (its onboarding checklist asks the first time)."""
+    live_since = acct.onboarded_at or (acct.created_at if acct.registered_by else None)
+    if live_since is None:
+        return False
+    return (acct.twofa_confirmed_at or live_since) <= now - TWOFA_EVERY or (
+        acct.twofa_confirmed_at is None and acct.registered_by is not None)
 
 
 def reviewer_of(svc: Services, acct: SocialAccount) -> str | None:

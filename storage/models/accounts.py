@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime
@@ -68,6 +68,11 @@ class SocialAccount(Base):
     last_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by: Mapped[str | None] = mapped_column(String(320))
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 5.5: whether it is managed through the single access platform; None when nobody has said
+    on_access_platform: Mapped[bool | None] = mapped_column(Boolean)
+    registered_by: Mapped[str | None] = mapped_column(String(320))    # an account that predates the bot
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # last confirmed (5.5)
+    twofa_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)    # last confirmed on (5.6)
     __table_args__ = (Index("ix_social_accounts_platform_name", "platform", "name"),)
 
 
@@ -78,6 +83,7 @@ class AccountAdmin(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("social_accounts.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(320), index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    added_by: Mapped[str | None] = mapped_column(String(320))
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_by: Mapped[str | None] = mapped_column(String(320))
     __table_args__ = (UniqueConstraint("account_id", "email"),)
