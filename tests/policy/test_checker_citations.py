@@ -14,8 +14,8 @@ HIGHWAYS = ("A14 travel alert: the westbound carriageway at Copdock is closed af
 
 def _pairs():
     for rule in checker.PACK.rules:
-        for profile in rule.profiles:
-            yield rule.id, profile, rule.section[profile], rule.message[profile]
+        for profile in sorted(rule.profiles):   # a set: sorted, so every xdist worker collects the same list
+            yield pytest.param(rule.id, profile, rule.section[profile], rule.message[profile], id=f"{rule.id}-{profile}")
 
 
 @pytest.mark.parametrize("rule_id,profile,section,msg", list(_pairs()))
