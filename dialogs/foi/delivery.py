@@ -105,10 +105,13 @@ async def send_email(svc: Services, case_id: int) -> Outcome:
     return Outcome("sent")
 
 
-async def queue_announcement(svc: Services, session, case: FoiCase) -> None:
+async def queue_announcement(svc: Services, session, case: FoiCase, names: dict[str, str] | None = None) -> None:
     """In the caller's transaction: the case (no question, no requester) posted to the Communications Team and
-    Information Management channels through the outbox, and the case marked announced."""
-    creator, owner = (svc.config.display_name(case.created_by), svc.config.display_name(case.owner_email))
+    Information Management channels through the outbox, and the case marked announced. `names`: display names
+    read before the transaction (chat.wording.display_names); the organisation file's otherwise."""
+    name = (names or {}).get
+    creator = name(case.created_by) or svc.config.display_name(case.created_by)
+    owner = name(case.owner_email) or svc.config.display_name(case.owner_email)
     msg = messages.announcement(case, creator_label=creator, owner_label=owner,
                                 im_address=svc.config.information_management_email)
     for channel in ("comms_team", "information_management"):

@@ -18,6 +18,7 @@ from chat.messages import PersonRef
 from chat.pacing import Pacer, retry_after
 from chat.plaintext import as_plain_text
 from chat.services import Services
+from chat.wording import display_names
 from storage.claims import mark_sent, release_claim, try_claim, unfinished_claims
 from storage.models.foi import FoiCase
 
@@ -195,7 +196,8 @@ async def send_summary(svc: Services, now: datetime, cal) -> str:
     counts, worst = await summary_counts(svc, today, cal)
     if not counts["total"]:
         return "nothing open"
-    msg = summary_message(today, counts, worst, cal, svc.config.display_name)
+    names = await display_names(svc, {c.owner_email for c in worst})
+    msg = summary_message(today, counts, worst, cal, lambda e: names.get(e, e))
     if svc.notifier.channel_ids("information_management"):
         sent = await svc.notifier.post("information_management", msg, claim=(SUMMARY, "channel", today.isoformat()))
         return "posted" if sent else "already"

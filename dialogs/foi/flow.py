@@ -12,6 +12,7 @@ from chat.errors import NotAllowed
 from chat.messages import Form, Message, Note, PersonRef, Text, message
 from chat.replies import FormErrors
 from chat.services import Services
+from chat.wording import display_names
 from chat.workdays import working_calendar
 
 from . import messages, store
@@ -51,12 +52,14 @@ async def submit(svc: Services, user: PersonRef, values: dict, channel: str | No
         redraw = messages.foi_form(svc.today(), values=values, sfrs=_is_sfrs(svc, creator, channel))
         return FormErrors(errors, form=redraw)
     cal = await working_calendar(svc)
+    # People by name (which may ask the platform), read before the transaction that saves the case
+    names = await display_names(svc, [creator, owner.lower()])
 
     async def with_case(session, case) -> None:   # what a new case causes, queued in the transaction saving it
-        await queue_announcement(svc, session, case)
+        await queue_announcement(svc, session, case, names)
         if case.owner_email != creator:
             await svc.outbox.dm(session, case.owner_email,
-                                messages.new_owner_dm(case, svc.config.display_name(creator)),
+                                messages.new_owner_dm(case, names[creator]),
                                 key=f"foi:{case.reference}:new-owner", notify=creator,
                                 about=f"the news that {case.reference} is theirs")
 
@@ -68,10 +71,15 @@ async def submit(svc: Services, user: PersonRef, values: dict, channel: str | No
         outcome = Outcome({"sent": "sent", "sending": "sending"}.get(case.email_state, "pending"), case.email_error)
     now_standing = standing(case.due, svc.today(), cal)
     return messages.confirmation(
-        case, status=outcome.status, reason=outcome.reason, owner_label=svc.config.display_name(case.owner_email),
+        case, status=outcome.status, reason=outcome.reason, owner_label=await _name(svc, case.owner_email),
         im_address=svc.config.information_management_email, duplicate=not created,
         overdue_words=now_standing.words() if now_standing.status == "overdue" else None,
         sfrs=_is_sfrs(svc, creator, channel))
+
+
+async def _name(svc: Services, email: str) -> str:
+    """The person's display name: the organisation file, the platform, then the address (chat.wording)."""
+    return (await display_names(svc, [email]))[email]
 
 
 def _who_when(svc: Services, email: str | None, at) -> str:
@@ -102,7 +110,7 @@ async def done(svc: Services, email: str | None, raw_ref: str, outcome: str = "a
                             "No reminders will come for it."))
     if case.owner_email != by:
         await _dm(svc, case.owner_email, message(Text(
-            f"{svc.config.display_name(by)} marked your case *{ref}* done ({outcome}). No more reminders for it.")))
+            f"{await _name(svc, by)} marked your case *{ref}* done ({outcome}). No more reminders for it.")))
     return message(Text(f"*{ref}* is marked done ({outcome}). No more reminders for it. Thank you."),
                    Note("The reference, dates and outcome are kept; the question and the requester's details are "
                         f"removed after {svc.config.foi_retention_months} months."))
@@ -115,13 +123,14 @@ async def reassign(svc: Services, email: str | None, raw_ref: str, new_owner: st
     case, changed = await store.reassign_case(svc, ref, by, new_owner.lower())
     if not changed:
         return message(Text(f"{ref} changed hands while you were doing this: it is now owned by "
-                            f"{svc.config.display_name(case.owner_email)}. Nothing else was changed."))
-    await _dm(svc, case.owner_email, messages.new_owner_dm(case, svc.config.display_name(by)))
+                            f"{await _name(svc, case.owner_email)}. Nothing else was changed."))
+    names = await display_names(svc, [by, case.owner_email])
+    await _dm(svc, case.owner_email, messages.new_owner_dm(case, names[by]))
     if before.owner_email != by:
         await _dm(svc, before.owner_email, message(Text(
-            f"{svc.config.display_name(by)} has passed your case *{ref}* to "
-            f"{svc.config.display_name(case.owner_email)}. You won't be reminded about it any more.")))
-    return message(Text(f"*{ref}* now belongs to {svc.config.display_name(case.owner_email)}, who has been told. "
+            f"{names[by]} has passed your case *{ref}* to "
+            f"{names[case.owner_email]}. You won't be reminded about it any more.")))
+    return message(Text(f"*{ref}* now belongs to {names[case.owner_email]}, who has been told. "
                         "They'll get the daily reminders from now on."))
 
 
@@ -130,7 +139,7 @@ async def reassign_form(svc: Services, email: str | None, raw_ref: str) -> Form:
     case = await store.get_case(svc, store.parse_reference(raw_ref))
     if not store.may_manage(svc, case, email):
         raise NotAllowed(f"Only the case owner or Information Management can reassign {case.reference}.")
-    return messages.reassign_form(case.reference, svc.config.display_name(case.owner_email))
+    return messages.reassign_form(case.reference, await _name(svc, case.owner_email))
 
 
 async def reassign_from_form(svc: Services, email: str | None, raw_ref: str,
@@ -185,7 +194,8 @@ async def list_cases(svc: Services, email: str | None, platform: str | None = No
     everyone = svc.config.has_role(by, "information_management")
     found = await store.open_cases(svc, None if everyone else by)
     cal = await working_calendar(svc)
-    return list_message(svc.today(), found, cal, svc.config.display_name, everyone, platform)
+    names = await display_names(svc, {c.owner_email for c in found[:messages.MAX_LINES]}) if everyone else {}
+    return list_message(svc.today(), found, cal, lambda e: names.get(e, e), everyone, platform)
 
 
 async def show(svc: Services, email: str | None, raw_ref: str) -> Message:
@@ -195,4 +205,4 @@ async def show(svc: Services, email: str | None, raw_ref: str) -> Message:
     if not store.may_manage(svc, case, by):
         raise NotAllowed(f"Only the case owner or Information Management can see {case.reference}'s details.")
     words = standing(case.due, svc.today(), await working_calendar(svc)).words()
-    return messages.case_details(case, svc.config.display_name(case.owner_email), words)
+    return messages.case_details(case, await _name(svc, case.owner_email), words)

@@ -49,7 +49,7 @@ async def test_list_is_yours_and_information_management_sees_all(foi_bot):
     mine = await say(foi_bot, "foi list")
     assert "Your open FOI cases (1)" in mine and "FOI-2026-0001" in mine and "FOI-2026-0002" not in mine
     everyone = await say(foi_bot, "foi list", user="UIM")
-    assert "All open FOI cases (2)" in everyone and "other@example.gov.uk" in everyone
+    assert "All open FOI cases (2)" in everyone and "Oz Other" in everyone     # by name, not address
 
 
 async def test_only_the_owner_or_information_management_can_close(foi_bot):
@@ -58,7 +58,7 @@ async def test_only_the_owner_or_information_management_can_close(foi_bot):
     assert "Only the case owner (Sam Staff) or Information Management can close FOI-2026-0001" in refused
     assert (await get(foi_bot)).state == "open"
     assert "is marked done (withdrawn)" in await say(foi_bot, "foi done foi-2026-1 withdrawn", user="UIM")
-    assert "im@example.gov.uk marked your case *FOI-2026-0001* done" in foi_bot.slack.said_to("USTAFF")
+    assert "Ida Info marked your case *FOI-2026-0001* done" in foi_bot.slack.said_to("USTAFF")
     assert (await get(foi_bot)).outcome == "withdrawn"
 
 
@@ -72,7 +72,7 @@ async def test_bad_references_and_unknown_cases(foi_bot):
 async def test_reassign_by_slack_mention(foi_bot):
     await forward(foi_bot)
     said = await say(foi_bot, "foi reassign FOI-2026-0001 <@UOTHER|oz.other>")
-    assert "now belongs to other@example.gov.uk" in said
+    assert "now belongs to Oz Other" in said
     assert (await get(foi_bot)).owner_email == "other@example.gov.uk"
     assert "has made you the owner of *FOI-2026-0001*" in foi_bot.slack.said_to("UOTHER")
     # The old owner can no longer manage it; the new one can.

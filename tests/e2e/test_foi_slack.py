@@ -254,3 +254,16 @@ async def test_daily_dm_names_every_open_case_soonest_first(foi_bot):
     # `foi list` is written as Slack types it.
     await bot.slack_command("/smpolicy", "foi list", user="USTAFF")
     assert "`/smpolicy foi done REF`" in bot.slack.responses()[-1].text()
+
+
+async def test_people_are_named_not_addressed(foi_bot):
+    """The owner is shown by the name Slack gives them when the organisation file has none (issue 13: "Owner:
+    bea.comms@..."), in the confirmation, the channel notices and Information Management's summary."""
+    bot = foi_bot
+    assert await forward(bot, owner="UOTHER") == {}
+    said = bot.slack.said_to("USTAFF") + "\n".join(r.text() for r in bot.slack.responses())
+    assert "Oz Other" in said and "other@example.gov.uk" not in said.replace("Reply-To", "")
+    for channel in ("CCOMMS", "CIM"):
+        assert "Oz Other" in bot.slack.to(channel)[-1].text()
+    await bot.run_sweeps(london(2026, 12, 24, 9, 0))
+    assert "Oz Other" in bot.slack.to("CIM")[-1].text()

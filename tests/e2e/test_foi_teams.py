@@ -125,5 +125,5 @@ async def test_reassign_by_email_in_teams(foi_bot):
                        kind="foi")
     await bot.teams_invoke("composeExtension/submitAction", {"data": data}, user="29:staff")
     await bot.teams_say("foi reassign FOI-2026-0001 other@example.gov.uk", user="29:staff")
-    assert "now belongs to other@example.gov.uk, who has been told" in bot.teams_to("29:staff")
+    assert "now belongs to Oz Other, who has been told" in bot.teams_to("29:staff")      # by name, not address
     assert "has made you the owner of" in bot.teams_to("29:other")
