@@ -10,7 +10,7 @@ from .commands import command_parts, typed
 from .errors import WorkflowError
 from .messages import Button, Buttons, Message, Text, message
 from .registry import Registry
-from .replies import Ephemeral, InChannel, Invocation, Later, OpenForm, UpdateOriginal
+from .replies import Ephemeral, FormErrors, InChannel, Invocation, Later, OpenForm, UpdateOriginal
 
 if TYPE_CHECKING:
     from .services import Services
@@ -62,10 +62,32 @@ async def _safely(svc: Services, inv: Invocation, work) -> list:
         log.exception("handler failed for %s %s/%s", inv.platform, inv.kind, inv.command)
         result = Ephemeral(message(Text(SORRY)))
     replies = [] if result is None else list(result) if isinstance(result, (list, tuple)) else [result]
+    if inv.kind == "form" and inv.values:
+        replies = [_keep_what_was_entered(r, inv.values) for r in replies]
     banner = await svc.notifier.banner()
     if banner:
         replies = [_with_banner(r, banner) for r in replies]
     return replies
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def _keep_what_was_entered(reply, values: dict):
+    """A form shown again with its errors keeps everything the person entered: a field its workflow left empty
+    is filled from the submission, and a person or people field always shows who was picked (the workflow's
+    own starting value, the person's manager say, would undo their choice). Teams draws the form again; Slack
+    keeps its own."""
+    if not isinstance(reply, FormErrors) or reply.form is None:
+        return reply
+    inputs = []
+    for inp in reply.form.inputs:
+        entered = values.get(inp.id)
+        if not _empty(entered) and (inp.kind in ("person", "people") or _empty(inp.initial)):
+            inp = replace(inp, initial=entered)
+        inputs.append(inp)
+    return replace(reply, form=replace(reply.form, inputs=tuple(inputs)))
 
 
 async def _route(svc: Services, inv: Invocation):
@@ -113,6 +135,8 @@ async def _typed(svc: Services, inv: Invocation):
     command = replace(inv, kind="command", family=family, command=name, args=args)
     result = await _route(svc, command)
     replies = [] if result is None else list(result) if isinstance(result, (list, tuple)) else [result]
+    if inv.kind == "form" and inv.values:
+        replies = [_keep_what_was_entered(r, inv.values) for r in replies]
     return [_form_button(r, family, f"{name} {args}".strip(), inv.platform) if isinstance(r, OpenForm) else r
             for r in replies]
 

@@ -159,7 +159,7 @@ async def forward_as_foi(svc: Services, inv):
     if found is None:
         return Ephemeral(message(Text("FOI forwarding isn't switched on here yet: please email the request to "
                                       "Information Management today (8.1).")))
-    text = await _source_text(svc, inv.value, inv.user)
+    text = await _source_text(svc, inv.value, inv.user) or inv.text
     return await found.fn(svc, replace(inv, kind="shortcut", command="forward_foi", text=text))
 
 
@@ -167,6 +167,8 @@ async def open_signoff(svc: Services, inv):
     source, draft, account = rules.signoff_source(inv.value)
     if source:
         draft = await _source_text(svc, source, inv.user)
+    # Teams cannot fetch a message again, but sends the one its dialog was opened on with every click in it.
+    draft = draft or inv.text
     return await signoff.open_form(svc, draft, source, account)
 
 

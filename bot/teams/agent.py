@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import html
 import logging
 import re
 
@@ -41,8 +42,19 @@ def command_parts(text: str) -> tuple[str, str, str]:
     return "smpolicy", first, rest.strip()
 
 
+_BREAKS = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", re.I)
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def plain_text(html_or_text: str | None) -> str:
-    return _TAGS.sub("", html_or_text or "").replace("&nbsp;", " ").strip()
+    """What a person typed, from the HTML Teams sends (`<p>`, `<br>`, `&#39;`, `&amp;`, `<at>` mentions): line
+    breaks kept, tags and mentions dropped, entities decoded once. Done here, at the edge, and nowhere else, so
+    a question forwarded by email or a draft being checked reads as it was written."""
+    text = _AT_MENTION.sub("", html_or_text or "")
+    text = _TAGS.sub("", _BREAKS.sub("\n", text))
+    text = html.unescape(text).replace("\xa0", " ").replace("\r\n", "\n")
+    lines = [line.strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 class SmpolicyAgent(Agent):
@@ -152,9 +164,10 @@ class SmpolicyAgent(Agent):
             if "form_id" in data:
                 return Invocation(kind="form", command=data["form_id"], private=data.get("private", ""),
                                   values=form_values(data), **base)
-            if "action_id" in data:  # a button on a card shown in a dialog
+            if "action_id" in data:  # a button on a card shown in a dialog: the message it was opened on comes too
+                payload = value.get("messagePayload") or {}
                 return Invocation(kind="action", command=data["action_id"], value=str(data.get("value", "")),
-                                  **base)
+                                  text=plain_text((payload.get("body") or {}).get("content")) or None, **base)
         return None
 
     async def _on_invoke(self, context: TurnContext):

@@ -14,10 +14,13 @@ _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 _BARE_LINK = re.compile(r"<(https?://[^>|]+)>")
 _MENTION = re.compile(r"<@([A-Z0-9]+)>")
 _BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])")
+_CODE = re.compile(r"`([^`\n]+)`")
 
 
 def markdown(text: str) -> str:
-    """Slack-style mrkdwn (our house style) -> the Markdown subset Adaptive Cards understand."""
+    """Slack-style mrkdwn (our house style) -> the Markdown subset Adaptive Cards understand. Cards have no
+    inline code, so `code` (a command to type) is shown in bold, and a stray backtick is dropped."""
+    text = _CODE.sub(r"*\1*", text).replace("`", "")
     text = _LINK.sub(r"[\2](\1)", text)
     text = _BARE_LINK.sub(r"\1", text)
     text = _MENTION.sub(r"\1", text)
@@ -31,7 +34,8 @@ def card_body(msg: Message) -> tuple[list[dict], list[dict]]:
     for b in msg.blocks:
         el: dict | None = None
         if isinstance(b, Header):
-            el = {"type": "TextBlock", "text": b.text, "size": "Large", "weight": "Bolder", "wrap": True}
+            el = {"type": "TextBlock", "text": b.text.replace("`", ""), "size": "Large", "weight": "Bolder",
+                  "wrap": True}
         elif isinstance(b, Text):
             el = {"type": "TextBlock", "text": markdown(b.text), "wrap": True}
         elif isinstance(b, Fields):
@@ -107,8 +111,10 @@ def form_card(form: Form) -> dict:
             el.update(type="Input.Text", style="Email",
                       placeholder=inp.placeholder or ("name@example.gov.uk" if inp.kind == "person"
                                                       else "emails, separated by commas"))
-            if isinstance(inp.initial, PersonRef) and inp.initial.email:
-                el["value"] = inp.initial.email
+            picked = inp.initial if isinstance(inp.initial, (list, tuple)) else [inp.initial]
+            emails = [p.email for p in picked if isinstance(p, PersonRef) and p.email]
+            if emails:
+                el["value"] = ", ".join(emails)
         elif inp.kind == "date":
             el["type"] = "Input.Date"
             if isinstance(inp.initial, date):
@@ -120,10 +126,10 @@ def form_card(form: Form) -> dict:
             el["placeholder"] = inp.placeholder
         body.append(el)
         if inp.hint:
-            body.append({"type": "TextBlock", "text": inp.hint, "isSubtle": True, "size": "Small", "wrap": True,
+            body.append({"type": "TextBlock", "text": markdown(inp.hint), "isSubtle": True, "size": "Small", "wrap": True,
                          "spacing": "None"})
         if inp.id in errors:
-            body.append({"type": "TextBlock", "text": errors[inp.id], "color": "Attention", "wrap": True,
+            body.append({"type": "TextBlock", "text": markdown(errors[inp.id]), "color": "Attention", "wrap": True,
                          "spacing": "None"})
     return {
         "type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body,

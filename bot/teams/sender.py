@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from chat.messages import Message, MessageRef, Text, UploadFile
 from chat.platforms import Room, SendError, Unreachable
+from chat.plaintext import inline
 from storage.identity import conversation_ref, save_conversation_ref
 from storage.models import ConversationRef, Identity, utcnow
 
@@ -202,4 +203,5 @@ class TeamsSender:
 
 
 def activity_of(message: Message) -> Activity:
-    return Activity(type="message", summary=message.text[:200], attachments=[attachment(card(message))])
+    # The summary is what a notification shows: plain words, no mrkdwn (Teams would show `*` and backticks).
+    return Activity(type="message", summary=inline(message.text)[:200], attachments=[attachment(card(message))])

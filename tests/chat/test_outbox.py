@@ -148,7 +148,9 @@ async def test_nobody_to_send_to_is_given_up_at_once(svc):
     await _queue(svc, to="nobody@example.gov.uk", notify="staff@example.gov.uk", about="the card")
     await svc.outbox.drain()
     assert (await _rows(svc))["k1"].state == "failed"
-    assert "can't be reached in Slack or Teams" in svc.platform.sent[0][2]
+    assert "I couldn't reach nobody@example.gov.uk in Slack or Teams, so the card didn't reach them" in \
+        svc.platform.sent[0][2]
+    assert "there is no email set up" in svc.platform.sent[0][2]
 
 
 async def test_a_send_whose_process_died_after_sending_is_found_not_repeated(svc):

@@ -1,0 +1,118 @@
+"""Teams correctness (issue 14, item 5): text arrives as plain text once, at the edge; sign-off starts from the
+message; a redrawn form keeps every field; no literal backticks in cards."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.support.server import BotHarness
+from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
+
+from .test_accounts_helpers import teams_form_data, teams_hello
+
+CLOSURE_POST = "We are closing Hadleigh library next month because of budget cuts"
+HTML_QUESTION = "Can you tell me what&#39;s planned for Mill Lane?<br>Thanks &amp; regards,<br/>Jo &quot;JB&quot;"
+CLEAN_QUESTION = "Can you tell me what's planned for Mill Lane?\nThanks & regards,\nJo \"JB\""
+
+
+@pytest.fixture
+async def mail_bot(database_url, clock, smtp_server):  # noqa: F811
+    harness = await BotHarness.start(database_url, clock, env=smtp_server.env(), slack=False)
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+def dialog_card(body: dict) -> dict:
+    return body["task"]["value"]["card"]["content"]
+
+
+def inputs(card: dict) -> dict:
+    return {el["id"]: el for el in card["body"] if "id" in el}
+
+
+def message_payload(html: str) -> dict:
+    return {"id": "msg-1", "body": {"contentType": "html", "content": f"<p>{html}</p>"},
+            "from": {"user": {"id": "29:staff", "displayName": "Sam Staff"}},
+            "linkToMessage": "https://teams.microsoft.com/l/message/19:x/1", "createdDateTime": "2026-11-20T10:00:00Z"}
+
+
+async def test_an_html_foi_question_arrives_clean_in_the_email(mail_bot, smtp_server):  # noqa: F811
+    bot = mail_bot
+    status, body = await bot.teams_message_action("forward_foi", HTML_QUESTION, user="29:staff")
+    card = dialog_card(body)
+    assert inputs(card)["question"]["value"] == CLEAN_QUESTION
+    data = {**card["actions"][0]["data"], **{k: el["value"] for k, el in inputs(card).items() if "value" in el},
+            "source_platform": "facebook", "visibility": "public", "kind": "foi"}
+    await bot.teams_invoke("composeExtension/submitAction", {"data": data}, user="29:staff")
+    assert len(smtp_server.messages) == 1
+    mail = smtp_server.messages[0].message.get_content()
+    assert "what's planned for Mill Lane?" in mail and "Thanks & regards," in mail and 'Jo "JB"' in mail
+    assert "&#39;" not in mail and "&amp;" not in mail and "<br" not in mail and "<p>" not in mail
+
+
+async def test_the_text_being_checked_arrives_clean(mail_bot):
+    bot = mail_bot
+    await bot.teams_say("<at>smpolicy</at> check We&#39;re closing Hadleigh library<br>because of budget cuts",
+                        user="29:staff")
+    verdict = bot.teams.in_conversation("a:personal-29:staff")[-1]
+    assert "Get sign-off before you post this" in verdict.text()
+    signoff = next(a for a in _actions(verdict.activity) if a["title"] == "Ask for sign-off")
+    await bot.teams_click(signoff["data"], user="29:staff")
+    draft = inputs(_form_of(bot, "a:personal-29:staff"))["draft"]["value"]
+    assert draft == "We're closing Hadleigh library\nbecause of budget cuts"
+
+
+async def test_sign_off_from_the_dialog_starts_with_the_message(mail_bot):
+    bot = mail_bot
+    status, body = await bot.teams_message_action("is_this_ok", CLOSURE_POST)
+    actions = [a for el in dialog_card(body)["body"] if el["type"] == "ActionSet" for a in el["actions"]]
+    signoff = next(a for a in actions if a["title"] == "Ask for sign-off")
+    # The click in the dialog: Teams sends the button's data with the message the dialog was opened on.
+    status, body = await bot.teams_invoke("composeExtension/submitAction", {
+        "commandId": "is_this_ok", "commandContext": "message", "data": signoff["data"],
+        "messagePayload": message_payload(CLOSURE_POST)})
+    form = dialog_card(body)
+    assert form["actions"][0]["data"]["form_id"] == "signoff_request"
+    assert inputs(form)["draft"]["value"] == CLOSURE_POST
+
+
+async def test_a_redrawn_form_keeps_every_field_including_people(mail_bot):
+    bot = mail_bot
+    await teams_hello(bot, "29:staff")
+    await bot.teams_say("request-account", user="29:staff")
+    data = teams_form_data(bot, "a:personal-29:staff")
+    await bot.teams_click({**data, "platform": "facebook", "account_name": "Jo Smith", "service_area": "Highways",
+                           "kind": "service", "run_by": "council", "business_case": "",
+                           "administrators": "staff@example.gov.uk, other@example.gov.uk",
+                           "manager": "head@example.gov.uk", "hours": "5", "monitored": "Weekdays"},
+                          user="29:staff")
+    redrawn = inputs(_form_of(bot, "a:personal-29:staff"))
+    assert redrawn["administrators"]["value"] == "staff@example.gov.uk, other@example.gov.uk"
+    assert redrawn["manager"]["value"] == "head@example.gov.uk"
+    assert redrawn["account_name"]["value"] == "Jo Smith" and redrawn["hours"]["value"] == "5"
+
+
+async def test_cards_have_no_literal_backticks(mail_bot):
+    bot = mail_bot
+    await bot.teams_say("help", user="29:staff")
+    await bot.teams_say("frobnicate", user="29:staff")          # "I don't know `frobnicate`..."
+    said = json.dumps([s.activity for s in bot.teams.in_conversation("a:personal-29:staff")])
+    assert "`" not in said
+    assert "**help**" in said and "know **frobnicate**" in said      # inline code shown in bold instead
+
+
+def _actions(activity: dict) -> list:
+    card = activity["attachments"][0]["content"]
+    return [a for el in card["body"] if el["type"] == "ActionSet" for a in el["actions"]]
+
+
+def _form_of(bot, conversation: str) -> dict:
+    for sent in reversed(bot.teams.in_conversation(conversation)):
+        for att in sent.activity.get("attachments") or []:
+            content = att.get("content") or {}
+            if any("form_id" in (a.get("data") or {}) for a in content.get("actions") or []):
+                return content
+    raise AssertionError("no form")
