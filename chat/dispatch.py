@@ -33,11 +33,13 @@ def help_message(registry: Registry, platform: str, family: str | None = None, l
             continue
         for cmd in registry.family_commands(fam):
             lines.append(f"`{typed(fam, cmd.usage, platform)}` – {cmd.summary}")
-    shortcuts = [f"*{s.title}* – {s.description}" for s in registry.shortcuts.values()]
+    # One family's help (`/crisis help`) lists that family's commands only; the message actions are the bot's.
+    shortcuts = [] if family else [f"*{s.title}* – {s.description}" for s in registry.shortcuts.values()]
     blocks = []
     if lead:
         blocks.append(Text(lead))
-    blocks.append(Text("*What I can do*\n" + "\n".join(lines)))
+    title = "*The crisis commands* (4.3)" if family == "crisis" else "*What I can do*"
+    blocks.append(Text(title + "\n" + "\n".join(lines)))
     if shortcuts:
         where = "the message's ⋯ menu" if platform == "slack" else "the message's ⋯ menu, under Actions"
         blocks.append(Text(f"*On any message* ({where})\n" + "\n".join(shortcuts)))
@@ -96,25 +98,28 @@ async def _route(svc: Services, inv: Invocation):
         return await _typed(svc, inv)
     if inv.kind == "command":
         name = inv.command.lower()
+        family = inv.family if inv.family != "smpolicy" else None   # `/crisis help`: the crisis commands
         if name in ("", "help"):
-            return Ephemeral(help_message(registry, inv.platform))
+            return Ephemeral(help_message(registry, inv.platform, family=family))
         cmd = registry.find_command(inv.family, name)
         if cmd is None:
             guess = registry.suggest(inv.family, name)
             lead = f"I don't know `{typed(inv.family, name, inv.platform)}`."
             if guess:
                 lead += f" Did you mean `{typed(inv.family, guess, inv.platform)}`?"
-            return Ephemeral(help_message(registry, inv.platform, lead=lead))
+            return Ephemeral(help_message(registry, inv.platform, family=family, lead=lead))
         return await cmd.fn(svc, inv)
     if inv.kind == "shortcut":
         found = registry.shortcuts.get(inv.command)
         if found is None:
-            return Ephemeral(message(Text("That shortcut is not one I know any more. Try `help`.")))
+            return Ephemeral(message(Text("That shortcut is not one I know any more. Try "
+                                          f"`{typed('smpolicy', 'help', inv.platform)}`.")))
         return await found.fn(svc, inv)
     if inv.kind == "action":
         fn = registry.find_action(inv.command)
         if fn is None:
-            return Ephemeral(message(Text("That button no longer does anything. Try `help`.")))
+            return Ephemeral(message(Text("That button no longer does anything. Try "
+                                          f"`{typed('smpolicy', 'help', inv.platform)}`.")))
         return await fn(svc, inv)
     if inv.kind == "form":
         fn = registry.forms.get(inv.command)

@@ -14,8 +14,9 @@ from chat.messages import PersonRef, Text, message
 from chat.platforms import SendError
 from chat.replies import Ephemeral, OpenForm
 from chat.services import Services
+from chat.workdays import working_calendar
 
-from . import messages, room, rules, store
+from . import messages, room, rules, schedule, store
 from .people import name_of, person_in
 from .rules import person_key
 
@@ -194,8 +195,9 @@ async def timeline_form_submitted(svc: Services, platform: str, channel: str | N
 
 async def status(svc: Services, crisis):
     card = await room.card_for(svc, crisis)
+    upcoming = schedule.next_checkin(svc, await working_calendar(svc), crisis)
     return Ephemeral(messages.status_message(crisis, svc.config.tz, card=card, members=await store.members(
-        svc.db, crisis.id), ticks=await store.ticks(svc.db, crisis.id)))
+        svc.db, crisis.id), ticks=await store.ticks(svc.db, crisis.id), next_checkin=upcoming))
 
 
 async def list_active(svc: Services):

@@ -265,7 +265,9 @@ def group_lines(members, labels=ROLE_LABELS) -> tuple[list[str], list[str], list
     return inside, failed, removed
 
 
-def status_message(crisis, tz, *, card: Message, members, ticks: dict) -> Message:
+def status_message(crisis, tz, *, card: Message, members, ticks: dict, next_checkin=None) -> Message:
+    """`next_checkin`: when the next check-in really comes (schedule.next_checkin: the next working morning when
+    it falls due out of hours)."""
     inside, failed, removed = group_lines(members)
     lines = [f"*In the group:* {', '.join(inside) or 'nobody yet'}"]
     if failed:
@@ -273,8 +275,8 @@ def status_message(crisis, tz, *, card: Message, members, ticks: dict) -> Messag
     if removed:
         lines.append(f"*Removed:* {', '.join(removed)}")
     lines.append(f"*Response checklist:* {len(ticks)} of {len(RESPONSE_CHECKLIST)} ticked")
-    if crisis.status == "active" and crisis.next_checkin_at:
-        lines.append(f"*Next check-in:* {when(crisis.next_checkin_at, tz)} (in working hours)")
+    if crisis.status == "active" and (next_checkin or crisis.next_checkin_at):
+        lines.append(f"*Next check-in:* {when(next_checkin or crisis.next_checkin_at, tz)} (in working hours)")
     return Message(card.text, (*card.blocks, Divider(), Text("\n".join(lines))))
 
 

@@ -35,6 +35,19 @@ def in_working_hours(svc: Services, calendar, now: datetime, crisis) -> bool:
             and svc.config.work_start <= local.time() < svc.config.work_end)
 
 
+def next_checkin(svc: Services, calendar, crisis) -> datetime | None:
+    """When the next check-in really comes: its due time if that is in working hours (or while the group keeps
+    working late), else the start of the next working day, when the sweep sends it."""
+    due = crisis.next_checkin_at
+    if due is None or in_working_hours(svc, calendar, due, crisis):
+        return due
+    local = due.astimezone(svc.config.tz)
+    day = local.date()
+    if not (calendar.is_working_day(day) and local.time() < svc.config.work_start):
+        day = calendar.add_working_days(day, 1)
+    return _at_local(svc, day, svc.config.work_start)
+
+
 async def sweep(svc: Services, now: datetime) -> None:
     """Everything due as at `now`; safe to run often, and from several processes at once."""
     calendar = await working_calendar(svc)
