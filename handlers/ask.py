@@ -17,7 +17,8 @@ async def ask_command(svc: Services, inv):
     question = inv.args.strip()
     if not question:
         return Ephemeral(messages.ask_prompt(inv.platform))
-    return Ephemeral(messages.answer_message(svc, question[:1000], inv.platform))
+    profile = svc.config.profile_for(inv.user.email, inv.channel)   # 8.2 5.3 is the fire service's own
+    return Ephemeral(messages.answer_message(svc, question[:1000], inv.platform, profile))
 
 
 async def section_command(svc: Services, inv):

@@ -151,7 +151,8 @@ async def is_this_ok(svc: Services, inv):
 
 
 async def show_checklist(svc: Services, inv):
-    return Ephemeral(messages.checklist_message(with_photo=inv.value == "photo"))
+    return Ephemeral(messages.checklist_message(with_photo=inv.value in ("photo", "photo_sfrs"),
+                                                fire_service=inv.value == "photo_sfrs"))
 
 
 async def forward_as_foi(svc: Services, inv):

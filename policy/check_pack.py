@@ -98,6 +98,7 @@ class Pack:
     policy_version: str
     posting_checklist: tuple[str, ...]
     photo_checklist: tuple[str, ...]
+    photo_checklist_sfrs: tuple[str, ...]   # the fire service's own (8.2 4.2, 4.3)
     categories: dict[str, dict[str, Any]]
     rules: list[Rule]
     contexts: dict[str, Context]
@@ -243,6 +244,7 @@ def load_rules(path: str | Path | None = None) -> Pack:
     lists = ld.get(data, "checklists", dict, "top level")
     posting = tuple(ld.str_list(lists, "posting", "[checklists]"))
     photo = tuple(ld.str_list(lists, "photo", "[checklists]"))
+    photo_sfrs = tuple(ld.str_list(lists, "photo_sfrs", "[checklists]"))
 
     categories = ld.get(data, "categories", dict, "top level")
     for cat, spec in categories.items():
@@ -271,7 +273,7 @@ def load_rules(path: str | Path | None = None) -> Pack:
     index = {p: _build_index(rules, p) for p in PROFILES}
     plan = {p: Plan.build(rules, p) for p in PROFILES}
     published = _load_published(ld, ld.get(data, "published", dict, "top level", {}))
-    return Pack(path, name, version, posting, photo, categories, rules, contexts, dcfg, state, image, index, plan,
+    return Pack(path, name, version, posting, photo, photo_sfrs, categories, rules, contexts, dcfg, state, image, index, plan,
                 published)
 
 

@@ -148,7 +148,7 @@ async def file_request(svc: Services, requester: str, steps: list[Step], details
 
 async def on_approved(svc: Services, session, req: ApprovalRequest, actor: str) -> None:
     acct = await add_account(svc, session, req, actor)
-    for key, *_ in checklist(acct):
+    for key, *_ in checklist(acct, svc.config.profile_for(acct.owner) == "sfrs"):
         session.add(OnboardingItem(account_id=acct.id, key=key))
 
 
@@ -163,7 +163,7 @@ async def after_approved(svc: Services, session, req: ApprovalRequest, actor: st
                         key=f"account:{acct.id}:onboarding", notify=actor, about="the onboarding checklist")
     session.add(SendClaim(kind="onboarding", item=f"account:{acct.id}", day=iso_week(svc.today()),
                           claimed_at=svc.now(), state="sent"))
-    for admin in req.details["administrators"]:
+    for admin in await active_admins(session, acct.id):   # with the SFRS administrator on a station (8.2 2.4)
         if admin != req.requester:
             await svc.outbox.dm(session, admin, message(Text(
                 f"You are now an administrator of {acct.platform} “{acct.name}”. Please make sure you have read "

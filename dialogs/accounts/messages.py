@@ -72,7 +72,7 @@ def render_onboarding(svc: Services, acct: SocialAccount, done: dict, nm: dict, 
     account's can be written in the transaction that registers it."""
     account_id = acct.id
     lines, buttons = [], []
-    for key, label, what, section in checklist(acct):
+    for key, label, what, section in checklist(acct, svc.config.profile_for(acct.owner) == "sfrs"):
         item = done.get(key)
         if item and item.done_at:
             lines.append(f"✅ {what} ({section}) – {nm.get(item.done_by)}, {when(svc, item.done_at)}")

@@ -64,10 +64,17 @@ def route(svc: Services, requester: str, d: dict, nm: dict, channel: str | None)
     manager = d["manager"]
     steps = [Step("manager", "Manager's authorisation", f"{nm.get(manager, manager)} (the line manager)", "2.3",
                   person=manager, approve="Confirm authorisation", done="authorised")]
-    if d["kind"] == "station" or svc.config.profile_for(requester, channel) == "sfrs":
+    fire = d["kind"] == "station" or svc.config.profile_for(requester, channel) == "sfrs"
+    if fire:
         steps.append(Step("sfrs", "SFRS business support", "SFRS business support", "8.2 2.3",
                           role="sfrs_business_support", channel="sfrs_business_support"))
-    if d["kind"] == "professional":
+    if fire and d["kind"] in ("professional", "station"):
+        # 8.2 5.5: without the Chief Fire Officer's and the head of communications' permission it is not official.
+        steps.append(Step("cfo", "Chief Fire Officer", "the Chief Fire Officer", "8.2 5.5",
+                          role="chief_fire_officer"))
+        steps.append(Step("head", "Head of Communications", "the head of communications", "8.2 5.5",
+                          role="head_of_comms"))
+    elif d["kind"] == "professional":
         steps.append(Step("head", "Head of Communications", "the head of communications", "3.7",
                           role="head_of_comms"))
     else:
@@ -80,8 +87,10 @@ def route(svc: Services, requester: str, d: dict, nm: dict, channel: str | None)
     return steps
 
 
-def checklist(acct: SocialAccount) -> list[tuple[str, str, str, str]]:
-    """(key, button label, what to do, section) for this account's onboarding."""
+def checklist(acct: SocialAccount, fire_service: bool = False) -> list[tuple[str, str, str, str]]:
+    """(key, button label, what to do, section) for this account's onboarding; `fire_service`: an SFRS account
+    (a station account, or one its requester runs under the fire-service profile)."""
+    fire_service = fire_service or acct.kind == "station"
     items = []
     if acct.platform.lower() in {label.lower() for key, label in PLATFORMS if key in ON_PLATFORM}:
         items.append(("platform", "On the platform", "Added to the single access platform (Orlo), with its "
@@ -99,4 +108,7 @@ def checklist(acct: SocialAccount) -> list[tuple[str, str, str, str]]:
     if acct.kind == "station":
         items.append(("sfrs_admin", "SFRS admin rights", "The SFRS social media administrator has admin rights "
                       "on the account", "8.2 2.4"))
+    if fire_service:
+        items.append(("safeguarding", "Safeguarding training", "Every administrator has done basic safeguarding "
+                      "training, arranged through the SFRS Safeguarding Manager in the Prevention team", "8.2 3.2"))
     return items

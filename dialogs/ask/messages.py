@@ -9,7 +9,7 @@ from chat.services import Services
 from policy.search import ask as search, load_commands
 from policy.sections import Section, children, load_pack, load_sections
 
-from .rules import FLOW_CHART, chunks, cite, house_style
+from .rules import FLOW_CHART, about_deleting_a_public_post, chunks, cite, house_style
 
 
 def document_title(s: Section) -> str:
@@ -48,11 +48,31 @@ def dont_know(svc: Services, platform: str) -> Message:
         text="I don't know: please ask the Communications Team")
 
 
-def answer_message(svc: Services, question: str, platform: str) -> Message:
+# 8.2 5.3, in the appendix's own terms, for a fire-service moderator asking about a member of the public's post.
+DELETING_PUBLIC_POSTS = (
+    "*When a post from the public may be deleted (8.2 5.3)*\n"
+    "Only if it falls into one of these:\n"
+    "• it breaks the law, for example abuse, harassment or abusive behaviour\n"
+    "• it contains swearing\n"
+    "• it names members of the public and links them to an incident\n"
+    "• it is a hate crime, for example inappropriate language about ethnic groups: report it to Suffolk Hate Crime "
+    "Services as well\n"
+    "Each time, explain the reason for deleting it to the poster on the thread. If they could post it again without "
+    "the swearing or the offending part, tell them that is an option. Don't delete posts just because they argue "
+    "against the Service's policies (8.2 5.2)."
+)
+
+
+def answer_message(svc: Services, question: str, platform: str, profile: str = "staff") -> Message:
     answer = search(question)
-    if not answer.known:
+    deleting = profile == "sfrs" and about_deleting_a_public_post(question)
+    if not answer.known and not deleting:
         return dont_know(svc, platform)
-    blocks: list = [Text("*What the policy says*")]
+    blocks: list = [Text(DELETING_PUBLIC_POSTS)] if deleting else []
+    if not answer.known:
+        return message(*blocks, Note(f"Read it in full: `{typed('smpolicy', 'section 8.2 5.3', platform)}`."),
+                       text="8.2 5.3 When should a post be deleted?")
+    blocks.append(Text("*What the policy says*"))
     for hit in answer.hits:
         blocks.append(Text(f"*{cite(hit.section)} {hit.section.title}*\n“{hit.snippet}”"))
     if answer.command_hint:

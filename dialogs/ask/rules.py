@@ -41,3 +41,14 @@ def chunks(text: str, limit: int = CHUNK) -> list[str]:
     if current.strip():
         out.append(current)
     return [c.strip("\n") for c in out if c.strip()]
+
+
+_DELETING = re.compile(r"\b(delet\w*|remov\w*|take\s+down|taking\s+down|hid(e|ing))\b", re.I)
+_THEIRS = re.compile(r"\b(comments?|repl(y|ies)|someone|somebody|members?\s+of\s+the\s+public|the\s+public|"
+                     r"residents?|users?|people|person|poster|troll\w*|their\s+post)\b", re.I)
+_OURS = re.compile(r"\b(my|our)\s+(own\s+)?(post|tweet|draft|message)s?\b", re.I)
+
+
+def about_deleting_a_public_post(question: str) -> bool:
+    """A moderator asking whether to delete what a member of the public posted (not their own post)."""
+    return bool(_DELETING.search(question) and _THEIRS.search(question) and not _OURS.search(question))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chat.commands import in_text
 from chat.messages import Button, Buttons, Form, Header, Input, Message, Note, Text, message
-from policy.checker import PHOTO_CHECKLIST, POSTING_CHECKLIST
+from policy.checker import PHOTO_CHECKLIST, PHOTO_CHECKLIST_SFRS, POSTING_CHECKLIST
 
 from .rules import label, signoff_value
 
@@ -41,8 +41,10 @@ def verdict_message(result, profile: str, source: str = "", extra: tuple[Button,
     # During a mourning pause nothing is posted (4.4), so there is nothing to sign off.
     if result.verdict != "ok" and "mourning_pause" not in result.categories:
         buttons.append(Button("Ask for sign-off", "check.signoff", signoff_value(source, draft, account), style="primary"))
-    has_photo = any(item in result.checklist for item in PHOTO_CHECKLIST)
-    buttons.append(Button("Show the posting checklist", "check.checklist", "photo" if has_photo else ""))
+    fire_photo = any(item in result.checklist for item in PHOTO_CHECKLIST_SFRS)
+    has_photo = fire_photo or any(item in result.checklist for item in PHOTO_CHECKLIST)
+    buttons.append(Button("Show the posting checklist", "check.checklist",
+                          "photo_sfrs" if fire_photo else "photo" if has_photo else ""))
     if any(f.category == "foi_request" for f in result.findings):
         buttons.append(Button("Forward as FOI request", "check.foi", source))
     buttons += extra
@@ -73,6 +75,9 @@ def offer_message(button_value: str, ask_command: str) -> Message:
                    text="Shall I check this post?")
 
 
-def checklist_message(with_photo: bool) -> Message:
-    items = list(POSTING_CHECKLIST) + (list(PHOTO_CHECKLIST) if with_photo else [])
+def checklist_message(with_photo: bool, fire_service: bool = False) -> Message:
+    """The posting checklist; with a photo, the council's photo checklist (2.9) or the fire service's (8.2 4.2,
+    4.3), which makes permission a requirement."""
+    photos = PHOTO_CHECKLIST_SFRS if fire_service else PHOTO_CHECKLIST
+    items = list(POSTING_CHECKLIST) + (list(photos) if with_photo else [])
     return message(Header("Before you post (4.2)"), Text("\n".join(f"☐ {item}" for item in items)))

@@ -49,8 +49,11 @@ def test_routing_follows_the_policy():
     assert keys(accounts.route(SVC, "staff@example.gov.uk", details(), nm, None)) == ["manager", "comms"]
     assert keys(accounts.route(SVC, "staff@example.gov.uk", details(kind="professional"), nm, None)) == \
         ["manager", "head"]
+    # 8.2 5.5: a station account is official only with the Chief Fire Officer and the head of communications.
     assert keys(accounts.route(SVC, "staff@example.gov.uk", details(kind="station"), nm, None)) == \
-        ["manager", "sfrs", "comms"]
+        ["manager", "sfrs", "cfo", "head"]
+    assert keys(accounts.route(SVC, "firefighter@examplefire.gov.uk", details(kind="professional"), nm, None)) == \
+        ["manager", "sfrs", "cfo", "head"]
     # An SFRS person (their profile, or the channel's) goes through business support whatever the kind.
     assert keys(accounts.route(SVC, "firefighter@examplefire.gov.uk", details(), nm, None)) == \
         ["manager", "sfrs", "comms"]
@@ -85,8 +88,10 @@ def test_checklists_cite_their_sections():
     assert on == {"platform": "5.2–5.4", "2fa": "5.6", "training": "2.8", "bio": "3.8", "branding": "3.7"}
     off = {k for k, *_ in accounts.checklist(account(platform="TikTok"))}
     assert "login" in off and "platform" not in off
-    station = accounts.checklist(account(kind="station"))
-    assert station[-1][0] == "sfrs_admin" and station[-1][3] == "8.2 2.4"
+    station = {k: s for k, _, _, s in accounts.checklist(account(kind="station"))}
+    assert station["sfrs_admin"] == "8.2 2.4" and station["safeguarding"] == "8.2 3.2"
+    fire_service = {k for k, *_ in accounts.checklist(account(), fire_service=True)}
+    assert "safeguarding" in fire_service and "sfrs_admin" not in fire_service
     professional = dict((k, what) for k, _, what, _ in accounts.checklist(account(kind="professional")))
     assert "professional account" in professional["branding"]
     assert "Mon–Fri 9–5" in dict((k, w) for k, _, w, _ in accounts.checklist(account()))["bio"]

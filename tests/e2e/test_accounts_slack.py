@@ -111,21 +111,6 @@ async def test_a_network_off_the_platform_registers_its_login_instead(bot):
     assert "Orlo" not in told
 
 
-async def test_fire_station_goes_to_sfrs_business_support_then_comms(bot):
-    await slack_request_account(bot, user="UFIRE", kind="station", account_name="Ipswich East Fire Station",
-                                service_area="Fire and rescue", administrators=["UFIRE"])
-    req = await only_request(bot)
-    assert [s["key"] for s in req.steps] == ["manager", "sfrs", "comms"]
-    await slack_click_card(bot, req, "approve", "UMANAGER", "DMANAGER")
-    assert "(8.2 2.3)" in bot.slack.said_to("USFRS")
-    assert not bot.slack.to("CCOMMS")
-    await slack_click_card(bot, req, "approve", "USFRS", "DSFRS")
-    assert bot.slack.to("CCOMMS")
-    await slack_click_card(bot, req, "approve", "UCOMMS", "CCOMMS")
-    assert "SFRS social media administrator has admin rights" in bot.slack.said_to("UFIRE")
-    assert "(8.2 2.4)" in bot.slack.said_to("UFIRE")
-
-
 async def test_professional_account_needs_the_head_of_communications(bot):
     await slack_request_account(bot, kind="professional", account_name="Suffolk Chief Highways Engineer")
     req = await only_request(bot)

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from policy import checker
-from policy.checker import (PHOTO_CHECKLIST, POSTING_CHECKLIST, PROFILES, CheckResult, OwnContacts,
-                            PostingState, check, looks_like_foi)
+from policy.checker import (PHOTO_CHECKLIST, PHOTO_CHECKLIST_SFRS, POSTING_CHECKLIST, PROFILES, CheckResult,
+                            OwnContacts, PostingState, check, looks_like_foi)
 
 SUFFOLK = OwnContacts(
     domains=("suffolk.gov.uk", "suffolkfire.gov.uk"),
@@ -209,9 +209,14 @@ def test_an_image_adds_the_photo_checklist():
     photo = check("Our new library opens on Saturday", has_image=True)
     assert plain.checklist == list(POSTING_CHECKLIST)
     assert photo.checklist == list(POSTING_CHECKLIST) + list(PHOTO_CHECKLIST)
-    joined = " ".join(PHOTO_CHECKLIST).lower()
+    assert "parental permission" in " ".join(PHOTO_CHECKLIST).lower() and "(2.9)" in PHOTO_CHECKLIST[0]
+    assert "8.2" not in " ".join(PHOTO_CHECKLIST)        # the fire service's appendix is not the council's
+    fire = check("Our new station opens on Saturday", profile="sfrs", has_image=True)
+    assert fire.checklist == list(POSTING_CHECKLIST) + list(PHOTO_CHECKLIST_SFRS)
+    joined = " ".join(PHOTO_CHECKLIST_SFRS).lower()
     for item in ("personal items", "signs of death", "house number", "number plates", "ppe", "casualty faces",
-                 "parental permission"):
+                 "written parental permission", "officer in charge has given permission",
+                 "permission must be obtained before photographing or filming"):
         assert item in joined
 
 
