@@ -179,3 +179,18 @@ async def test_a_sign_off_request_waits_on_the_approvers_home_and_is_decided_the
         decided = [e for e in await s.scalars(_select(Event)) if e.subject_kind.startswith("signoff")
                    and e.to_state == "approved"]
     assert len(decided) == 1
+
+
+async def test_the_home_buttons_open_their_forms(bot):
+    await bot.slack_home_opened("USTAFF")
+    buttons = {el["text"]["text"]: el for b in bot.slack.home_views["USTAFF"]["blocks"] if b["type"] == "actions"
+               for el in b["elements"]}
+    for label, callback_id in (("Check a post", "check_draft"), ("Request an account", "account_request"),
+                               ("Forward an FOI request", "foi_form")):
+        button = buttons[label]
+        await bot.slack_home_click(button["action_id"], button.get("value", ""), user="USTAFF")
+        assert bot.last_view()["callback_id"] == callback_id, label
+    ack = await bot.slack_submit({"draft": ""}, user="USTAFF", view=bot.slack.of("views.open")[0].args["view"])
+    assert ack["response_action"] == "errors" and "Paste the post" in ack["errors"]["draft"]
+    ack = await bot.slack_submit({"draft": DRAFT}, user="USTAFF", view=bot.slack.of("views.open")[0].args["view"])
+    assert ack == {} and "looks OK to post" in posted_in(bot, "USTAFF")[-1]
