@@ -18,15 +18,16 @@ def _insert(db: Database, model):
 
 
 async def remember_identity(db: Database, platform: str, user_id: str, email: str | None, name: str | None,
-                            now: datetime) -> None:
+                            now: datetime, aad_object_id: str | None = None) -> None:
     email = email.lower() if email else None
     stmt = _insert(db, Identity).values(platform=platform, user_id=user_id, email=email, name=name or None,
-                                        seen_at=now)
+                                        seen_at=now, aad_object_id=aad_object_id or None)
     # A known person: keep what we knew when the platform did not say it this time.
     stmt = stmt.on_conflict_do_update(
         index_elements=[Identity.platform, Identity.user_id],
         set_={"email": func.coalesce(stmt.excluded.email, Identity.email),
               "name": func.coalesce(stmt.excluded.name, Identity.name),
+              "aad_object_id": func.coalesce(stmt.excluded.aad_object_id, Identity.aad_object_id),
               "seen_at": stmt.excluded.seen_at},
     )
     async with db.transaction() as session:
@@ -60,23 +61,32 @@ async def conversation_ref(session: AsyncSession, platform: str, key: str) -> di
     return row.reference if row else None
 
 
-async def remember_members(db: Database, platform: str, members: list[tuple[str, str | None, str | None]],
+async def identity_by_aad(session: AsyncSession, aad_object_id: str) -> Identity | None:
+    """The Teams person with this Azure AD object id (what the Teams people picker answers with)."""
+    return await session.scalar(select(Identity).where(Identity.platform == "teams",
+                                                       Identity.aad_object_id == aad_object_id).limit(1))
+
+
+async def remember_members(db: Database, platform: str,
+                           members: list[tuple[str, str | None, str | None, str | None]],
                            reference: dict, now: datetime) -> None:
-    """A page of a team's roster in one transaction: each (user id, email, name) as an identity, and the
-    team's conversation reference under `member:<user id>`, which is what opening a 1:1 chat with them needs
+    """A page of a team's roster in one transaction: each (user id, email, name, AAD object id) as an identity,
+    and the team's conversation reference under `member:<user id>`, which is what opening a 1:1 chat with them needs
     (the service URL, the tenant, the bot)."""
     if not members:
         return
     ident = _insert(db, Identity).values([
         {"platform": platform, "user_id": uid, "email": email.lower() if email else None, "name": name or None,
-         "seen_at": now} for uid, email, name in members])
+         "aad_object_id": aad or None, "seen_at": now} for uid, email, name, aad in members])
     ident = ident.on_conflict_do_update(
         index_elements=[Identity.platform, Identity.user_id],
         set_={"email": func.coalesce(ident.excluded.email, Identity.email),
-              "name": func.coalesce(ident.excluded.name, Identity.name), "seen_at": ident.excluded.seen_at})
+              "name": func.coalesce(ident.excluded.name, Identity.name),
+              "aad_object_id": func.coalesce(ident.excluded.aad_object_id, Identity.aad_object_id),
+              "seen_at": ident.excluded.seen_at})
     refs = _insert(db, ConversationRef).values([
         {"platform": platform, "key": f"member:{uid}", "reference": reference, "updated_at": now}
-        for uid, _, _ in members])
+        for uid, _, _, _ in members])
     refs = refs.on_conflict_do_update(index_elements=[ConversationRef.platform, ConversationRef.key],
                                       set_={"reference": refs.excluded.reference,
                                             "updated_at": refs.excluded.updated_at})

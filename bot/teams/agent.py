@@ -11,6 +11,7 @@ import hashlib
 import html
 import logging
 import re
+from dataclasses import replace
 
 from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.core import Agent, TurnContext
@@ -19,10 +20,10 @@ from chat.inbox import FORM_BUDGET
 from chat.messages import Attachment, MessageRef, PersonRef
 from chat.replies import Ephemeral, FormErrors, Invocation, OpenForm, UpdateOriginal
 from chat.services import Services
-from storage.identity import identity_by_user, remember_identity, save_conversation_ref
+from storage.identity import identity_by_aad, identity_by_user, remember_identity, save_conversation_ref
 
 from .install import on_conversation_update
-from .render import attachment, card, form_card, form_values
+from .render import PICKED, attachment, card, form_card, form_values
 from .replies import TeamsReplies, errored_form
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ class SmpolicyAgent(Agent):
         value = act.value if isinstance(act.value, dict) else None
         if value and "form_id" in value:
             inv = Invocation(kind="form", command=value["form_id"], private=value.get("private", ""),
-                             values=form_values(value), **base)
+                             values=await self._picked_people(context, form_values(value)), **base)
         elif value and "action_id" in value:
             source = MessageRef("teams", act.conversation.id, act.reply_to_id) if act.reply_to_id else None
             inv = Invocation(kind="action", command=value["action_id"], value=str(value.get("value", "")),
@@ -163,7 +164,7 @@ class SmpolicyAgent(Agent):
             data = value.get("data") or {}
             if "form_id" in data:
                 return Invocation(kind="form", command=data["form_id"], private=data.get("private", ""),
-                                  values=form_values(data), **base)
+                                  values=form_values(data), **base)   # people picked: see _on_invoke
             if "action_id" in data:  # a button on a card shown in a dialog: the message it was opened on comes too
                 payload = value.get("messagePayload") or {}
                 return Invocation(kind="action", command=data["action_id"], value=str(data.get("value", "")),
@@ -173,6 +174,8 @@ class SmpolicyAgent(Agent):
     async def _on_invoke(self, context: TurnContext):
         act = context.activity
         inv = self._invoke_invocation(act)
+        if inv is not None and inv.kind == "form":
+            inv = replace(inv, values=await self._picked_people(context, inv.values))
         if inv is None:
             await self._invoke_response(context, {})
             return
@@ -212,6 +215,35 @@ class SmpolicyAgent(Agent):
         await self._invoke_response(context, dialog or {})
         self.inflight.defer(lambda: self.svc.inbox.finish(key, inv, ctx, rest, keys))
 
+    async def _picked_people(self, context: TurnContext, values: dict) -> dict:
+        """The people picker answers with Azure AD object ids: each becomes the person's email, from the roster
+        the bot has read (bot/teams/install.py) or, for someone it has not met, the Teams connector (which
+        accepts an AAD object id as a member id). Someone it cannot find stays without an email, and the
+        workflow says so beside the field."""
+        out = dict(values)
+        for key, value in values.items():
+            if isinstance(value, PersonRef) and value.user_id and value.user_id.startswith(PICKED):
+                out[key] = await self._picked(context, value)
+            elif isinstance(value, list) and any(isinstance(v, PersonRef) for v in value):
+                out[key] = [await self._picked(context, v)
+                            if isinstance(v, PersonRef) and (v.user_id or "").startswith(PICKED) else v
+                            for v in value]
+        return out
+
+    async def _picked(self, context: TurnContext, ref: PersonRef) -> PersonRef:
+        aad = ref.user_id.removeprefix(PICKED)
+        async with self.svc.db.sessions() as session:
+            known = await identity_by_aad(session, aad)
+        if known is not None and known.email:
+            return PersonRef("teams", known.user_id, known.email, known.name)
+        member = await self._roster_member(context, aad)
+        email = _member_email(member)
+        if member is None or not email or not getattr(member, "id", None):
+            return PersonRef("teams", None, None, name=getattr(member, "name", None))
+        await remember_identity(self.svc.db, "teams", member.id, email, member.name, self.svc.now(),
+                                aad_object_id=aad)
+        return PersonRef("teams", member.id, email.lower(), member.name)
+
     async def _invoke_response(self, context: TurnContext, body: dict, status: int = 200):
         await context.send_activity(Activity(type=ActivityTypes.invoke_response,
                                              value=InvokeResponse(status=status, body=body)))
@@ -231,21 +263,27 @@ class SmpolicyAgent(Agent):
             await save_conversation_ref(self.svc.db, "teams", f"user:{who.id}", ref, now)
         async with self.svc.db.sessions() as session:
             known = await identity_by_user(session, "teams", who.id)
-        if known is not None and known.email:
+        if known is not None and known.email and (known.aad_object_id or not who.aad_object_id):
             return
-        email = await self._roster_email(context, who.id)
-        await remember_identity(self.svc.db, "teams", who.id, email, who.name, now)
+        email = known.email if known is not None and known.email else await self._roster_email(context, who.id)
+        await remember_identity(self.svc.db, "teams", who.id, email, who.name, now, aad_object_id=who.aad_object_id)
 
     async def _roster_email(self, context: TurnContext, user_id: str) -> str | None:
+        return _member_email(await self._roster_member(context, user_id))
+
+    async def _roster_member(self, context: TurnContext, user_id: str):
         connector = context.turn_state.get("ConnectorClient")
         if connector is None or not hasattr(connector, "get_conversation_member"):
             return None
         try:
-            member = await connector.get_conversation_member(context.activity.conversation.id, user_id)
+            return await connector.get_conversation_member(context.activity.conversation.id, user_id)
         except Exception as exc:
             log.warning("Teams roster lookup failed: %s", type(exc).__name__)
             return None
-        return getattr(member, "email", None) or getattr(member, "user_principal_name", None)
+
+
+def _member_email(member) -> str | None:
+    return (getattr(member, "email", None) or getattr(member, "user_principal_name", None)) if member else None
 
 
 def _task(title: str, card_content: dict) -> dict:

@@ -74,7 +74,7 @@ async def read_roster(svc: Services, context: TurnContext, team: str, reference:
             log.warning("Teams roster page could not be read (%s); %d members stored so far",
                         type(exc).__name__, stored)
             return stored
-        members = {m.id: (m.id, _email(m), m.name) for m in page.members or [] if m.id}
+        members = {m.id: (m.id, _email(m), m.name, m.aad_object_id) for m in page.members or [] if m.id}
         await remember_members(svc.db, "teams", list(members.values()), reference, svc.now())
         stored += len(members)
         token = page.continuation_token
@@ -97,7 +97,7 @@ async def read_members(svc: Services, context: TurnContext, team: str, user_ids:
         except Exception as exc:
             log.warning("Teams member look-up failed (%s)", type(exc).__name__)
             continue
-        found.append((uid, _email(member), member.name))
+        found.append((uid, _email(member), member.name, member.aad_object_id))
     await remember_members(svc.db, "teams", found, reference, svc.now())
 
 

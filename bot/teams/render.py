@@ -9,6 +9,8 @@ from chat.messages import Buttons, CopyText, Divider, Fields, Form, Header, Mess
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
+PEOPLE_DATASET = "graph.microsoft.com/users"   # the whole organisation's directory
+PICKED = "aad:"   # a person chosen in the picker, by Azure AD object id, until the agent finds their email
 
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 _BARE_LINK = re.compile(r"<(https?://[^>|]+)>")
@@ -107,14 +109,16 @@ def form_card(form: Form) -> dict:
             if inp.initial:
                 el["value"] = ",".join(inp.initial) if isinstance(inp.initial, (list, tuple)) else str(inp.initial)
         elif inp.kind in ("person", "people"):
-            # Teams' people picker needs a search back end; an email address is exact and works everywhere.
-            el.update(type="Input.Text", style="Email",
-                      placeholder=inp.placeholder or ("name@example.gov.uk" if inp.kind == "person"
-                                                      else "emails, separated by commas"))
+            # Teams' people picker: the client searches the organisation's directory and submits each person's
+            # Azure AD object id (mapped to an email by the agent). People already chosen are offered as
+            # choices whose value is their email, so a form shown again keeps them.
             picked = inp.initial if isinstance(inp.initial, (list, tuple)) else [inp.initial]
-            emails = [p.email for p in picked if isinstance(p, PersonRef) and p.email]
-            if emails:
-                el["value"] = ", ".join(emails)
+            chosen = [p for p in picked if isinstance(p, PersonRef) and p.email]
+            el.update(type="Input.ChoiceSet", isMultiSelect=inp.kind == "people", style="compact",
+                      choices=[{"title": p.name or p.email, "value": p.email} for p in chosen],
+                      **{"choices.data": {"type": "Data.Query", "dataset": PEOPLE_DATASET}})
+            if chosen:
+                el["value"] = ",".join(p.email for p in chosen)
         elif inp.kind == "date":
             el["type"] = "Input.Date"
             if isinstance(inp.initial, date):
@@ -150,10 +154,10 @@ def form_values(data: dict) -> dict[str, object]:
         elif kind == "multi_choice":
             values[input_id] = [v for v in (raw or "").split(",") if v]
         elif kind == "person":
-            values[input_id] = PersonRef("teams", email=raw.lower()) if raw else None
+            people = _people(raw)
+            values[input_id] = people[0] if people else None
         elif kind == "people":
-            values[input_id] = [PersonRef("teams", email=e.strip().lower())
-                                for e in re.split(r"[,;\s]+", raw or "") if e.strip()]
+            values[input_id] = _people(raw)
         elif kind == "date":
             try:
                 values[input_id] = date.fromisoformat(raw) if raw else None
@@ -162,3 +166,15 @@ def form_values(data: dict) -> dict[str, object]:
         elif kind == "checkbox":
             values[input_id] = str(raw).lower() == "true"
     return values
+
+
+def _people(raw) -> list[PersonRef]:
+    """A person field's value: emails (typed, or kept from before) and the picker's AAD object ids, which the
+    agent turns into emails (PICKED marks them)."""
+    out = []
+    for item in re.split(r"[,;\s]+", raw if isinstance(raw, str) else ""):
+        item = item.strip()
+        if not item:
+            continue
+        out.append(PersonRef("teams", email=item.lower()) if "@" in item else PersonRef("teams", PICKED + item))
+    return out

@@ -35,6 +35,8 @@ class Identity(Base):
     email: Mapped[str | None] = mapped_column(String(320), index=True)
     name: Mapped[str | None] = mapped_column(String(200))
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Teams only: the person's Azure AD object id, which the people picker answers with (migration 0013).
+    aad_object_id: Mapped[str | None] = mapped_column(String(100), index=True)
     __table_args__ = (UniqueConstraint("platform", "user_id"),)
 
 

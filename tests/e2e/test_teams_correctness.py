@@ -90,7 +90,7 @@ async def test_a_redrawn_form_keeps_every_field_including_people(mail_bot):
                            "manager": "head@example.gov.uk", "hours": "5", "monitored": "Weekdays"},
                           user="29:staff")
     redrawn = inputs(_form_of(bot, "a:personal-29:staff"))
-    assert redrawn["administrators"]["value"] == "staff@example.gov.uk, other@example.gov.uk"
+    assert redrawn["administrators"]["value"] == "staff@example.gov.uk,other@example.gov.uk"
     assert redrawn["manager"]["value"] == "head@example.gov.uk"
     assert redrawn["account_name"]["value"] == "Jo Smith" and redrawn["hours"]["value"] == "5"
 
@@ -116,3 +116,40 @@ def _form_of(bot, conversation: str) -> dict:
             if any("form_id" in (a.get("data") or {}) for a in content.get("actions") or []):
                 return content
     raise AssertionError("no form")
+
+
+async def test_people_are_picked_from_the_directory_and_mapped_to_email(mail_bot):
+    bot = mail_bot
+    await bot.teams_install("19:general@thread.tacv2", by="29:comms")     # the roster: AAD ids and emails
+    await bot.teams_say("foi", user="29:staff")
+    form = _form_of(bot, "a:personal-29:staff")
+    owner = inputs(form)["owner"]
+    assert owner["type"] == "Input.ChoiceSet" and owner["isMultiSelect"] is False
+    assert owner["choices.data"] == {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
+    assert owner["value"] == "staff@example.gov.uk"            # the forwarder, offered as the first choice
+    # The picker answers with the chosen person's Azure AD object id.
+    data = {**form["actions"][0]["data"], "question": "How many potholes were filled in Mill Lane?",
+            "source_platform": "facebook", "visibility": "public", "received": "2026-12-01", "kind": "foi",
+            "owner": "aad-other"}
+    await bot.teams_click(data, user="29:staff")
+    assert "has made you the owner of" in bot.teams_to("29:other")
+    from sqlalchemy import select
+
+    from storage.models.foi import FoiCase
+    async with bot.svc.db.sessions() as s:
+        assert (await s.scalar(select(FoiCase))).owner_email == "other@example.gov.uk"
+
+
+async def test_someone_picked_whom_the_bot_has_not_met_is_found_through_teams(mail_bot):
+    bot = mail_bot
+    await bot.teams_say("foi", user="29:staff")          # no roster read: the bot has met only Sam
+    data = {**_form_of(bot, "a:personal-29:staff")["actions"][0]["data"],
+            "question": "How many potholes were filled in Mill Lane?", "source_platform": "facebook",
+            "visibility": "public", "received": "2026-12-01", "kind": "foi", "owner": "aad-budget"}
+    await bot.teams_click(data, user="29:staff")
+    assert "has made you the owner of" in bot.teams_to("29:budget")
+    # Picked but unknown to Teams too: told beside the field, nothing filed.
+    await bot.teams_say("foi", user="29:staff")
+    data["owner"] = "aad-nobody"
+    await bot.teams_click(data, user="29:staff")
+    assert "I can't find an email address for that person" in bot.teams_to("29:staff")

@@ -104,6 +104,8 @@ class TeamsStandIn:
 
     async def _member(self, request: web.Request) -> web.Response:
         uid = request.match_info["uid"]
+        # Teams accepts a member's Azure AD object id in place of their Teams id.
+        uid = next((k for k, m in self.members.items() if m.get("aad") == uid), uid)
         member = self.members.get(uid)
         if not member:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
