@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 import workflows
-from bot import wiring
+from bot import logs, wiring
 from bot.lifecycle import InFlight
 from bot.metrics import CountingSender
 from bot.scheduler import SweepRunner
@@ -131,8 +131,14 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except SystemExit as exc:   # a bad setting (LOG_LEVEL=CHATTY): its one line, exit 2 as for any bad input
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+            return 2
+        raise
+    logs.configure(settings)
     try:
         config = load_config(settings.config_path)
     except ConfigError as exc:

@@ -5,6 +5,8 @@ import asyncio
 import logging
 from contextlib import asynccontextmanager
 
+from chat import logcontext
+
 log = logging.getLogger(__name__)
 
 
@@ -29,11 +31,13 @@ class InFlight:
             self._queue = asyncio.Queue()
             self._workers = [asyncio.create_task(self._work()) for _ in range(self._workers_wanted)]
         self._queued += 1
-        self._queue.put_nowait(job)
+        # The log context of whoever deferred it (its request id), not of the request that started the worker.
+        self._queue.put_nowait((job, logcontext.snapshot()))
 
     async def _work(self) -> None:
         while True:
-            job = await self._queue.get()
+            job, context = await self._queue.get()
+            logcontext.restore(context)
             try:
                 async with self.track():
                     await job()

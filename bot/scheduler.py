@@ -7,12 +7,14 @@ a daily sweep only runs once its local time has passed (and, if it asks, on a wo
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from chat import logcontext
 from chat.registry import Daily, Every, Sweep
 
 from storage import sweep_runs
@@ -64,6 +66,7 @@ class SweepRunner:
 
     async def run_one(self, sweep: Sweep, now: datetime | None = None) -> str:
         """Run one sweep and record the outcome in the database; a failure is retried at its next run."""
+        logcontext.start(f"sweep-{uuid.uuid4().hex[:8]}", logcontext.workflow_of(sweep.fn))
         try:
             await sweep.fn(self.svc, now or self.svc.now())
         except Exception as exc:

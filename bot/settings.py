@@ -34,6 +34,17 @@ def _flag(name: str) -> bool:
     raise SystemExit(f"{name} must be 1 or 0, not {raw!r}")
 
 
+def _choice(name: str, default: str, allowed: tuple[str, ...], upper: bool = False) -> str:
+    raw = (os.environ.get(name) or "").strip() or default
+    raw = raw.upper() if upper else raw.lower()
+    if raw not in allowed:
+        raise SystemExit(f"{name} must be one of {', '.join(allowed)}, not {raw!r}")
+    return raw
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 @dataclass(frozen=True)
 class Settings:
     port: int = 3978
@@ -56,6 +67,10 @@ class Settings:
     smtp_from: str = "smpolicy-bot@localhost"
     metrics_token: str | None = field(default=None, repr=False)  # bearer token for /metrics
     metrics_public: bool = False   # METRICS_PUBLIC=1: /metrics without a token (a private scraper network)
+    log_level: str = "INFO"            # LOG_LEVEL: the bot's own loggers
+    log_format: str = "text"           # LOG_FORMAT: text, or json (one object a line)
+    log_library_level: str = "WARNING"  # LOG_LIBRARY_LEVEL: the scheduler's, the SDKs', aiohttp's loggers
+    log_access: bool = False           # LOG_ACCESS=1: aiohttp's access line for every request, at INFO
 
     @property
     def slack_mode(self) -> str:
@@ -118,4 +133,8 @@ def load_settings(env_file: str | Path | None = DEFAULT_ENV_FILE) -> Settings:
         smtp_from=e("SMTP_FROM") or "smpolicy-bot@localhost",
         metrics_token=e("METRICS_TOKEN") or None,
         metrics_public=_flag("METRICS_PUBLIC"),
+        log_level=_choice("LOG_LEVEL", "INFO", LOG_LEVELS, upper=True),
+        log_format=_choice("LOG_FORMAT", "text", ("text", "json")),
+        log_library_level=_choice("LOG_LIBRARY_LEVEL", "WARNING", LOG_LEVELS, upper=True),
+        log_access=_flag("LOG_ACCESS"),
     )

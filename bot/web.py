@@ -7,6 +7,7 @@ from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
 from . import __version__
+from .logs import request_context
 from .metrics import count_requests, metrics_route
 from .slack.door import admit as slack_door
 from .teams.host import auth_configuration
@@ -106,4 +107,5 @@ def build_routes(app: web.Application, *, runtime) -> None:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_route(runtime.svc, settings.metrics_token, settings.metrics_public))
+    app.middlewares.append(request_context)
     app.middlewares.append(count_requests)

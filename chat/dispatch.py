@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from . import logcontext
 from .commands import command_parts, typed
 from .errors import WorkflowError
 from .messages import Button, Buttons, Message, Text, message
@@ -56,13 +58,18 @@ async def run_later(svc: Services, inv: Invocation, later: Later) -> list:
 
 
 async def _safely(svc: Services, inv: Invocation, work) -> list:
+    if logcontext.request_id.get() is None and inv.request_key:   # recovered work: its delivery's key
+        logcontext.request_id.set(inv.request_key[:32])
+    started, outcome = time.perf_counter(), "done"
     try:
         result = await work()
     except WorkflowError as exc:
-        result = Ephemeral(message(Text(exc.message)))
+        result, outcome = Ephemeral(message(Text(exc.message))), "refused"
     except Exception:
         log.exception("handler failed for %s %s/%s", inv.platform, inv.kind, inv.command)
-        result = Ephemeral(message(Text(SORRY)))
+        result, outcome = Ephemeral(message(Text(SORRY))), "failed"
+    # What happened, never what was typed: the platform, the kind of interaction, the outcome and the time.
+    log.info("%s %s %s in %.0f ms", inv.platform, inv.kind, outcome, (time.perf_counter() - started) * 1000)
     replies = [] if result is None else list(result) if isinstance(result, (list, tuple)) else [result]
     if inv.kind == "form" and inv.values:
         replies = [_keep_what_was_entered(r, inv.values) for r in replies]
@@ -108,23 +115,27 @@ async def _route(svc: Services, inv: Invocation):
             if guess:
                 lead += f" Did you mean `{typed(inv.family, guess, inv.platform)}`?"
             return Ephemeral(help_message(registry, inv.platform, family=family, lead=lead))
+        logcontext.workflow.set(logcontext.workflow_of(cmd.fn))
         return await cmd.fn(svc, inv)
     if inv.kind == "shortcut":
         found = registry.shortcuts.get(inv.command)
         if found is None:
             return Ephemeral(message(Text("That shortcut is not one I know any more. Try "
                                           f"`{typed('smpolicy', 'help', inv.platform)}`.")))
+        logcontext.workflow.set(logcontext.workflow_of(found.fn))
         return await found.fn(svc, inv)
     if inv.kind == "action":
         fn = registry.find_action(inv.command)
         if fn is None:
             return Ephemeral(message(Text("That button no longer does anything. Try "
                                           f"`{typed('smpolicy', 'help', inv.platform)}`.")))
+        logcontext.workflow.set(logcontext.workflow_of(fn))
         return await fn(svc, inv)
     if inv.kind == "form":
         fn = registry.forms.get(inv.command)
         if fn is None:
             return Ephemeral(message(Text("That form has expired. Please start again.")))
+        logcontext.workflow.set(logcontext.workflow_of(fn))
         return await fn(svc, inv)
     raise ValueError(f"unknown invocation kind {inv.kind}")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from chat import logcontext
 from chat.commands import typed
 from chat.errors import NotAllowed
 from chat.messages import Form, Message, Note, PersonRef, Text, message
@@ -57,6 +58,7 @@ async def submit(svc: Services, user: PersonRef, values: dict, channel: str | No
 
     async def with_case(session, case) -> None:   # what a new case causes, queued in the transaction saving it
         await queue_announcement(svc, session, case, names)
+        logcontext.about(case.reference)
         if case.owner_email != creator:
             await svc.outbox.dm(session, case.owner_email,
                                 messages.new_owner_dm(case, names[creator]),

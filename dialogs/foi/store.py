@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from chat import logcontext
 from chat.errors import BadInput, NotAllowed, NotFound
 from chat.services import Services
 from storage.events import record_event
@@ -67,6 +68,7 @@ def parse_reference(raw: str | None) -> str:
     ref = normalise_reference(raw)
     if ref is None:
         raise BadInput(f"`{raw or ''}` isn't a case reference; they look like FOI-2026-0001.")
+    logcontext.about(ref)
     return ref
 
 

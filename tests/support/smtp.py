@@ -16,6 +16,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 @dataclass
@@ -52,17 +53,26 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, login: tuple[str, str] | None = None):
         self.port = port or free_port()
+        self.login = login   # (username, password): AUTH required, checked against these (plain, on loopback)
         self.messages: list[Received] = []
         self.refuse_code: int | None = None
         self._controller: Controller | None = None
 
     def env(self) -> dict:
-        return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.port)}
+        env = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.port)}
+        if self.login:
+            env.update(SMTP_USERNAME=self.login[0], SMTP_PASSWORD=self.login[1])
+        return env
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        given = (auth_data.login.decode(), auth_data.password.decode()) if isinstance(auth_data, LoginPassword) else None
+        return AuthResult(success=given == self.login)
 
     def start(self) -> "SmtpServer":
-        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        auth = dict(authenticator=self._authenticate, auth_required=True, auth_require_tls=False) if self.login else {}
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port, **auth)
         self._controller.start()
         return self
 
