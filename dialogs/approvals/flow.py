@@ -24,7 +24,8 @@ from storage.models.accounts import ApprovalCard, ApprovalRequest
 
 from .messages import card, render_card, status_line
 from .rules import (AlreadyDecided, CHASE_AFTER, ESCALATE_AFTER, INFO, PENDING, REJECTED, RequestKind, RequestKinds,
-                    Step, approvers, check_may_decide, parse_value, people_in, same_deciders, steps_of, subject_kind)
+                    Step, approvers, check_may_decide, parse_value, people_in, same_deciders, steps_of, subject_kind,
+                    working_days_waited)
 from .store import load, store_cards, transition
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,9 @@ async def announce(svc: Services, wf: RequestKind, req: ApprovalRequest, *, lead
     return len(refs)
 
 
+SUPERSEDED = "superseded"   # an approvers' card replaced by a newer one for the same step (after an answer)
+
+
 async def queue_announce(svc: Services, s, wf: RequestKind, req: ApprovalRequest, nm: dict, *,
                          lead: str | None = None, notify: str | None = None) -> None:
     """In the change's transaction: the current step's card to its approvers (its channel, else DMs), each copy
@@ -102,11 +106,12 @@ async def queue_refresh(svc: Services, s, wf: RequestKind, req: ApprovalRequest,
     """In the change's transaction: every copy of the card shows who decided and when."""
     cards = list(await s.scalars(select(ApprovalCard).where(ApprovalCard.request_id == req.id)
                                  .order_by(ApprovalCard.id)))
-    rendered: dict[int, Message] = {}
+    rendered: dict[int | None, Message] = {}
     for c in cards:
-        if c.step not in rendered:
-            rendered[c.step] = render_card(svc, wf, req, c.step, nm)
-        await svc.outbox.update(s, MessageRef(c.platform, c.channel, c.message_id), rendered[c.step],
+        step = None if c.audience == SUPERSEDED else c.step     # a card replaced by a newer one: no buttons
+        if step not in rendered:
+            rendered[step] = render_card(svc, wf, req, step, nm)
+        await svc.outbox.update(s, MessageRef(c.platform, c.channel, c.message_id), rendered[step],
                                 key=f"approval:{version(req)}:update:{c.id}")
 
 
@@ -198,9 +203,11 @@ async def approve(svc: Services, kinds: RequestKinds, actor: str | None, value: 
             else:
                 if not carry:
                     await queue_announce(svc, s, wf, row, nm, notify=actor)
+                # The same people deciding the next step are not "now with" anyone new: say what comes next.
+                next_words = (f"Next step: {nxt.title.lower()}, also by {nxt.label} ({nxt.section})." if carry
+                              or step.label == nxt.label else f"It's now with {nxt.label} ({nxt.section}).")
                 await queue_to_requester(svc, s, row, f"Good news: {step.label} {step.done} your {wf.noun} "
-                                                      f"{wf.ref(row)} ({wf.title(row)}). It's now with {nxt.label} "
-                                                      f"({nxt.section}).")
+                                                      f"{wf.ref(row)} ({wf.title(row)}). {next_words}")
     if not won:
         raise await _late(svc, kinds, req.id, n, actor)
     if last:
@@ -277,6 +284,12 @@ async def answer(svc: Services, kinds: RequestKinds, actor: str | None, value: s
             await record_event(s, at=now, actor=actor, subject_kind=subject_kind(row), subject_id=row.id,
                                action="info_given", from_state=f"{INFO}:{step.key}",
                                to_state=f"pending:{step.key}", details={"step": step.key})
+            # The answer comes back on a new card; the step's earlier cards keep their history but lose their
+            # buttons, so one request never has two live cards.
+            await s.execute(update(ApprovalCard).where(
+                ApprovalCard.request_id == row.id, ApprovalCard.step == row.step,
+                ApprovalCard.audience == "approvers").values(audience=SUPERSEDED)
+                .execution_options(synchronize_session=False))
             await s.flush()
             await queue_refresh(svc, s, wf, row, nm)
             await queue_announce(svc, s, wf, row, nm, notify=actor,
@@ -313,7 +326,8 @@ async def chase(svc: Services, kinds: RequestKinds, now: datetime) -> None:
         if req.kind not in kinds:
             continue
         wf = kinds.of(req)
-        days = calendar.working_days_between(req.step_started_at.astimezone(svc.config.tz).date(), today)
+        days = working_days_waited(calendar, req.step_started_at.astimezone(svc.config.tz), today,
+                                   svc.config.work_end)
         step = steps_of(req)[req.step]
         if days >= CHASE_AFTER:
             lead = f"⏰ Reminder: this has waited {days} working days for a decision."

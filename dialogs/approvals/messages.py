@@ -23,8 +23,9 @@ def progress(svc: Services, req: ApprovalRequest, nm: dict) -> list[str]:
                    f"at {when(svc, datetime.fromisoformat(h['at']))}"
             if h.get("reason"):
                 line += f": “{h['reason']}”"
-            if h.get("confirmed"):
-                line += f" ({h['confirmed']})"
+            if h.get("confirmed"):     # stored as "budget_code: 4410-XY"; shown in words, "budget code 4410-XY"
+                key, _, value = h["confirmed"].partition(": ")
+                line += f" ({key.replace('_', ' ')} {value})" if value else f" ({key})"
         elif i == req.step and req.state == PENDING:
             line = f"⏳ *{step.title}* ({step.section}): waiting since {when(svc, req.step_started_at)}"
         elif i == req.step and req.state == INFO:

@@ -14,6 +14,15 @@ OPEN = (PENDING, INFO)
 CHASE_AFTER, ESCALATE_AFTER = 2, 5          # working days a step may wait before a chaser / an escalation
 
 
+def working_days_waited(calendar, started_local, today, work_end) -> int:
+    """Whole working days a step has waited by `today`: one that arrived after working hours (19:23 on a Tuesday)
+    or on a day off starts waiting the next working day, so on Thursday it has waited one day, not two."""
+    start = started_local.date()
+    if not calendar.is_working_day(start) or started_local.time() >= work_end:
+        start = calendar.add_working_days(start, 1)
+    return max(0, calendar.working_days_between(start, today)) if start <= today else 0
+
+
 class AlreadyDecided(WorkflowError):
     """Someone else got there first: the message says who and when."""
 

@@ -62,6 +62,19 @@ async def test_waiting_step_is_chased_after_two_working_days_once_a_day_then_esc
     assert sent(bot, "CCOMMS", "Reminder") == 0
 
 
+async def test_a_step_that_arrives_after_hours_starts_waiting_the_next_working_day(bot):
+    """Issue 13: a step that reached the team at 19:23 on a Tuesday was chased on Thursday as having "waited 2
+    working days"; it has waited one (Wednesday)."""
+    bot.clock.set(london(2026, 12, 1, 19, 23))
+    await slack_request_account(bot)
+    req = await only_request(bot)
+    await slack_click_card(bot, req, "approve", "UMANAGER", "DMANAGER")     # Tue 19:23: now with comms
+    await chase_approvals(bot.svc, london(2026, 12, 3, 9, 30))             # Thursday
+    assert sent(bot, "CCOMMS", "Reminder") == 0
+    await chase_approvals(bot.svc, london(2026, 12, 4, 9, 30))             # Friday: Wednesday and Thursday
+    assert sent(bot, "CCOMMS", "waited 2 working days") == 1
+
+
 async def test_manager_is_chased_in_their_dm_and_the_head_is_told_to_chase_them(bot):
     other = second_services(bot)
     try:

@@ -226,6 +226,10 @@ async def test_more_information_loop_returns_the_request_to_the_approvers(bot):
     assert req.state == "pending" and req.step == 1
     newest = (await cards(bot, req.id, channel="CCOMMS"))[-1]
     assert newest.message_id != first.message_id
+    # One live card per request: the first loses its buttons when the answer comes back on the new one.
+    old = updates_to(bot, "CCOMMS", first.message_id)[-1]
+    assert not [b for b in old.args["blocks"] if b["type"] == "actions"], old.args["blocks"]
+    assert [c.message_id for c in await cards(bot, req.id, channel="CCOMMS")] == [newest.message_id]
     text = bot.slack.to("CCOMMS")[-1].text()
     assert "Who covers the account" in text and "Oz Other, the second administrator." in text
     await slack_click_card(bot, req, "approve", "UCOMMS", "CCOMMS")

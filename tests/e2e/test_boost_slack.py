@@ -67,6 +67,10 @@ async def test_budget_holder_then_comms_then_arranged(bot):
     assert "Budget code*\nHW-4412" in bot.slack.to("CCOMMS")[-1].text()
     bot.clock.advance(minutes=10)
     await slack_click_card(bot, req, "approve", "UCOMMS", "CCOMMS")
+    # The requester is told what comes next, not that it is "now with" the team that just approved it.
+    told = bot.slack.said_to("USTAFF").split("\n")[-1]
+    assert "Next step: boost arranged, also by the Communications Team (2.7)" in told, told
+    assert "now with the Communications Team" not in told
     # The same people decide next, so the same card now offers "Mark as arranged".
     assert len(bot.slack.to("CCOMMS")) == 1
     assert "Mark as arranged" in updates_to(bot, "CCOMMS", card.message_id)[-1].text()
@@ -75,7 +79,8 @@ async def test_budget_holder_then_comms_then_arranged(bot):
     assert (await only_request(bot, "boost")).state == "arranged"
     final = updates_to(bot, "CCOMMS", card.message_id)[-1].text()
     assert "Arranged* by Cat Comms at 12:10 on Tuesday 1 December 2026" in final
-    assert "approved by Cam Comms at 10:10" in final and "budget_code: HW-4412" in final
+    assert "approved by Cam Comms at 10:10" in final and "(budget code HW-4412)" in final
+    assert "budget_code" not in final
     told = bot.slack.said_to("USTAFF")
     assert "was arranged by Cat Comms at 12:10 on Tuesday 1 December 2026" in told and "HW-4412" in told
     assert "The boost you approved" in bot.slack.said_to("UBUDGET")
