@@ -117,3 +117,17 @@ async def counts(db: Database) -> dict[str, int]:
     async with db.sessions() as session:
         rows = await session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state))
     return {state: n for state, n in rows}
+
+
+async def queued_update(db: Database, keys: list[str], target: str) -> dict | None:
+    """The newest update among `keys` to the message at `target` (channel/message id), while its body is still
+    held: what a card clicked just now is about to become."""
+    if not keys:
+        return None
+    async with db.sessions() as session:
+        body = await session.scalar(
+            select(OutboxMessage.body).where(OutboxMessage.key.in_([column_text(k) for k in keys]),
+                                             OutboxMessage.kind == "update",
+                                             OutboxMessage.target == column_text(target, 320))
+            .order_by(OutboxMessage.id.desc()).limit(1))
+    return body if isinstance(body, dict) and body.get("message") else None

@@ -16,19 +16,22 @@ from dataclasses import replace
 from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.core import Agent, TurnContext
 
+from chat import wire
 from chat.inbox import FORM_BUDGET
-from chat.messages import Attachment, MessageRef, PersonRef
+from chat.messages import Attachment, Message, MessageRef, PersonRef
 from chat.replies import Ephemeral, FormErrors, Invocation, OpenForm, UpdateOriginal
 from chat.services import Services
 from storage.identity import identity_by_aad, identity_by_user, remember_identity, save_conversation_ref
+from storage.outbox import queued_update
 
 from .install import on_conversation_update
-from .render import PICKED, attachment, card, form_card, form_values
+from .render import CARD_CONTENT_TYPE, PICKED, attachment, card, form_card, form_values
 from .replies import TeamsReplies, errored_form
 
 log = logging.getLogger(__name__)
 _AT_MENTION = re.compile(r"<at>[^<]*</at>", re.I)
 _TAGS = re.compile(r"<[^>]+>")
+UNIVERSAL_ACTION = "adaptiveCard/action"   # what Teams sends for an Action.Execute (Universal Actions)
 
 
 def command_parts(text: str) -> tuple[str, str, str]:
@@ -156,6 +159,14 @@ class SmpolicyAgent(Agent):
                               files=[Attachment(a.get("name") or "file", a.get("contentType"), a.get("contentUrl"))
                                      for a in payload.get("attachments") or [] if a.get("contentUrl")],
                               **base)
+        if act.name == UNIVERSAL_ACTION:   # an Action.Execute on a card in a conversation
+            action = value.get("action") if isinstance(value.get("action"), dict) else {}
+            data = action.get("data") if isinstance(action.get("data"), dict) else {}
+            if "action_id" in data:
+                source = MessageRef("teams", act.conversation.id, act.reply_to_id) if act.reply_to_id else None
+                return Invocation(kind="action", command=str(data["action_id"]), value=str(data.get("value", "")),
+                                  source=source, **base)
+            return None
         if act.name == "task/fetch" and isinstance(value.get("data"), dict) and "action_id" in value["data"]:
             # A private button (Button.private) on a card: what it answers opens in a dialog, for the clicker only.
             data = value["data"]
@@ -176,17 +187,19 @@ class SmpolicyAgent(Agent):
         inv = self._invoke_invocation(act)
         if inv is not None and inv.kind == "form":
             inv = replace(inv, values=await self._picked_people(context, inv.values))
+        universal = act.name == UNIVERSAL_ACTION
+        nothing = _universal_message("Done.") if universal else {}
         if inv is None:
-            await self._invoke_response(context, {})
+            await self._invoke_response(context, nothing)
             return
         key, ctx = inv.request_key, self._context(act)
         if not await self.svc.inbox.receive(key, inv, ctx):
-            await self._invoke_response(context, {})
+            await self._invoke_response(context, nothing)
             return
         work = asyncio.ensure_future(self.svc.inbox.handle(inv))
         done, _ = await asyncio.wait({work}, timeout=FORM_BUDGET)
         if not done:   # answer the dialog now; what the handler says comes into the conversation after
-            await self._invoke_response(context, {})
+            await self._invoke_response(context, nothing)
 
             async def late():
                 replies, keys = await work
@@ -195,11 +208,19 @@ class SmpolicyAgent(Agent):
             self.inflight.defer(late)
             return
         if work.exception() is not None:   # the database, say: answered; the recovery sweep runs it again
-            await self._invoke_response(context, {})
+            await self._invoke_response(context, nothing)
             log.error("Teams %s failed before it could be answered (%s); it will be run again", inv.command,
                       type(work.exception()).__name__)
             return
         replies, keys = work.result()
+        if universal:
+            # The card clicked is answered with its new state; every reply is also delivered as usual (the card
+            # updated in place for everyone who sees it, private answers to the clicker's personal chat).
+            changed = await self._card_now(act, replies, keys)
+            await self._invoke_response(context, {"statusCode": 200, "type": CARD_CONTENT_TYPE,
+                                                  "value": card(changed)} if changed else nothing)
+            self.inflight.defer(lambda: self.svc.inbox.finish(key, inv, ctx, replies, keys))
+            return
         # The dialog shows the form, its errors, or the private answer; everything else is delivered as usual.
         dialog = None
         rest = []
@@ -209,11 +230,22 @@ class SmpolicyAgent(Agent):
             elif dialog is None and isinstance(r, FormErrors) and r.form is not None:
                 dialog = _task(r.form.title, form_card(errored_form(r)))
             elif dialog is None and isinstance(r, (Ephemeral, UpdateOriginal)):
-                dialog = _task("smpolicy", card(r.message))
+                dialog = _task("smpolicy", card(r.message, universal=False))
             else:
                 rest.append(r)
         await self._invoke_response(context, dialog or {})
         self.inflight.defer(lambda: self.svc.inbox.finish(key, inv, ctx, rest, keys))
+
+    async def _card_now(self, act, replies: list, keys: list[str]) -> Message | None:
+        """The clicked card's new state: the handler's own UpdateOriginal, or the update its change queued for
+        that very card (an approval card is updated through the outbox, chat/outbox.py)."""
+        changed = next((r for r in replies if isinstance(r, UpdateOriginal)), None)
+        if changed is not None:
+            return changed.message
+        if not act.reply_to_id:
+            return None
+        body = await queued_update(self.svc.db, keys, f"{act.conversation.id}/{act.reply_to_id}")
+        return wire.load(body["message"]) if body else None
 
     async def _picked_people(self, context: TurnContext, values: dict) -> dict:
         """The people picker answers with Azure AD object ids: each becomes the person's email, from the roster
@@ -284,6 +316,11 @@ class SmpolicyAgent(Agent):
 
 def _member_email(member) -> str | None:
     return (getattr(member, "email", None) or getattr(member, "user_principal_name", None)) if member else None
+
+
+def _universal_message(text: str) -> dict:
+    """An answer to an Action.Execute that leaves the card as it is."""
+    return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
 
 
 def _task(title: str, card_content: dict) -> dict:

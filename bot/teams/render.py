@@ -29,7 +29,27 @@ def markdown(text: str) -> str:
     return _BOLD.sub(r"**\1**", text)
 
 
-def card_body(msg: Message) -> tuple[list[dict], list[dict]]:
+def _button(btn, universal: bool) -> dict:
+    """A card button. In a conversation (`universal`) it is an Action.Execute: Teams sends an
+    adaptiveCard/action invoke and shows the card the bot answers with, and clients too old for Universal
+    Actions fall back to the Action.Submit inside it. In a dialog (a task module) only Action.Submit works."""
+    data = {"action_id": btn.action_id, "value": btn.value}
+    submit = {"type": "Action.Submit", "title": btn.label, "data": dict(data)}
+    if btn.private:   # answered in a dialog (task/fetch), never as a reply in the conversation
+        submit["data"]["msteams"] = {"type": "task/fetch"}
+    style = {"primary": "positive", "danger": "destructive"}.get(btn.style or "")
+    if style:
+        submit["style"] = style
+    if not universal or btn.private:
+        return submit
+    action = {"type": "Action.Execute", "title": btn.label, "verb": btn.action_id, "data": data,
+              "fallback": submit}
+    if style:
+        action["style"] = style
+    return action
+
+
+def card_body(msg: Message, universal: bool = True) -> tuple[list[dict], list[dict]]:
     body: list[dict] = []
     actions: list[dict] = []
     separator = False
@@ -43,20 +63,8 @@ def card_body(msg: Message) -> tuple[list[dict], list[dict]]:
         elif isinstance(b, Fields):
             el = {"type": "FactSet", "facts": [{"title": k, "value": markdown(v or "–")} for k, v in b.pairs]}
         elif isinstance(b, Buttons):
-            row = []
-            for btn in b.buttons:
-                if btn.url:
-                    row.append({"type": "Action.OpenUrl", "title": btn.label, "url": btn.url})
-                else:
-                    a = {"type": "Action.Submit", "title": btn.label,
-                         "data": {"action_id": btn.action_id, "value": btn.value}}
-                    if btn.private:   # answered in a dialog (task/fetch), never as a reply in the conversation
-                        a["data"]["msteams"] = {"type": "task/fetch"}
-                    if btn.style == "primary":
-                        a["style"] = "positive"
-                    elif btn.style == "danger":
-                        a["style"] = "destructive"
-                    row.append(a)
+            row = [{"type": "Action.OpenUrl", "title": btn.label, "url": btn.url} if btn.url
+                   else _button(btn, universal) for btn in b.buttons]
             el = {"type": "ActionSet", "actions": row}
         elif isinstance(b, CopyText):
             items = []
@@ -77,8 +85,9 @@ def card_body(msg: Message) -> tuple[list[dict], list[dict]]:
     return body, actions
 
 
-def card(msg: Message) -> dict:
-    body, actions = card_body(msg)
+def card(msg: Message, universal: bool = True) -> dict:
+    """`universal`: buttons as Universal Actions (a card in a conversation); False for a card in a dialog."""
+    body, actions = card_body(msg, universal)
     out = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body, "msteams": {"width": "Full"}}
     if actions:
         out["actions"] = actions
@@ -90,7 +99,7 @@ def attachment(content: dict) -> dict:
 
 
 def form_card(form: Form) -> dict:
-    body, _ = card_body(Message("", form.intro)) if form.intro else ([], [])
+    body, _ = card_body(Message("", form.intro), universal=False) if form.intro else ([], [])
     body.insert(0, {"type": "TextBlock", "text": form.title, "size": "Large", "weight": "Bolder", "wrap": True})
     errors = dict(form.errors)
     types: dict[str, str] = {}

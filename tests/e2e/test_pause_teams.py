@@ -38,7 +38,7 @@ async def test_pause_in_teams_end_to_end(teams_bot):
     await bot.teams_say("pause start 5 Death of a senior royal", user="29:comms")
     reply = bot.teams_to("29:comms")
     assert "Mourning pause started" in reply and "until the end of Saturday 5 December" in reply
-    assert "`pause end`" in reply and "/smpolicy" not in reply
+    assert "**pause end**" in reply and "`" not in reply and "/smpolicy" not in reply
     for user in ("29:other", "29:fire"):
         [dm] = said(bot, user, "Posting is paused: Death of a senior royal")
         assert "nothing scheduled" in dm.text() and "Facebook “Test Highways”" in dm.text()

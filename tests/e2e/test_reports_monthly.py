@@ -124,5 +124,5 @@ async def test_teams_channel_gets_the_summary_too(bot):
     await bot.run_sweeps(london(2026, 12, 1, 9, 0))
     sent = [s for s in bot.teams.in_conversation(TEAMS_COMMS_CHANNEL) if "Monthly summary" in s.text()]
     assert len(sent) == 1
-    assert "`audit export 2026-11-01 2026-11-30`" in sent[0].text() and "/smpolicy" not in sent[0].text()
+    assert "**audit export 2026-11-01 2026-11-30**" in sent[0].text() and "/smpolicy" not in sent[0].text()
     assert len(summaries(bot)) == 1

@@ -153,3 +153,30 @@ async def test_someone_picked_whom_the_bot_has_not_met_is_found_through_teams(ma
     data["owner"] = "aad-nobody"
     await bot.teams_click(data, user="29:staff")
     assert "I can't find an email address for that person" in bot.teams_to("29:staff")
+
+
+async def test_approval_cards_use_universal_actions_and_a_retried_click_applies_once(mail_bot):
+    from .test_accounts_helpers import cards, events, only_request, teams_submit, teams_updates
+    from .test_teams_reach import ACCOUNT, GENERAL
+
+    bot = mail_bot
+    await bot.teams_install(GENERAL, by="29:comms")
+    await bot.teams_say("request-account", user="29:staff")
+    await teams_submit(bot, "29:staff", ACCOUNT)
+    req = await only_request(bot)
+    card_ref = (await cards(bot, req.id, platform="teams", channel="a:personal-29:manager"))[-1]
+    sent = next(s for s in bot.teams.in_conversation("a:personal-29:manager") if "Confirm authorisation" in s.text())
+    approve = next(a for a in _actions(sent.activity) if a["title"] == "Confirm authorisation")
+    assert approve["type"] == "Action.Execute" and approve["verb"] == "approval.approve"
+    assert approve["fallback"]["type"] == "Action.Submit"           # for clients without Universal Actions
+    click = bot.teams_activity("29:manager", type="invoke", name="adaptiveCard/action", replyToId=card_ref.message_id,
+                               value={"action": {"type": "Action.Execute", "verb": approve["verb"],
+                                                 "data": approve["data"]}, "trigger": "manual"})
+    status, body = await bot.teams_post(click)
+    # The clicker's card is answered with its new state at once; everyone's copy is updated in place too.
+    assert status == 200 and body["statusCode"] == 200 and body["type"] == "application/vnd.microsoft.card.adaptive"
+    assert "authorised by Mo Manager" in json.dumps(body["value"])
+    status, body = await bot.teams_post(click)                       # Teams retries the same invoke
+    assert status == 200 and body["statusCode"] == 200
+    assert len(await events(bot, "account_request", "step_approved")) == 1
+    assert "authorised by Mo Manager" in teams_updates(bot, "a:personal-29:manager", card_ref.message_id)[-1].text()
