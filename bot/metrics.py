@@ -3,8 +3,8 @@
 Counts only, never text: requests by route and outcome, acknowledgement latency, messages sent / failed / held
 by rate limits per platform, sweep runs and failures, and, read from the database when scraped, open and
 overdue FOI cases, open approvals by age, active crises, the outbox's unsent and given-up messages and the inbox's
-unfinished work. Checker verdicts by category are counted where the checker runs (policy.checker's counters,
-registered in the same default registry).
+unfinished work. Checker verdicts, by verdict and by finding category, are tallied by policy.checker.check_async
+(policy/verdict_tally.py, the checks this process ran) and read when scraped.
 
 Protected by a bearer token (METRICS_TOKEN): without one the route answers 404, unless the operator has
 explicitly opened it with METRICS_PUBLIC=1 (for a scraper on a private network).
@@ -17,6 +17,9 @@ import time
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
+
+from policy import verdict_tally
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,29 @@ OUTBOX = Gauge("smpolicy_outbox_messages", "Messages queued and not yet sent (pe
 INBOX = Gauge("smpolicy_inbox_unfinished", "Acknowledged interactions whose work has not finished")
 
 ACK_ROUTES = {"/slack/events", "/api/messages"}
+
+
+class CheckerVerdicts:
+    """The checker's tally (policy/verdict_tally.py) as two counters, read at scrape time: checks by verdict,
+    and checks by verdict and finding category ("none" for a check with no findings). Never any text."""
+
+    def describe(self):
+        return []   # generated per scrape; nothing to declare ahead
+
+    def collect(self):
+        checks, categories = verdict_tally.snapshot()
+        by_verdict = CounterMetricFamily("smpolicy_checks", "Drafts checked, by verdict", labels=["verdict"])
+        for verdict, count in sorted(checks.items()):
+            by_verdict.add_metric([verdict], count)
+        by_category = CounterMetricFamily("smpolicy_checker_verdicts", "Drafts checked, by verdict and finding "
+                                          "category (none: no findings)", labels=["verdict", "category"])
+        for (verdict, category), count in sorted(categories.items()):
+            by_category.add_metric([verdict, category], count)
+        yield by_verdict
+        yield by_category
+
+
+REGISTRY.register(CheckerVerdicts())
 
 
 def outcome(status: int) -> str:

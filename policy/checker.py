@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from policy import detectors as det
-from policy import learned
+from policy import learned, verdict_tally
 from policy.check_engine import RawFinding, evaluate, rank
 from policy.check_pack import PROFILES, Pack, PackError, load_rules
 
@@ -212,7 +212,9 @@ async def check_async(text: str, **kwargs) -> CheckResult:
     (TypeError, ValueError for a bad argument) are raised here as check() raises them."""
     _validate(text, kwargs.get("profile", "staff"), kwargs.get("image_gps"))  # bad input fails fast, on the loop
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_pool(), functools.partial(check, text, **kwargs))
+    result = await loop.run_in_executor(_pool(), functools.partial(check, text, **kwargs))
+    verdict_tally.record(result.verdict, result.categories)   # counts for /metrics, never the text   # counts for /metrics, never the text
+    return result
 
 
 def looks_like_foi(text: str, *, pack: Pack | None = None) -> bool:

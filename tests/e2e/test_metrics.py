@@ -42,3 +42,31 @@ async def test_metrics_count_requests_and_read_the_database(database_url, clock)
         assert "Zanzibar" not in text and "900123" not in text   # counts only, never what anyone typed
     finally:
         await harness.stop()
+
+
+async def test_checker_verdicts_are_counted_by_category_never_with_text(database_url, clock):
+    harness = await BotHarness.start(database_url, clock, env={"METRICS_TOKEN": TOKEN})
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    async def scrape() -> dict:
+        resp = await harness.http.get(harness.url + "/metrics", headers=auth)
+        return _samples(await resp.text())
+
+    def count(samples, name, **labels) -> float:
+        return samples.get((name, tuple(sorted(labels.items()))), 0)
+
+    try:
+        before = await scrape()   # counters live as long as the process: compare with what they were
+        await harness.slack_command("/smpolicy", "check Ring Zanzibar Jones on 07700 900123 about the fence")
+        await harness.teams_say("check Join us at Ipswich library on Saturday for storytime")
+        after = await scrape()
+        stop = ("smpolicy_checker_verdicts_total", {"verdict": "stop", "category": "personal_data"})
+        assert count(after, stop[0], **stop[1]) == count(before, stop[0], **stop[1]) + 1
+        assert count(after, "smpolicy_checks_total", verdict="stop") == \
+            count(before, "smpolicy_checks_total", verdict="stop") + 1
+        checks = sum(v for (n, _), v in after.items() if n == "smpolicy_checks_total")
+        assert checks == sum(v for (n, _), v in before.items() if n == "smpolicy_checks_total") + 2
+        text = await (await harness.http.get(harness.url + "/metrics", headers=auth)).text()
+        assert "Zanzibar" not in text and "storytime" not in text and "900123" not in text
+    finally:
+        await harness.stop()
