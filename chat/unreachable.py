@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOTICE_PREFIXES = ("undelivered:", "unreachable:")   # notices about notices are never sent on
+EMAILED_INSTEAD = ("\n\n-- \nYou were sent this by email because the Social Media Policy bot could not reach you in "
+                   "Slack or Microsoft Teams.")
 
 
 def email_of(row) -> str | None:
@@ -57,10 +59,10 @@ async def email_instead(svc: "Services", row, email: str | None) -> bool:
     msg: Message = wire.load(row.body["message"])
     about = (row.body or {}).get("about")
     subject = (msg.text or about or "A message from the Social Media Policy bot").splitlines()[0][:150]
-    body = (as_plain_text(msg) + "\n\n-- \nYou were sent this by email because the Social Media Policy bot "
-            "could not reach you in Slack or Microsoft Teams.")
+    mail = Email(to=(email,), subject=subject, body=as_plain_text(msg) + EMAILED_INSTEAD,
+                 message_id=svc.mailer.message_id(row.key))
     try:
-        await svc.mailer.send(Email(to=(email,), subject=subject, body=body, message_id=svc.mailer.message_id(row.key)))
+        await svc.mailer.send(mail)
     except MailError as exc:
         log.warning("the email sent instead of an undeliverable DM failed: %s", exc.reason)
         return False

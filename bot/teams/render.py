@@ -139,8 +139,8 @@ def form_card(form: Form) -> dict:
             el["placeholder"] = inp.placeholder
         body.append(el)
         if inp.hint:
-            body.append({"type": "TextBlock", "text": markdown(inp.hint), "isSubtle": True, "size": "Small", "wrap": True,
-                         "spacing": "None"})
+            body.append({"type": "TextBlock", "text": markdown(inp.hint), "isSubtle": True, "size": "Small",
+                         "wrap": True, "spacing": "None"})
         if inp.id in errors:
             body.append({"type": "TextBlock", "text": markdown(errors[inp.id]), "color": "Attention", "wrap": True,
                          "spacing": "None"})

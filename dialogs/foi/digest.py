@@ -16,7 +16,9 @@ from sqlalchemy import Row, case, func, select
 from chat.mail import Email, MailError
 from chat.messages import PersonRef
 from chat.pacing import Pacer, retry_after
+from chat.platforms import Unreachable
 from chat.plaintext import as_plain_text
+from chat.unreachable import EMAILED_INSTEAD
 from chat.services import Services
 from chat.wording import display_names
 from storage.claims import mark_sent, release_claim, try_claim, unfinished_claims
@@ -101,13 +103,17 @@ async def _target(svc: Services, email: str) -> PersonRef | None:
 
 
 async def _send_once(svc: Services, pacer: Pacer, kind: str, item: str, day: str, to: PersonRef, msg) -> str:
-    """Claim, pace, send; 'sent', 'already' (claimed by someone else) or 'failed' (claim released)."""
+    """Claim, pace, send; 'sent', 'already' (claimed by someone else), 'failed' or 'unreachable' (the platform
+    will never let the bot reach them: the caller emails instead) with the claim released."""
     if not await try_claim(svc.db, kind, item, day, now=svc.now()):
         return "already"
     for attempt in (1, 2):
         await pacer.wait(to.platform)
         try:
             await svc.notifier.dm(to, msg)
+        except Unreachable:
+            await release_claim(svc.db, kind, item, day, now=svc.now())
+            return "unreachable"
         except Exception as exc:
             wait = retry_after(exc)
             if wait is not None and attempt == 1:
@@ -129,8 +135,7 @@ async def _email_once(svc: Services, owner: str, day: str, msg) -> str:
     if not await try_claim(svc.db, DIGEST, owner, day, now=svc.now()):
         return "already"
     mail = Email(to=(owner,), subject=msg.text.splitlines()[0][:150] if msg.text else "Your FOI cases",
-                 body=as_plain_text(msg) + "\n\n-- \nYou were sent this by email because the Social Media Policy "
-                 "bot could not reach you in Slack or Microsoft Teams.",
+                 body=as_plain_text(msg) + EMAILED_INSTEAD,
                  message_id=svc.mailer.message_id(f"{DIGEST}:{owner}:{day}"))
     try:
         await svc.mailer.send(mail)
@@ -160,6 +165,8 @@ async def send_digests(svc: Services, now: datetime, cal, digests: list[Digest] 
             continue
         outcome = await _send_once(svc, pacer, DIGEST, d.owner, today.isoformat(), to, msg)
         tally[outcome] += 1
+        if outcome == "unreachable":   # known, but Teams will not open a chat with them
+            tally[await _email_once(svc, d.owner, today.isoformat(), msg)] += 1
     return dict(tally)
 
 

@@ -82,7 +82,7 @@ async def test_an_foi_owner_who_never_messaged_the_bot_gets_the_daily_digest(tea
     assert "FOI-2026-0001" in digest and "Done" in digest
 
 
-async def test_an_unreachable_manager_the_requester_and_comms_are_told_and_it_goes_by_email(teams_bot, smtp_server):  # noqa: F811,E501
+async def test_unreachable_manager_requester_and_comms_told_and_it_goes_by_email(teams_bot, smtp_server):  # noqa: F811
     bot = teams_bot
     bot.teams.unreachable.add("29:manager")     # in the team, but Teams will not open a chat with them
     await bot.teams_install(GENERAL, by="29:comms")
@@ -100,7 +100,7 @@ async def test_an_unreachable_manager_the_requester_and_comms_are_told_and_it_go
     assert f"AR-{req.id}" in body and "Confirm authorisation" in body and "<" not in body.split("\n")[0]
 
 
-async def test_an_foi_owner_nobody_can_reach_the_forwarder_is_warned_and_the_digest_goes_by_email(teams_bot, smtp_server):  # noqa: F811,E501
+async def test_foi_owner_nobody_can_reach_forwarder_warned_digest_by_email(teams_bot, smtp_server):  # noqa: F811
     bot = teams_bot
     await bot.teams_install(GENERAL, by="29:comms")
     await bot.teams_say("foi", user="29:staff")
@@ -116,3 +116,17 @@ async def test_an_foi_owner_nobody_can_reach_the_forwarder_is_warned_and_the_dig
     assert len(mails) == 2
     digest = mails[1].message.get_content()
     assert "FOI-2026-0001" in digest and "could not reach you in Slack or Microsoft Teams" in digest
+
+
+async def test_foi_owner_teams_will_not_open_a_chat_with_gets_the_digest_by_email(teams_bot, smtp_server):  # noqa: F811
+    bot = teams_bot
+    bot.teams.unreachable.add("29:other")
+    await bot.teams_install(GENERAL, by="29:comms")
+    await bot.teams_say("foi", user="29:staff")
+    await teams_submit(bot, "29:staff", {
+        "question": "How many potholes were filled in Mill Lane?", "source_platform": "facebook",
+        "visibility": "public", "received": "2026-12-01", "kind": "foi", "owner": "other@example.gov.uk"})
+    assert "couldn't reach Oz Other in Slack or Teams" in bot.teams_to("29:staff")
+    await bot.run_sweeps(london(2026, 12, 22, 9, 0))
+    mails = smtp_server.to("other@example.gov.uk")
+    assert len(mails) == 2 and "FOI-2026-0001" in mails[1].message.get_content()
