@@ -130,3 +130,13 @@ async def test_foi_owner_teams_will_not_open_a_chat_with_gets_the_digest_by_emai
     await bot.run_sweeps(london(2026, 12, 22, 9, 0))
     mails = smtp_server.to("other@example.gov.uk")
     assert len(mails) == 2 and "FOI-2026-0001" in mails[1].message.get_content()
+
+
+async def test_people_who_join_the_team_later_are_stored_too(teams_bot):
+    bot = teams_bot
+    await bot.teams_install(GENERAL, by="29:comms")
+    bot.teams.members["29:lead"] = {"email": "lead@example.gov.uk", "name": "Lee Lead", "aad": "aad-lead"}
+    assert await bot.svc.directory.user_ids("lead@example.gov.uk") == []
+    await bot.teams_install(GENERAL, by="29:comms", added=["29:lead"])
+    assert await bot.svc.directory.user_ids("lead@example.gov.uk") == [("teams", "29:lead")]
+    assert teams_said(bot, GENERAL).count("What I do") == 1        # no second welcome for a new member
