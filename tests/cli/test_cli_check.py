@@ -79,7 +79,7 @@ def test_jsonl_in_order_and_exit_codes(env):
     assert run.returncode == 1, run.stderr
     results = [json.loads(x) for x in run.stdout.splitlines()]
     assert [r["verdict"] for r in results] == ["ok", "stop", "sign_off", "stop"]
-    assert results[1]["findings"][0]["section"] == "8.2 5.3"
+    assert results[1]["findings"][0]["section"] == "3.2"   # tone (3.2): 8.2 5.3 is for the public's posts
     assert results[3]["findings"][0]["category"] == "predetermination"
     ok = bot("--jsonl", env=env, stdin=json.dumps(lines[0]) + "\n\n" + json.dumps(lines[2]) + "\n")
     assert ok.returncode == 0 and len(ok.stdout.splitlines()) == 2
