@@ -11,6 +11,17 @@ from storage.models.core import Identity
 from .services import Services
 
 
+def count(n: int, one: str, many: str | None = None) -> str:
+    """`count(3, "day")` -> "3 days", `count(1, "day")` -> "1 day": never "3 day(s)"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def either(names) -> str:
+    """["Cam Comms", "Cat Comms", "Hal Head"] -> "Cam Comms, Cat Comms or Hal Head"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}" if names else ""
+
+
 def when(svc: Services, dt: datetime) -> str:
     """`14:05 on Tuesday 1 December 2026`, in the organisation's time zone."""
     local = dt.astimezone(svc.config.tz)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from chat.errors import BadInput, NotAllowed
 from chat.messages import Message, Text, message
 from chat.services import Services
+from chat.wording import count
 from chat.workdays import working_calendar
 from policy.calendar import MAX_YEAR, MIN_YEAR
 from storage.events import record_event
@@ -90,5 +91,5 @@ async def add_from_chat(svc: Services, email: str | None, words: list[str]) -> M
     result = await add_holiday(svc, day, " ".join(words[2:]), email)
     return message(Text(
         f"Added *{day_text(result.day)}* ({result.name}) as a bank holiday: it is no longer a working day for "
-        f"statutory time limits. {len(result.changed)} open case(s) have a new due date; {result.owners_told} "
-        "owner(s) told."))
+        f"statutory time limits. {count(len(result.changed), 'open case')} now "
+        f"{'has' if len(result.changed) == 1 else 'have'} a new due date; {count(result.owners_told, 'owner')} told."))

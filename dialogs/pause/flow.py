@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from chat.errors import BadInput, NotFound
 from chat.messages import Header, Message, Text, message
 from chat.services import Services
+from chat.wording import count, display_names, either
 from storage.events import record_event
 from storage.models.pause import MourningPause
 
@@ -35,7 +36,7 @@ async def pause_posting_state(svc: Services, account: str | None) -> dict:
 
 async def start(svc: Services, actor: str | None, days: int, reason: str) -> tuple[MourningPause, bool]:
     """(the pause in force, whether this call started it). A second start changes nothing."""
-    check_may_change(svc, actor, "start")
+    check_may_change(svc, actor, "start", await _comms_by_name(svc, actor))
     now, tz = svc.now(), svc.config.tz
     ends_at = midnight_after(svc.today() + timedelta(days=days - 1), tz)
     try:
@@ -61,7 +62,7 @@ async def start(svc: Services, actor: str | None, days: int, reason: str) -> tup
 
 async def change_end(svc: Services, actor: str | None, raw_day: str) -> tuple[MourningPause, date]:
     """Move the last day (the funeral date is often announced after the pause starts)."""
-    check_may_change(svc, actor, "change")
+    check_may_change(svc, actor, "change", await _comms_by_name(svc, actor))
     new_last = parse_day(raw_day)
     today = svc.today()
     if new_last < today:
@@ -88,7 +89,7 @@ async def change_end(svc: Services, actor: str | None, raw_day: str) -> tuple[Mo
 
 async def end(svc: Services, actor: str | None) -> MourningPause:
     """End the pause now; everyone is told. Raises NotFound when there is none (or someone just ended it)."""
-    check_may_change(svc, actor, "end")
+    check_may_change(svc, actor, "end", await _comms_by_name(svc, actor))
     pause = await current(svc)
     if pause is None:
         raise NotFound("Posting isn't paused, so there's nothing to end. `pause` shows the current state.")
@@ -137,6 +138,15 @@ async def _dm_all(svc: Services, people: dict[str, list[str]], build, claim_kind
     return sorted(missed)
 
 
+async def _comms_by_name(svc: Services, actor: str | None) -> str:
+    """Who may change a pause, by name: asked only when the actor may not (a refusal names them)."""
+    if svc.config.has_role(actor, *MAY_CHANGE):
+        return ""
+    team = svc.config.members("comms_team")
+    names = await display_names(svc, team)
+    return either(names[e] for e in team)
+
+
 async def announce_start(svc: Services, pause: MourningPause) -> tuple[int, list[str]]:
     """Ask every administrator to check their schedules; (how many there are, who could not be reached)."""
     admins = await administrators(svc)
@@ -144,8 +154,9 @@ async def announce_start(svc: Services, pause: MourningPause) -> tuple[int, list
                            svc.today().isoformat())
     starter = await name_of(svc, pause.started_by)
     until = day_words(last_day(pause, svc.config.tz), svc.today())
-    await _post_comms(svc, f"⏸️ {starter} started a mourning pause (4.4): {pause.reason}, {pause.days} day(s), "
-                           f"until the end of {until}. {len(admins) - len(missed)} of {len(admins)} administrator(s) "
+    await _post_comms(svc, f"⏸️ {starter} started a mourning pause (4.4): {pause.reason}, {count(pause.days, 'day')}, "
+                           f"until the end of {until}. {len(admins) - len(missed)} of "
+                           f"{count(len(admins), 'administrator')} "
                            "in the register have been asked to check nothing is scheduled. Please turn off "
                            "publishing in the single access platform too.", ("pause_started", str(pause.id)))
     async with svc.db.transaction() as s:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from chat.commands import typed
 from chat.messages import Fields, Header, Message, Note, Text, message
 from chat.services import Services
+from chat.wording import count
 from storage.models.pause import MourningPause
 
 from .rules import day_words, last_day
@@ -64,10 +65,10 @@ def cmd(platform: str | None, text: str) -> str:
 def started_reply(svc: Services, pause: MourningPause, admins: int, missed: list[str],
                   platform: str | None = None) -> Message:
     until = day_words(last_day(pause, svc.config.tz), svc.today())
-    lines = [f"⏸️ *Mourning pause started* (4.4): posting is paused for {pause.reason}, {pause.days} day(s) "
+    lines = [f"⏸️ *Mourning pause started* (4.4): posting is paused for {pause.reason}, {count(pause.days, 'day')} "
              f"including today, until the end of {until}. It ends itself then and I'll tell everyone."]
     if admins:
-        lines.append(f"I've asked the {admins - len(missed)} administrator(s) in the accounts register to check "
+        lines.append(f"I've asked {count(admins - len(missed), 'administrator')} in the accounts register to check "
                      "they have nothing scheduled, and I'll remind them each morning.")
     else:
         lines.append("There are no administrators in the accounts register yet, so I haven't messaged anyone: "
@@ -82,6 +83,6 @@ def started_reply(svc: Services, pause: MourningPause, admins: int, missed: list
 
 
 def ended_reply(svc: Services, admins: int) -> Message:
-    told = f"the {admins} administrator(s) in the register and " if admins else ""
+    told = f"{count(admins, 'administrator')} in the register and " if admins else ""
     return message(Text(f"▶️ *Mourning pause ended.* Posting can resume; I've told {told}the Communications Team. "
                         "Remember to turn publishing back on in the single access platform (4.4)."))

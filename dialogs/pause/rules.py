@@ -62,7 +62,9 @@ def parse_day(raw: str) -> date:
         raise BadInput(f"`{raw}` isn't a date I can read; write it as YYYY-MM-DD, e.g. 2026-12-10.") from None
 
 
-def check_may_change(svc: Services, actor: str | None, verb: str) -> None:
+def check_may_change(svc: Services, actor: str | None, verb: str, who: str = "") -> None:
+    """`who`: the Communications Team by name ("Cam Comms or Cat Comms"), so the person knows whom to tell."""
     if not svc.config.has_role(actor, *MAY_CHANGE):
+        tell = f"please tell the Communications Team ({who})" if who else "please tell the Communications Team"
         raise NotAllowed(f"Only the Communications Team can {verb} a mourning pause (4.4). If you think posting "
-                         "should be paused, please tell them.")
+                         f"should be paused, {tell}.")

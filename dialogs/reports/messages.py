@@ -7,6 +7,7 @@ from statistics import median
 from chat.commands import typed
 from chat.messages import Header, Message, Note, Text, message
 from chat.services import Services
+from chat.wording import count as plural
 from dialogs.check.rules import label as checker_label
 from policy.sections import load_pack
 
@@ -56,7 +57,7 @@ def monthly_message(m: Monthly, platform: str | None = None) -> Message:
         text += "\nStill waiting for a decision at the end of the month: " + ", ".join(waiting) + "."
     blocks.append(Text(text))
     crisis = (f"*Crises (4.3):* {m.crises_started} started, {m.crises_ended} ended, {m.reviews_done} post-crisis "
-              f"review(s) completed; {m.crises_active_at_end or 'none'} still active at the end of the month.")
+              f"{'review' if m.reviews_done == 1 else 'reviews'} completed; {m.crises_active_at_end or 'none'} still active at the end of the month.")
     blocks.append(Text(crisis))
     answered = m.foi_on_time + m.foi_late + m.foi_unknown
     foi = f"*Information requests (8.1):* {m.foi_new} new; {answered} answered"
@@ -69,7 +70,7 @@ def monthly_message(m: Monthly, platform: str | None = None) -> Message:
         blocks.append(Text("*Mourning pauses (4.4):* " + "; ".join(m.pauses)))
     last = next_month(m.first) - timedelta(days=1)
     export = command(platform, f"audit export {m.first.isoformat()} {last.isoformat()}")
-    blocks.append(Note(f"From the audit trail ({m.events} event(s) in {name}). Every event: {export} (6.2)."))
+    blocks.append(Note(f"From the audit trail ({plural(m.events, 'event')} in {name}). Every event: {export} (6.2)."))
     return message(*blocks, text=f"Monthly summary: {name}")
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from chat.services import Services
+from chat.wording import count as plural
 from storage.events import events_between
 from storage.models import Event, Setting
 
@@ -66,7 +67,7 @@ async def monthly_figures(svc: Services, first: date) -> Monthly:
             if e.action == "closed":
                 foi_closed.append(e)
         elif e.subject_kind == "pause" and e.action == "started":
-            m.pauses.append(f"{e.at.astimezone(tz):%-d %B}, {d.get('days', '?')} day(s): {d.get('reason', '')}")
+            m.pauses.append(f"{e.at.astimezone(tz):%-d %B}, {plural(d['days'], 'day') if isinstance(d.get('days'), int) else '? days'}: {d.get('reason', '')}")
         for label, (kinds, _, decisions) in REQUESTS.items():
             if e.subject_kind in kinds and e.action in decisions:
                 decided[label].append(e)

@@ -11,6 +11,7 @@ import tempfile
 from datetime import date
 
 from chat.cli import fail, usage
+from chat.wording import count as plural
 from dialogs.audit.flow import write
 from dialogs.audit.rules import Period
 
@@ -63,5 +64,5 @@ async def run_export(args) -> int:
         except BaseException:
             os.unlink(tmp)
             raise
-        print(f"{count} event(s) from {period.first} to {period.last} written to {args.output}", file=sys.stderr)
+        print(f"{plural(count, 'event')} from {period.first} to {period.last} written to {args.output}", file=sys.stderr)
         return 0

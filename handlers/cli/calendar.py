@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from chat.cli import fail, usage
 from chat.errors import WorkflowError
+from chat.wording import count as plural
 from dialogs.foi.holidays import add_holiday, check_holiday
 from policy.calendar import WorkingCalendar
 from storage.models import ProclaimedHoliday
@@ -45,7 +46,7 @@ async def run_add(args) -> int:
     print(f"added {result.day.isoformat()} {result.name}")
     for owner, ref, old, new in result.changed:
         print(f"{ref}\t{old.isoformat()} -> {new.isoformat()}\t{owner}")
-    print(f"{len(result.changed)} open case(s) have a new due date; {result.owners_told} owner(s) told")
+    print(f"{plural(len(result.changed), 'open case')} with a new due date; {plural(result.owners_told, 'owner')} told")
     return 0
 
 

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from chat.cli import fail
+from chat.wording import count as plural
 from dialogs.feedback.flow import corpus_lines
 from dialogs.feedback.rules import export_refusal
 
@@ -87,7 +88,7 @@ async def run_export(args) -> int:
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         sys.stdout.flush()
-        print(f"{len(rows)} reviewed case(s){skipped}", file=sys.stderr)
+        print(f"{plural(len(rows), 'reviewed case')}{skipped}", file=sys.stderr)
         return 0
     new = [row for row in rows if row["id"] not in ids and row["text"] not in texts]
     # Written beside the target and renamed, so a failed run never leaves half a file behind.
@@ -106,6 +107,6 @@ async def run_export(args) -> int:
     except BaseException:
         os.unlink(tmp)
         raise
-    print(f"{len(new)} reviewed case(s) added to {args.out} ({len(rows) - len(new)} already there{skipped})",
+    print(f"{plural(len(new), 'reviewed case')} added to {args.out} ({len(rows) - len(new)} already there{skipped})",
           file=sys.stderr)
     return 0

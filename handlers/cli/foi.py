@@ -10,6 +10,7 @@ from pathlib import Path
 
 from chat.cli import fail, usage
 from chat.workdays import proclaimed_holidays, working_calendar
+from chat.wording import count as plural
 from dialogs.foi.rules import standing
 from dialogs.foi.store import open_cases
 from policy.calendar import WorkingCalendar, due_date
@@ -68,5 +69,5 @@ async def run_list(args) -> int:
             state = " (clock stopped)" if c.state == "clarifying" else ""
             print(f"{c.reference}\t{kind}\t{c.owner_email}\t{c.due.isoformat()}\t"
                   f"{standing(c.due, today, cal).words()}{state}\t{'emailed' if c.email_state == 'sent' else 'not yet sent'}")
-        print(f"{len(cases)} open case(s)")
+        print(plural(len(cases), "open case"))
     return 0

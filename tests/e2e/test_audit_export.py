@@ -86,7 +86,7 @@ async def test_command_line_export_to_a_file_and_a_formula_is_never_run(bot, tmp
     code, out, err = await run_cli(bot, "audit", "export", "--from", "2026-11-01", "--to", "2026-12-31",
                                    "--output", str(target))
     assert code == 0 and out == ""
-    assert err.strip() == f"6 event(s) from 2026-11-01 to 2026-12-31 written to {target}"
+    assert err.strip() == f"6 events from 2026-11-01 to 2026-12-31 written to {target}"
     rows = list(csv.DictReader(io.StringIO(target.read_text())))
     assert rows[-1]["who"] == "'=HYPERLINK(\"x\")"
     _no_secrets(target.read_text())
@@ -118,7 +118,7 @@ async def test_chat_export_posts_the_file_for_the_communications_team_only(bot):
     assert len(list(csv.DictReader(io.StringIO(content)))) == 5
     done = bot.slack.of("files.completeUploadExternal")[-1]
     assert done.args["channel_id"] == "CCOMMS"
-    assert "5 event(s) from 2026-11-30 to 2026-12-02" in done.args["initial_comment"]
+    assert "5 events from 2026-11-30 to 2026-12-02" in done.args["initial_comment"]
     async with bot.svc.db.sessions() as s:
         [exported] = list(await s.scalars(select(Event).where(Event.subject_kind == "audit")))
     assert exported.actor == "comms@example.gov.uk" and exported.details["events"] == 5

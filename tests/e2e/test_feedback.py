@@ -338,7 +338,7 @@ async def test_the_export_writes_reviewed_cases_as_corpus_lines(bot, database_ur
     target.parent.mkdir()
     done = _cli("check", "feedback", "export", "--out", str(target), database_url=database_url)
     assert done.returncode == 0, done.stderr
-    assert "1 reviewed case(s) added" in done.stderr and "1 left out because the test or dev set" in done.stderr
+    assert "1 reviewed case added" in done.stderr and "1 left out because the test or dev set" in done.stderr
     [line] = [json.loads(x) for x in target.read_text(encoding="utf-8").splitlines()]
     assert list(line) == ["id", "text", "profile", "has_image", "verdict", "categories", "note"]
     assert line["id"] == f"fb-{reviewed.ref}" and line["text"].startswith("Hi Jo, Sam Jones")
@@ -346,7 +346,7 @@ async def test_the_export_writes_reviewed_cases_as_corpus_lines(bot, database_ur
     assert (line["profile"], line["has_image"]) == ("staff", False)
     assert not any(m in target.read_text() for m in MARKERS)   # the reviewer's version, not the real draft
     again = _cli("check", "feedback", "export", "--out", str(target), database_url=database_url)
-    assert again.returncode == 0 and "0 reviewed case(s) added" in again.stderr
+    assert again.returncode == 0 and "0 reviewed cases added" in again.stderr
     assert len(target.read_text().splitlines()) == 1
     stdout = _cli("check", "feedback", "export", database_url=database_url)
     assert json.loads(stdout.stdout) == line

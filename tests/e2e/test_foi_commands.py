@@ -127,7 +127,7 @@ async def test_holiday_command_is_for_the_communications_team(foi_bot):
     refused = await say(foi_bot, "foi holiday add 2026-12-15 State funeral")
     assert "Only the Communications Team can add a bank holiday" in refused
     said = await say(foi_bot, "foi holiday add 2026-12-15 State funeral", user="UCOMMS")
-    assert "Added *Tuesday 15 December 2026* (State funeral)" in said and "1 open case(s)" in said
+    assert "Added *Tuesday 15 December 2026* (State funeral)" in said and "1 open case now has a new due date" in said
     assert (await get(foi_bot)).due == date(2027, 1, 5)
     assert "was 31 Dec 2026" in foi_bot.slack.said_to("USTAFF").replace("Thu ", "")
     assert "already a holiday" in await say(foi_bot, "foi holiday add 2026-12-15 Again", user="UCOMMS")

@@ -76,7 +76,7 @@ async def test_first_working_day_brings_last_months_summary_once(bot):
     assert "• Boosts (2.7): 1 approved, 1 turned down; typically decided in 4 days, longest 7 days" in text
     assert "• Sign-offs (4.2): 0 approved, 1 turned down; decided in under an hour\n" in text
     assert "Still waiting for a decision at the end of the month: 1 boost." in text
-    assert "*Crises (4.3):* 2 started, 1 ended, 1 post-crisis review(s) completed; 1 still active" in text
+    assert "*Crises (4.3):* 2 started, 1 ended, 1 post-crisis review completed; 1 still active" in text
     assert ("*Information requests (8.1):* 4 new; 4 answered, 1 on time and 2 late (1 without a recorded due "
             "date); 1 closed without needing an answer.") in text
     assert "`/smpolicy audit export 2026-11-01 2026-11-30` (6.2)" in text
