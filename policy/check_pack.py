@@ -244,7 +244,8 @@ def load_rules(path: str | Path | None = None) -> Pack:
     lists = ld.get(data, "checklists", dict, "top level")
     posting = tuple(ld.str_list(lists, "posting", "[checklists]"))
     photo = tuple(ld.str_list(lists, "photo", "[checklists]"))
-    photo_sfrs = tuple(ld.str_list(lists, "photo_sfrs", "[checklists]"))
+    # A pack without a fire service's own list gives its profile the same photo checklist as everyone.
+    photo_sfrs = tuple(ld.str_list(lists, "photo_sfrs", "[checklists]", list(photo)))
 
     categories = ld.get(data, "categories", dict, "top level")
     for cat, spec in categories.items():

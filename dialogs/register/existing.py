@@ -85,7 +85,7 @@ async def existing_submitted(svc: Services, user: PersonRef, values: dict, reque
         errors["account_name"] = f"{label} “{text['account_name']}” is already in the register."
     if errors:
         return FormErrors(errors, form=existing_form(errors, values))
-    admins = with_station_admin(svc, text["kind"], admins)
+    admins = with_station_admin(svc, text["kind"], admins, svc.config.profile_for(owner) == "sfrs")
     nm = await display_names(svc, {owner, *admins})
     now = svc.now()
     try:

@@ -49,9 +49,11 @@ async def all_administrators(session: AsyncSession) -> list[tuple[str, str, str]
     return [tuple(r) for r in rows.all()]
 
 
-def with_station_admin(svc: Services, kind: str, admins: list[str]) -> list[str]:
-    """8.2 2.4: the SFRS social media administrator has administration rights on every station account."""
-    extra = list(svc.config.members("sfrs_social_media_admin")) if kind == "station" else []
+def with_station_admin(svc: Services, kind: str, admins: list[str], fire_service: bool = False) -> list[str]:
+    """The SFRS social media administrator has administration rights on every station account (8.2 2.4) and on
+    a fire-service profile dedicated to someone's role (8.2 5.5)."""
+    wanted = kind == "station" or (fire_service and kind == "professional")
+    extra = list(svc.config.members("sfrs_social_media_admin")) if wanted else []
     return list(dict.fromkeys([*admins, *extra]))
 
 
@@ -69,7 +71,7 @@ async def add_account(svc: Services, session: AsyncSession, req, actor: str) -> 
                          on_access_platform=on_access_platform(d["platform_label"]))
     session.add(acct)
     await session.flush()
-    admins = with_station_admin(svc, d["kind"], d["administrators"])
+    admins = with_station_admin(svc, d["kind"], d["administrators"], svc.config.profile_for(req.requester) == "sfrs")
     for email in admins:
         session.add(AccountAdmin(account_id=acct.id, email=email, added_at=now, added_by=actor))
     await record_event(session, at=now, actor=actor, subject_kind="social_account", subject_id=acct.id,

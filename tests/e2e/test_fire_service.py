@@ -95,5 +95,7 @@ async def test_teams_professional_fire_account_needs_the_chief_fire_officer_and_
     await teams_click_card(bot, req, "approve", "29:cfo")
     await teams_click_card(bot, req, "approve", "29:head")
     assert (await only_request(bot)).state == "approved"
+    # 8.2 5.5: a profile dedicated to the role gives the SFRS social media administrator rights on it.
+    assert "sfrs.admin@examplefire.gov.uk" in await store.administrators_of(bot.svc, "Suffolk Fire Prevention Officer")
     await bot.teams_say(f"ask {DELETE_QUESTION}", user="29:fire")
     assert "When a post from the public may be deleted (8.2 5.3)" in teams_said(bot, "a:personal-29:fire")
