@@ -1,8 +1,14 @@
-"""`python -m bot`: the command line's composition root, over the workflows listed in workflows.py."""
+"""`python -m bot` and the `smpolicy` console script: the command line's composition root, over the workflows
+listed in workflows.py."""
 import sys
 
 import workflows
-from bot.cli import main
+from bot.cli import main as cli_main
+
+
+def main() -> int:
+    return cli_main(registry=workflows.registry())
+
 
 if __name__ == "__main__":
-    sys.exit(main(registry=workflows.registry()))
+    sys.exit(main())

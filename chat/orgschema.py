@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import difflib
 import re
+import types
 import typing
-from datetime import time
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -172,7 +172,7 @@ def _model_at(loc: tuple):
         else:  # a dict (a person's email, an account's key): step into its value type
             current = typing.get_args(current)[-1] if typing.get_args(current) else None
         args = [a for a in typing.get_args(current) if a is not type(None)]
-        if typing.get_origin(current) in (typing.Union, getattr(__import__("types"), "UnionType")) and args:
+        if typing.get_origin(current) in (typing.Union, types.UnionType) and args:
             current = args[0]
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 

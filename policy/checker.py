@@ -213,7 +213,7 @@ async def check_async(text: str, **kwargs) -> CheckResult:
     _validate(text, kwargs.get("profile", "staff"), kwargs.get("image_gps"))  # bad input fails fast, on the loop
     loop = asyncio.get_running_loop()
     result = await loop.run_in_executor(_pool(), functools.partial(check, text, **kwargs))
-    verdict_tally.record(result.verdict, result.categories)   # counts for /metrics, never the text   # counts for /metrics, never the text
+    verdict_tally.record(result.verdict, result.categories)   # counts for /metrics, never the text
     return result
 
 

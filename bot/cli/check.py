@@ -10,6 +10,7 @@ data) come from the organisation file named by SMPOLICY_CONFIG. Nothing checked 
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import os
@@ -32,7 +33,7 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("check", help='"Is this OK to post?": check drafts against the policy (4.2)',
                               description=__doc__.split("\n\n")[1])
     p.add_argument("text", nargs="?", help="the draft to check ('-' reads it from stdin)")
-    p.add_argument("--profile", default="staff", choices=PROFILES,
+    p.add_argument("--profile", "--as", dest="profile", default="staff", type=_profile, metavar="PROFILE",
                    help="whose account it is for: staff (default), sfrs, member or personal")
     p.add_argument("--image", action="store_true", help="the post has a photo or video")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -42,6 +43,19 @@ def add_parser(subparsers) -> None:
     source.add_argument("--csv", metavar="FILE",
                         help="check the text, message or post column; results go to FILE's name + .results.csv")
     p.set_defaults(func=run)
+
+
+PROFILE_MEANING = {"staff": "a council account", "sfrs": "a fire and rescue service account",
+                   "member": "a councillor's account", "personal": "your own account"}
+
+
+def _profile(raw: str) -> str:
+    """A profile name, forgiving case; an unknown one says what each profile is for."""
+    name = raw.strip().lower()
+    if name in PROFILES:
+        return name
+    known = ", ".join(f"{p} ({PROFILE_MEANING.get(p, p)})" for p in PROFILES)
+    raise argparse.ArgumentTypeError(f"unknown profile {raw!r}: use one of {known}")
 
 
 def run(args) -> int:

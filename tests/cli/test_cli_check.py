@@ -145,6 +145,12 @@ def test_bad_usage_is_one_line_and_exit_2(env, tmp_path):
     assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1
     run = bot("hello", "--profile", "wizard", env=env)
     assert run.returncode == 2 and "wizard" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    run = bot("hello", "--as", "wizard", env=env)   # --as is --profile; an unknown one says what each is for
+    assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1
+    assert "unknown profile 'wizard'" in run.stderr and "member (a councillor's account)" in run.stderr
+    assert "unrecognized arguments" not in run.stderr
+    run = bot("Join us at the library on Saturday", "--as", "Member", env=env)
+    assert run.returncode == 0 and "checked as member" in run.stdout
     run = bot("hello", "--jsonl", env=env)
     assert run.returncode == 2 and "not both" in run.stderr
     bad = tmp_path / "bad.toml"
