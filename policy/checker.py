@@ -141,7 +141,7 @@ def _rule_finding(f: RawFinding) -> Finding:
 
 def _decided(pack: Pack, text: str, profile: str, d: learned.Decision, scored) -> Finding:
     if d.rule is None:  # the learned layer's own finding
-        return Finding(*scored.finding(d.category))
+        return Finding(*scored.finding(d.category, d.confidence if d.why == "verdict" else None))
     f = d.rule
     message = f.message
     if d.severity != f.severity:  # raised from the medium band: the rule's sure message, not its "could be"
@@ -159,8 +159,11 @@ def _text_findings(pack: Pack, text: str, profile: str, has_image: bool, own: de
     raw = evaluate(pack, text, profile, has_image, own, quiet=quiet)
     scored = learned.judge(text, profile, has_image, raw + quiet)
     model = scored.model
+    up = scored.escalation()
+    escalate = (up, scored.stop) if up is not None else None
     return [_rule_finding(d.rule) if d.why == "rules" else _decided(pack, text, profile, d, scored)
-            for d in learned.decide(model.categories, scored.judged(), scored.flagged(), raw)]
+            for d in learned.decide(model.categories, scored.judged(), scored.flagged(), raw, escalate,
+                                    scored.cleared())]
 
 
 def check(text: str, *, profile: str = "staff", has_image: bool = False,

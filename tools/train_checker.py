@@ -21,12 +21,18 @@ The test set (policy/eval/test*.jsonl) is never read here.
    beta 1.5 for stop categories (a missed stop costs more than a needless one) and 1 for the others, in the
    middle (in log-odds) of the longest run of cut points at the best value. No middle band. This objective was
    fixed before any result of the method was seen.
+   The verdict head (logistic regressions on the verdict itself, "stop" and "hold" = stop or sign-off, over
+   the stacked head's features with every category's rule evidence) gets its two thresholds for the verdict
+   targets, stop recall first: among the pairs whose stop recall is no lower than the categories' alone, the
+   lowest ok false-alarm rate of those reaching stop recall 0.98 out of fold, or where none does, the best
+   2 x stop recall minus ok false-alarm rate (a missed stop weighs twice a needless hold). At or above "stop" a post stops even when no stop category reached
+   its own threshold; below "hold" the learned layer's findings are set aside (hard overrides still stop).
 3. The figures, out of fold and honest about step 2: for each held-out file, thresholds chosen as in step 2
    on the other files' out-of-fold scores, and the checker's verdicts computed as check() computes them
    (policy.learned.decide: rule findings kept where the category reaches its threshold, dropped where it
    does not, hard overrides always stop). Recorded in model.json for every file, dev's own among them, with
    the rules alone, the text head alone and the old union of the two beside the stacked combination.
-4. Both heads refitted on all of train and dev with the chosen settings and thresholds.
+4. The heads refitted on all of train and dev with the chosen settings and thresholds.
 """
 from __future__ import annotations
 
@@ -66,6 +72,7 @@ SCOPES = ("all", "own")  # the stacked head sees every category's rule evidence,
 BETA = 1.0  # weight of the profile and image flags
 GAMMA = 1.0  # weight of the rule evidence (one-hot bands and a 0-1 confidence, like the flags)
 BETA_STOP, BETA_OTHER = 1.5, 1.0
+VERDICT_C = 4.0  # the verdict head's regularisation (it sees every category's rule evidence)
 VERDICTS = ("stop", "sign_off", "ok")
 SEV_RANK = {"stop": 3, "sign_off": 2, "advice": 1}
 
@@ -236,10 +243,23 @@ def _verdict(severities) -> str:
     return "stop" if top >= 3 else "sign_off" if top >= 2 else "ok"
 
 
-def predictions(corpus: Corpus, feats: Features, P_stack, P_text, th_stack, th_text, rows_idx):
+def escalation(corpus: Corpus, P_stack, th_stack, i: int, p_stop: float, t_stop: float):
+    """As Scored.escalation: the stop category nearest its threshold when the verdict head says stop."""
+    if p_stop < t_stop:
+        return None
+    stops = [k for k, n in enumerate(corpus.names) if corpus.mask[i, k] and corpus.cats[n].severity == "stop"]
+    if not stops:
+        return None
+    k = max(stops, key=lambda k: _logit(P_stack[i, k]) - _logit(th_stack[corpus.names[k]]))
+    return corpus.names[k], float(p_stop)
+
+
+def predictions(corpus: Corpus, feats: Features, P_stack, P_text, th_stack, th_text, rows_idx,
+                P_verdict=None, th_verdict=None):
     """(verdict, categories) per post for: the rules alone, the text head alone, their union (the checker
-    before stacking), and the stacked combination (policy.learned.decide, as check() does it)."""
-    out = {"rules": [], "learned": [], "union": [], "stacked": []}
+    before stacking), the stacked categories (policy.learned.decide) and those with the verdict head
+    (``th_verdict``: its stop and hold thresholds), as check() does it."""
+    out = {"rules": [], "learned": [], "union": [], "stacked": [], "verdict": []}
     names, cats = corpus.names, corpus.cats
     for i in rows_idx:
         raw = feats.found[i]
@@ -249,9 +269,61 @@ def predictions(corpus: Corpus, feats: Features, P_stack, P_text, th_stack, th_t
         judged_s = {n: P_stack[i, k] for k, n in enumerate(names) if corpus.mask[i, k]}
         flagged = {n: p for n, p in judged_s.items() if p >= th_stack[n]}
         stacked = [(d.category, d.severity) for d in learned.decide(cats, judged_s, flagged, raw)]
-        for key, found in (("rules", rules), ("learned", text), ("union", rules + text), ("stacked", stacked)):
+        verdict = stacked
+        if th_verdict is not None:
+            t_stop, t_hold = th_verdict
+            up = escalation(corpus, P_stack, th_stack, i, P_verdict[i, 0], t_stop)
+            verdict = [(d.category, d.severity)
+                       for d in learned.decide(cats, judged_s, flagged, raw, up, P_verdict[i, 1] < t_hold)]
+        for key, found in (("rules", rules), ("learned", text), ("union", rules + text), ("stacked", stacked),
+                           ("verdict", verdict)):
             out[key].append((_verdict(s for _, s in found), {c for c, _ in found}))
     return out
+
+
+STOP_CUTS = tuple(np.round(np.arange(0.50, 0.951, 0.05), 2))
+HOLD_CUTS = (0.0,) + tuple(np.round(np.arange(0.05, 0.401, 0.05), 2))  # 0: the hold output never clears
+STOP_WEIGHT = 2.0  # stop recall first: out of fold, weight 2 raised stop recall and lowered false alarms both
+
+
+def choose_verdict_thresholds(corpus: Corpus, feats: Features, P_stack, P_verdict, th_stack,
+                              rows_used) -> tuple[float, float]:
+    """The verdict head's stop and hold thresholds for the verdict targets on these posts' out-of-fold scores,
+    stop recall first: among the pairs whose stop recall is no lower than the stacked categories' alone, the
+    lowest ok false-alarm rate of those reaching stop recall 0.98, or where none does, the best
+    STOP_WEIGHT x stop recall minus ok false-alarm rate (a missed stop weighs twice a needless hold)."""
+    idx = np.flatnonzero(rows_used)
+    gold = np.array([corpus.rows[i]["verdict"] for i in idx])
+    is_stop, is_ok = gold == "stop", gold == "ok"
+    rank = {"ok": 0, "sign_off": 1, "stop": 2}
+    # Per post, once: the verdict of the categories alone, of what stands when cleared, and whether a stop
+    # category could be escalated (which one does not change with the threshold).
+    v_all, v_kept, can_escalate = [], [], []
+    for i in idx:
+        judged = {n: P_stack[i, k] for k, n in enumerate(corpus.names) if corpus.mask[i, k]}
+        flagged = {n: p for n, p in judged.items() if p >= th_stack[n]}
+        decided = learned.decide(corpus.cats, judged, flagged, feats.found[i])
+        v_all.append(rank[_verdict(d.severity for d in decided)])
+        v_kept.append(rank[_verdict(d.severity for d in decided if d.why in ("rules", "override"))])
+        can_escalate.append(escalation(corpus, P_stack, th_stack, i, 1.0, 0.0) is not None)
+    v_all, v_kept, can_escalate = np.array(v_all), np.array(v_kept), np.array(can_escalate)
+    p_stop, p_hold = P_verdict[idx, 0], P_verdict[idx, 1]
+
+    def rates(v):
+        return (((v == 2) & is_stop).sum() / max(is_stop.sum(), 1), ((v > 0) & is_ok).sum() / max(is_ok.sum(), 1))
+
+    base_recall, _ = rates(v_all)
+    best, best_key = (1.0, 0.0), None
+    for t_stop in STOP_CUTS:
+        raised = np.where(can_escalate & (p_stop >= t_stop), 2, v_all)
+        for t_hold in HOLD_CUTS:
+            recall, fa = rates(np.where(p_hold < t_hold, v_kept, raised))
+            if recall < base_recall:
+                continue
+            key = (1, -fa) if recall >= 0.98 else (0, STOP_WEIGHT * recall - fa)
+            if best_key is None or key > best_key:
+                best, best_key = (float(t_stop), float(t_hold)), key
+    return best
 
 
 def figures(rows: list[dict], preds: list) -> dict:
@@ -279,16 +351,17 @@ def figures(rows: list[dict], preds: list) -> dict:
     return f
 
 
-def nested_figures(corpus: Corpus, feats: Features, P_stack, P_text) -> dict:
+def nested_figures(corpus: Corpus, feats: Features, P_stack, P_text, P_verdict) -> dict:
     """Per held-out file: thresholds from the other files' out-of-fold scores, verdicts on this file's."""
     n = len(corpus.rows)
-    preds = {m: [None] * n for m in ("rules", "learned", "union", "stacked")}
+    preds = {m: [None] * n for m in ("rules", "learned", "union", "stacked", "verdict")}
     for g in corpus.groups:
         held = corpus.source == g
         th_s = thresholds(corpus, P_stack, ~held)
         th_t = thresholds(corpus, P_text, ~held)
+        th_v = choose_verdict_thresholds(corpus, feats, P_stack, P_verdict, th_s, ~held)
         idx = np.flatnonzero(held)
-        got = predictions(corpus, feats, P_stack, P_text, th_s, th_t, idx)
+        got = predictions(corpus, feats, P_stack, P_text, th_s, th_t, idx, P_verdict, th_v)
         for m, items in got.items():
             for i, item in zip(idx, items):
                 preds[m][i] = item
@@ -358,11 +431,24 @@ def main(argv=None) -> int:
     _, _, C_text, alpha_text, P_text = best["text"]
     print(f"chosen: stacked C={C:g} alpha={alpha:g} rules={scope}; text C={C_text:g} alpha={alpha_text:g}")
 
+    # The verdict head: the stacked features with every category's rule evidence, on the verdict itself.
+    verdict_design = feats.design(alpha, "all")(0)
+    y_verdict = np.array([[r["verdict"] == "stop", r["verdict"] != "ok"] for r in rows], dtype=np.int8)
+    P_verdict = np.stack(Parallel(n_jobs=args.jobs)(
+        delayed(_oof_one)(verdict_design, y_verdict[:, j], np.ones(len(rows), dtype=bool), corpus.folds, VERDICT_C)
+        for j in range(len(learned.VERDICT_OUTPUTS))), axis=1)
+    print("verdict head out of fold: AP " + ", ".join(
+        f"{o} {average_precision_score(y_verdict[:, j], P_verdict[:, j]):.4f}"
+        for j, o in enumerate(learned.VERDICT_OUTPUTS)) + f" ({time.time() - t0:.0f}s)", flush=True)
+
     everything = np.ones(len(rows), dtype=bool)
     th = {"stacked": thresholds(corpus, P_stack, everything), "text": thresholds(corpus, P_text, everything)}
-    nested = nested_figures(corpus, feats, P_stack, P_text)
+    th["verdict"] = dict(zip(learned.VERDICT_OUTPUTS,
+                             choose_verdict_thresholds(corpus, feats, P_stack, P_verdict, th["stacked"], everything)))
+    print(f"verdict thresholds: {th['verdict']}", flush=True)
+    nested = nested_figures(corpus, feats, P_stack, P_text, P_verdict)
     for where in ("all files", "dev"):
-        for m in ("rules", "learned", "union", "stacked"):
+        for m in ("rules", "learned", "union", "stacked", "verdict"):
             print(f"  out of fold, {where:<9} {m:<8} {_summary(nested[where][m])}")
 
     # Refit both heads on everything.
@@ -398,6 +484,13 @@ def main(argv=None) -> int:
         arrays[pre + "bias"] = np.array([b for _, b in fitted], dtype=np.float32)
         if head == "stacked":
             arrays["rule_w"] = rule_w
+    fitted = Parallel(n_jobs=args.jobs)(delayed(fit)(verdict_design, y_verdict[:, j], VERDICT_C)
+                                        for j in range(len(learned.VERDICT_OUTPUTS)))
+    W = np.stack([clf.coef_[0] for clf in fitted], axis=1)  # (features, outputs)
+    arrays["verdict_dense"] = np.vstack([alpha * W[:hidden], BETA * W[hidden:d]]).astype(np.float32)
+    arrays["verdict_sparse_w"] = W[d:d + len(used)].astype(np.float16)
+    arrays["verdict_bias"] = np.array([clf.intercept_[0] for clf in fitted], dtype=np.float32)
+    arrays["verdict_rule_w"] = (GAMMA * W[d + len(used):]).astype(np.float32)
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     data = buf.getvalue()
@@ -431,6 +524,12 @@ def main(argv=None) -> int:
                           f"stop categories and {BETA_OTHER:g} for the others; no middle band",
             "stacked": {"C": C, "alpha": alpha, "beta": BETA, "gamma": GAMMA, "rules": scope},
             "text": {"C": C_text, "alpha": alpha_text, "beta": BETA},
+            "verdict": {"C": VERDICT_C, "alpha": alpha, "beta": BETA, "gamma": GAMMA, "rules": "all",
+                        "outputs": list(learned.VERDICT_OUTPUTS),
+                        "thresholds": "stop recall first, out of fold: among the (stop, hold) pairs whose stop "
+                                      "recall is no lower than the categories' alone, the lowest ok false alarm "
+                                      "reaching stop recall 0.98, else the best 2 x stop recall minus ok false "
+                                      "alarm"},
             "searched": searched,
         },
         "corpus": {str(f.relative_to(ROOT)) if f.is_relative_to(ROOT) else str(f): sha256(f) for f in files},
@@ -439,7 +538,7 @@ def main(argv=None) -> int:
             "about": "each file's posts scored by models that never saw that file, with thresholds chosen on "
                      "the other files' out-of-fold scores; rules = the rule layers alone, learned = the text "
                      "head alone, union = both as the checker combined them before stacking, stacked = "
-                     "what check() does now",
+                     "the stacked categories alone, verdict = with the verdict head's stop: what check() does now",
             **nested,
         },
         "categories_out_of_fold": {"stacked": per_category(P_stack, th["stacked"]),

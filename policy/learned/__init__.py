@@ -25,6 +25,12 @@ of the hard overrides (a validated identifier in its frame at high confidence: a
 words, a password or one-time code, an NI or NHS number), which always stop. Every finding says how sure the
 checker is and which words triggered it, as spans (never copies: nothing of the text is kept).
 
+Above the categories sits the verdict head (model.VERDICT_OUTPUTS), trained on the verdict itself with the
+same features: its "stop" output stops a post that no stop category was sure enough of (under the stop
+category nearest its threshold), and below its threshold its "hold" output clears the learned layer's findings
+from a post it reads as fine as a whole (the rules' hard overrides still stop). Its two thresholds are chosen
+for the verdict targets, stop recall first (tools/train_checker.py).
+
 The model also carries a second head trained on the text alone (no rule evidence): ``findings`` uses it, so
 that the learned layer can be measured apart from the rules (bench/checker_eval.py).
 
@@ -45,12 +51,12 @@ from policy.learned.encoding import prefetch
 from policy.learned.features import (
     CHAR_NGRAMS, N_HASH, RULE_BANDS, RULE_WIDTH, dense_extra, hashed_features, rule_vector, tokens,
 )
-from policy.learned.model import ENV_SWITCH, HEADS, LEARNED_DIR, Head, Model, enabled, get_model
+from policy.learned.model import ENV_SWITCH, HEADS, LEARNED_DIR, VERDICT_OUTPUTS, Head, Model, enabled, get_model
 from policy.learned.scoring import WEIGHED, LearnedFinding, Scored, findings, judge, score, sure, warm
 
 __all__ = [
     "CHAR_NGRAMS", "Category", "Decision", "ENV_SWITCH", "HEADS", "Head", "LEARNED_DIR", "LearnedFinding", "Model",
     "N_HASH", "Override", "PackError", "RULE_BANDS", "RULE_WIDTH", "Scored", "WEIGHED", "decide", "dense_extra",
     "enabled", "findings", "get_model", "hashed_features", "judge", "load_categories", "prefetch", "rule_vector",
-    "score", "sure", "tokens", "warm",
+    "score", "sure", "tokens", "VERDICT_OUTPUTS", "warm",
 ]

@@ -6,15 +6,14 @@ from typing import NamedTuple
 from policy.learned.categories import Category
 
 
-# --- the rules and the scores together -------------------------------------------------------
-
 class Decision(NamedTuple):
     """What the checker reports for one finding: the category, its severity, how sure, and where it came from.
 
     ``rule`` is the rule finding it keeps (its span and evidence), or None for the learned layer's own
     finding; ``why`` is "learned" (the score reached the threshold), "override" (a hard override: a validated
-    identifier stops whatever the score) or "rules" (a category the learned layer does not judge for this
-    profile: the rules' finding stands as it is)."""
+    identifier stops whatever the score), "verdict" (the verdict head said stop where no stop category was
+    sure enough) or "rules" (a category the learned layer does not judge for this profile: the rules' finding
+    stands as it is)."""
 
     category: str
     severity: str
@@ -24,7 +23,7 @@ class Decision(NamedTuple):
 
 
 def decide(categories: dict[str, Category], judged: dict[str, float], flagged: dict[str, float],
-           found: list) -> list[Decision]:
+           found: list, escalate: tuple[str, float] | None = None, cleared: bool = False) -> list[Decision]:
     """Combine the rule findings (``found``, from the rule engine: findings with a severity, not the quiet
     matches) with the learned scores: ``judged`` is every category the learned layer judges for this profile
     and its probability, ``flagged`` those at or above their threshold.
@@ -33,6 +32,10 @@ def decide(categories: dict[str, Category], judged: dict[str, float], flagged: d
       finding that asked for sign-off stops if the category is a stop one); none, the learned layer's own.
     - A judged category that is not flagged: its rule findings are dropped, except the hard overrides.
     - A category not judged (not learned, or not for this profile): the rule findings as they are.
+    - ``escalate`` (a stop category and the verdict head's probability, from Scored.escalation): when nothing
+      above stops the post, it stops under that category, keeping that category's rule finding if there is one.
+    - ``cleared`` (the verdict head reads the whole post as fine, Scored.cleared): only advice, the rules'
+      findings for categories not judged and the hard overrides stand.
 
     Pure: tools/train_checker.py calls it with out-of-fold scores to measure the method it ships."""
     out: list[Decision] = []
@@ -49,4 +52,10 @@ def decide(categories: dict[str, Category], judged: dict[str, float], flagged: d
     for cat, p in flagged.items():
         if cat not in covered:
             out.append(Decision(cat, categories[cat].severity, p, None, "learned"))
+    if escalate is not None and not any(d.severity == "stop" for d in out):
+        cat, p = escalate
+        rule = next((f for f in found if f.category == cat), None)
+        out.append(Decision(cat, "stop", p, rule, "verdict"))
+    if cleared:  # advice (a request for information) never holds a post: it stays
+        out = [d for d in out if d.why in ("rules", "override") or d.severity == "advice"]
     return out

@@ -22,6 +22,15 @@ ENV_SWITCH = "SMPOLICY_LEARNED"  # "0" or "off": rules only (for measuring the l
 
 
 HEADS = ("stacked", "text")  # with the rules' evidence (what check() uses); the text alone (the layer measured apart)
+# The verdict head: logistic regressions on the whole post (the stacked head's features, every category's
+# rule evidence), trained on the verdict itself rather than on a category. "stop": the probability that a
+# careful officer would stop the post, whatever the category (pooling every stop category's posts, it catches
+# stops that no single category is sure enough of); "hold": that they would hold it back at all (stop or
+# sign-off). At or above its threshold "stop" stops the post; below its threshold "hold" clears the learned
+# layer's findings (the rules' validated identifiers still stop): one category's false alarm no longer holds a
+# post the whole-post model reads as fine. tools/train_checker.py chooses both thresholds for the verdict
+# targets: stop recall first.
+VERDICT_OUTPUTS = ("stop", "hold")
 
 
 class Head(NamedTuple):
@@ -71,12 +80,18 @@ class Model:
                     self.heads[head] = Head(np.ascontiguousarray(z[pre + "dense"], dtype=np.float32),
                                             np.ascontiguousarray(z[pre + "sparse_w"]),
                                             np.ascontiguousarray(z[pre + "bias"], dtype=np.float32), rule_w, high)
+                high = np.array([self.meta["thresholds"]["verdict"][o] for o in VERDICT_OUTPUTS], dtype=np.float32)
+                self.verdict = Head(np.ascontiguousarray(z["verdict_dense"], dtype=np.float32),
+                                    np.ascontiguousarray(z["verdict_sparse_w"]),
+                                    np.ascontiguousarray(z["verdict_bias"], dtype=np.float32),
+                                    np.ascontiguousarray(z["verdict_rule_w"], dtype=np.float32), high)
         except (KeyError, ValueError) as exc:
             raise PackError(f"{npz_path} or {meta_path}: not the layout policy/learned/model.py reads ({exc}); "
                             "retrain with tools/train_checker.py") from None
         stacked = self.heads["stacked"]
-        if stacked.rule_w.shape != (RULE_WIDTH * k, k):
-            raise PackError(f"{npz_path}: rule weights of shape {stacked.rule_w.shape}, not {(RULE_WIDTH * k, k)}")
+        for name, head, width in (("rule", stacked, k), ("verdict rule", self.verdict, len(VERDICT_OUTPUTS))):
+            if head.rule_w.shape != (RULE_WIDTH * k, width):
+                raise PackError(f"{npz_path}: {name} weights of shape {head.rule_w.shape}, not {(RULE_WIDTH * k, width)}")
         self.index = {n: i for i, n in enumerate(self.names)}
         self.mask = {p: np.array([p in self.categories[n].profiles for n in self.names]) for p in PROFILES}
         self.encoder_sha256 = self.meta.get("encoder_sha256")

@@ -13,8 +13,6 @@ from policy.learned.model import Model, enabled, get_model
 
 
 TOP_WORDS = 3
-
-
 WEIGHED = "weighed towards this"  # the evidence label of a word the learned layer leaned on
 
 
@@ -30,10 +28,13 @@ class LearnedFinding(NamedTuple):
     evidence: tuple[tuple[str, int, int], ...]  # (label, start, end) of the words that contributed most
 
 
-# --- scoring and findings -------------------------------------------------------------------
-
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+def _logit(p: float) -> float:
+    p = min(max(float(p), 1e-6), 1 - 1e-6)
+    return float(np.log(p / (1 - p)))
 
 
 class Scored(NamedTuple):
@@ -48,6 +49,8 @@ class Scored(NamedTuple):
     contrib: np.ndarray  # (known n-grams, K)
     own1: np.ndarray
     own2: np.ndarray
+    stop: float | None = None  # the verdict head's probability that the post must stop (stacked scoring only)
+    hold: float | None = None  # ... that it must be held back at all (stop or sign-off)
 
     def judged(self) -> dict[str, float]:
         """Each category this profile is judged on, with its probability."""
@@ -59,6 +62,24 @@ class Scored(NamedTuple):
         high = self.model.heads[self.head].high
         return {n: p for n, p in self.judged().items() if p >= high[self.model.index[n]]}
 
+    def escalation(self) -> str | None:
+        """When the verdict head says stop and no stop category reached its own threshold: the stop category
+        nearest its threshold (in log-odds), to report the stop under; else None."""
+        m = self.model
+        if self.stop is None or self.stop < m.verdict.high[0]:
+            return None
+        high = m.heads[self.head].high
+        judged = [(k, n) for k, n in enumerate(m.names)
+                  if m.mask[self.profile][k] and m.categories[n].severity == "stop"]
+        if not judged:
+            return None
+        _, best = max(judged, key=lambda kn: _logit(self.probs[kn[0]]) - _logit(high[kn[0]]))
+        return best
+
+    def cleared(self) -> bool:
+        """The verdict head reads the whole post as fine: the learned layer's findings are set aside."""
+        return self.hold is not None and self.hold < self.model.verdict.high[1]
+
     def evidence(self, category: str) -> tuple[tuple[str, int, int], ...]:
         """The words that raised this category's score most, strongest first, as (label, start, end)."""
         k = self.model.index[category]
@@ -66,10 +87,11 @@ class Scored(NamedTuple):
         words = _top_words(self.toks, self.encoded, self.contrib, self.own1, self.own2, k, column)
         return tuple((WEIGHED, a, b) for a, b in words)
 
-    def finding(self, category: str) -> LearnedFinding:
-        """The learned layer's own finding for a category (where no rule found it)."""
+    def finding(self, category: str, confidence: float | None = None) -> LearnedFinding:
+        """The learned layer's own finding for a category (where no rule found it); ``confidence`` in place of
+        the category's probability (the verdict head's, for a stop it raised)."""
         cat = self.model.categories[category]
-        p = float(self.probs[self.model.index[category]])
+        p = float(self.probs[self.model.index[category]]) if confidence is None else float(confidence)
         section = cat.section[self.profile]
         message = cat.message[self.profile].format(section=section) + " " + sure(p)
         evidence = self.evidence(category)
@@ -94,9 +116,16 @@ def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -
     extra = dense_extra(profile, has_image)
     hidden = len(e.vector)
     logits = head.bias + e.vector @ head.dense[:hidden] + extra @ head.dense[hidden:] + contrib.sum(axis=0)
+    stop = hold = None
     if head.rule_w is not None:
-        logits = logits + model.rule_vector(rules) @ head.rule_w
-    return Scored(model, head_name, profile, _sigmoid(logits), e, toks, contrib, own1[known], own2[known])
+        evidence = model.rule_vector(rules)
+        logits = logits + evidence @ head.rule_w
+        v = model.verdict
+        v_contrib, _ = model.sparse_part(v, idx, val)
+        v_logit = (v.bias + e.vector @ v.dense[:hidden] + extra @ v.dense[hidden:] + v_contrib.sum(axis=0)
+                   + evidence @ v.rule_w)
+        stop, hold = (float(x) for x in _sigmoid(v_logit))
+    return Scored(model, head_name, profile, _sigmoid(logits), e, toks, contrib, own1[known], own2[known], stop, hold)
 
 
 def score(text: str, profile: str = "staff", has_image: bool = False, rules=None) -> dict[str, float]:

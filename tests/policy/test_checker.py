@@ -72,9 +72,7 @@ DISPUTED = [
                  marks=pytest.mark.xfail(strict=True, reason="known false alarm of the learned layer: advice only, "
                                                              "the verdict stays ok")),
     # an idiom in a safety message: nobody is called an idiot; not insults or contempt (3.2, 3.9)
-    pytest.param("staff", "Don't be an idiot, test your smoke alarm", set(), {"hate_or_abuse"},
-                 marks=pytest.mark.xfail(strict=True, reason="known false alarm of the learned layer: 'idiot' "
-                                                             "weighs towards abuse whatever its frame")),
+    ("staff", "Don't be an idiot, test your smoke alarm", set(), {"hate_or_abuse"}),
     # a casualty's age and hospital on an employee's own account: incident_sensitive for every profile by the
     # guide (8.2 2.5 for fire staff; train labels firefighters' own posts so); the test expected the opposite
     ("personal", "A 45-year-old man was taken to hospital after the fire", {"incident_sensitive"}, set()),
@@ -125,10 +123,10 @@ def test_every_message_cites_its_section_and_says_what_to_do():
 
 
 def test_text_hash_and_categories_for_the_audit_event():
-    text = "Ring Dave on 07911 123456 about the closure of the library"
+    text = "Ring Dave on 07911 123456. Vote Labour on Thursday!"
     result = check(text)
     assert result.text_hash == hashlib.sha256(text.encode()).hexdigest()
-    assert result.categories == ["personal_data", "controversial"]
+    assert result.categories == ["personal_data", "political"]
     assert "07911" not in repr(result.to_dict()["findings"])  # spans, not copies of the text
 
 
@@ -198,7 +196,7 @@ def test_crisis_needs_the_crisis_approver():
 
 
 def test_crisis_without_an_account_name_says_this_account():
-    result = check("Update to follow", state=PostingState(crisis_approver="Jo Bloggs"))
+    result = check("More information to follow later today", state=PostingState(crisis_approver="Jo Bloggs"))
     assert "this account" in result.findings[0].message
 
 

@@ -157,9 +157,40 @@ def test_hard_overrides_stop_whatever_the_score():
 
 
 def test_categories_the_learned_layer_does_not_judge_keep_the_rules_finding():
-    advice = _raw("political", "advice", "high", "political.party")  # a councillor's own party: not judged
+    advice = _raw("political", "advice", "high", "political.party")  # political is not judged for this post
     decided = learned.decide(_cats(), {"personal_data": 0.1}, {}, [advice])
     assert [(d.category, d.severity, d.why) for d in decided] == [("political", "advice", "rules")]
+
+
+def test_the_verdict_head_stops_a_post_under_the_category_nearest_its_threshold_keeping_its_rule_finding():
+    phone = _raw("personal_data", "sign_off", "medium", "personal_data.phone")
+    judged = {"personal_data": 0.4, "political": 0.8}
+    decided = learned.decide(_cats(), judged, {"political": 0.8}, [phone], ("personal_data", 0.93))
+    assert [(d.category, d.severity, d.rule, d.why) for d in decided] == [
+        ("political", "sign_off", None, "learned"), ("personal_data", "stop", phone, "verdict")]
+    assert decided[1].confidence == 0.93
+    # with a stop already decided, the verdict head adds nothing
+    decided = learned.decide(_cats(), {"profanity": 0.9}, {"profanity": 0.9}, [], ("personal_data", 0.93))
+    assert [(d.category, d.why) for d in decided] == [("profanity", "learned")]
+
+
+def test_the_whole_checker_stops_on_the_verdict_head_alone(monkeypatch):
+    real = learned.judge
+
+    def forced(stop):
+        def judge(text, profile, has_image, rules):
+            scored = real(text, profile, has_image, rules)
+            return scored._replace(probs=np.full_like(scored.probs, 0.01), stop=stop)
+        return judge
+
+    text = "Lovely to see so many of you at the library's craft morning"
+    monkeypatch.setattr(learned, "judge", forced(0.99))
+    result = check(text, profile="staff")
+    assert result.verdict == "stop"
+    [f] = result.findings
+    assert f.severity == "stop" and f.confidence == 0.99 and "99% sure" in f.message
+    monkeypatch.setattr(learned, "judge", forced(0.01))
+    assert check(text, profile="staff").verdict == "ok"
 
 
 def test_the_whole_checker_combines_them(monkeypatch):
