@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import time
 
+from chat.commands import typed
 from chat.errors import NotFound
 from chat.messages import Text, message
 from chat.registry import Action, Command, Daily, OnSubmit, Receipt, Sweep, Workflow
@@ -23,8 +24,9 @@ KINDS = rules.RequestKinds(ACCOUNT_REQUEST, BOOST_REQUEST)
 async def status(svc: Services, inv):
     lines = await flow.status_for(svc, KINDS, inv.user.email) if inv.user.email else []
     if not lines:
-        return Ephemeral(message(Text("You have no account or boost requests. Start one with `request-account` "
-                                      "(2.5) or `boost` (2.7).")))
+        account, boost = (typed("smpolicy", c, inv.platform) for c in ("request-account", "boost"))
+        return Ephemeral(message(Text(f"You have no account or boost requests. Start one with `{account}` "
+                                      f"(2.5) or `{boost}` (2.7).")))
     return Ephemeral(message(Text("*Your requests*\n" + "\n".join(f"• {line}" for line in lines))))
 
 

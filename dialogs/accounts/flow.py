@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from chat.commands import typed
 from chat.errors import BadInput, NotAllowed, NotFound
 from chat.messages import PersonRef, Text, message
 from chat.replies import Ephemeral, FormErrors, UpdateOriginal
@@ -117,12 +118,12 @@ async def submit(svc: Services, user: PersonRef, channel: str | None, values: di
     try:
         req = await file_request(svc, requester, steps, details, nm, request_key)
     except Repeated:
-        return Ephemeral(message(Text("Your request was filed: `status` shows where it stands.")))
+        return Ephemeral(message(Text(f"Your request was filed: `{typed('smpolicy', 'status', user.platform)}` shows where it stands.")))
     first = steps_of(req)[0]
     return Ephemeral(message(Text(
         f"Thanks: your request {ACCOUNT_REQUEST.ref(req)} for {platform_label} “{text['account_name']}” is with "
         f"{first.label} ({first.section}), then {' and then '.join(s.label for s in steps[1:])}. I'll message "
-        f"you as it moves on; `status` shows where it stands.")))
+        f"you as it moves on; `{typed('smpolicy', 'status', user.platform)}` shows where it stands.")))
 
 
 async def existing_clash(svc: Services, platform_label: str, name: str) -> str | None:

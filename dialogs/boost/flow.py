@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from chat.commands import typed
 from chat.errors import BadInput, NotAllowed
 from chat.messages import PersonRef, Text, message
 from chat.posting import posting_state
@@ -75,7 +76,7 @@ async def submit(svc: Services, user: PersonRef, values: dict, request_key: str 
         waiting = await waiting_for(svc, requester, text["link"])
         if waiting:  # a second press of Submit, or a retried delivery
             errors["link"] = (f"You already asked for this post to be boosted ({BOOST_REQUEST.ref(waiting)}); "
-                              "`status` shows where it is.")
+                              f"`{typed('smpolicy', 'status', user.platform)}` shows where it is.")
     if errors:
         return FormErrors(errors, form=boost_form(errors, {**text, "start": start, "end": end},
                                                   values.get("budget_holder")))
@@ -91,10 +92,10 @@ async def submit(svc: Services, user: PersonRef, values: dict, request_key: str 
     try:
         req = await _file(svc, requester, steps, details, nm, request_key)
     except Repeated:
-        return Ephemeral(message(Text("Your boost request was filed: `status` shows where it stands.")))
+        return Ephemeral(message(Text(f"Your boost request was filed: `{typed('smpolicy', 'status', user.platform)}` shows where it stands.")))
     return Ephemeral(message(Text(
         f"Thanks: your boost request {BOOST_REQUEST.ref(req)} has gone to {nm[holder]} to approve the spend, then to "
-        f"the Communications Team, who will arrange it (2.7). `status` shows where it stands.")))
+        f"the Communications Team, who will arrange it (2.7). `{typed('smpolicy', 'status', user.platform)}` shows where it stands.")))
 
 
 async def _file(svc: Services, requester: str, steps: list[Step], details: dict, nm: dict,

@@ -76,7 +76,7 @@ async def get_case(svc: Services, ref: str) -> FoiCase:
     async with svc.db.sessions() as s:
         case = await s.scalar(select(FoiCase).where(FoiCase.reference == ref))
     if case is None:
-        raise NotFound(f"I can't find case {ref}. `foi list` shows your open cases.")
+        raise NotFound(f"I can't find case {ref}. Check the reference in your daily reminder or your list of cases (8.1).")
     return case
 
 
@@ -97,7 +97,7 @@ async def _change(svc: Services, ref: str, actor: str, action: str, *, allowed_f
     async with svc.db.transaction() as s:
         case = await s.scalar(select(FoiCase).where(FoiCase.reference == ref))
         if case is None:
-            raise NotFound(f"I can't find case {ref}. `foi list` shows your open cases.")
+            raise NotFound(f"I can't find case {ref}. Check the reference in your daily reminder or your list of cases (8.1).")
         before = case.state
         result = await s.execute(
             update(FoiCase).where(FoiCase.id == case.id, FoiCase.state.in_(allowed_from), *extra_where)

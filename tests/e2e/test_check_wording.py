@@ -39,3 +39,12 @@ async def test_councillor_checking_as_personal_is_offered_mg_3_1(bot):
     await bot.slack_command("/smpolicy", "check --as personal Lovely evening at the Northgate fun day",
                             user="USTAFF")
     assert "MG 3.1" not in bot.slack.responses()[-1].text()     # not a councillor
+
+
+async def test_commands_are_written_as_slack_types_them(bot):
+    await bot.slack_command("/smpolicy", "status", user="UOTHER")
+    said = bot.slack.responses()[-1].text()
+    assert "`/smpolicy request-account`" in said and "`/smpolicy boost`" in said
+    await bot.teams_say("status", user="29:other")
+    said = bot.teams_to("29:other")
+    assert "request-account" in said and "/smpolicy" not in said
