@@ -137,9 +137,9 @@ async def card_sent(svc: Services, session, args: dict, ref: MessageRef | None) 
                                                    "message_id": ref.message_id})
 
 
-async def _names(svc: Services, request_id: int, actor: str | None) -> dict:
+async def _names(svc: Services, request_id: int, actor: str | None, current: str | None = None) -> dict:
     row = await store.get(svc, request_id)
-    return await display_names(svc, [row.requester, row.approver, actor, row.decided_by])
+    return await display_names(svc, [row.requester, row.approver, actor, row.decided_by, current])
 
 
 async def _announce(svc: Services, session, row, draft: str | None, names: dict) -> None:
@@ -153,10 +153,20 @@ async def _announce(svc: Services, session, row, draft: str | None, names: dict)
                         key=f"signoff:{row.id}:decided", notify=row.decided_by, about="your decision")
 
 
+async def _current_approver(svc: Services, row) -> str | None:
+    """The crisis's approver now: the group may have appointed another since the request was sent (4.3)."""
+    if not row.crisis_account:
+        return None
+    approver = (await posting_state(svc, row.crisis_account)).crisis_approver
+    return approver.lower() if approver and "@" in approver else None
+
+
 async def _decide(svc: Services, request_id: int, actor: str | None, approve_it: bool, reason: str | None):
-    names = await _names(svc, request_id, actor)
+    current = await _current_approver(svc, await store.get(svc, request_id))
+    names = await _names(svc, request_id, actor, current)
     row, applied = await store.decide(svc, request_id, actor, approve_it, reason, names,
-                                      then=lambda session, row, draft: _announce(svc, session, row, draft, names))
+                                      then=lambda session, row, draft: _announce(svc, session, row, draft, names),
+                                      current_approver=current)
     if not applied:
         names = await display_names(svc, [row.decided_by])
         return Ephemeral(already_decided(row, svc, names))
@@ -171,7 +181,9 @@ async def open_decline(svc: Services, request_id: int, actor: str | None):
     row = await store.get(svc, request_id)
     if row.state != "pending":
         return Ephemeral(already_decided(row, svc, await display_names(svc, [row.decided_by])))
-    ensure_may_decide(svc, row, actor, (await display_names(svc, [row.approver]))[row.approver])
+    current = await _current_approver(svc, row)
+    approver = current or row.approver
+    ensure_may_decide(svc, row, actor, (await display_names(svc, [approver]))[approver], current)
     return OpenForm(decline_form(row.id))
 
 

@@ -18,18 +18,20 @@ def default_approver(svc: Services, requester: str | None, crisis_approver: str 
     return svc.config.manager_of(requester) or COMMS_TEAM
 
 
-def may_decide(svc: Services, row: SignOffRequest, actor: str | None) -> bool:
+def may_decide(svc: Services, row: SignOffRequest, actor: str | None, current_approver: str | None = None) -> bool:
+    """`current_approver`: whoever the crisis group has appointed now, if it changed after the request was sent."""
     if not actor or actor == row.requester:
         return False
     if row.crisis_account:   # 4.3: one approver for every post during the crisis, not the team, not a manager
-        return actor == row.approver or svc.config.has_role(actor, CRISIS_DEPUTIES)
+        return actor == (current_approver or row.approver) or svc.config.has_role(actor, CRISIS_DEPUTIES)
     if row.approver == COMMS_TEAM:
         return svc.config.has_role(actor, "comms_team")
     return actor == row.approver or svc.config.has_role(actor, "comms_team")
 
 
-def ensure_may_decide(svc: Services, row: SignOffRequest, actor: str | None, approver_name: str | None = None) -> None:
-    if may_decide(svc, row, actor):
+def ensure_may_decide(svc: Services, row: SignOffRequest, actor: str | None, approver_name: str | None = None,
+                      current_approver: str | None = None) -> None:
+    if may_decide(svc, row, actor, current_approver):
         return
     if actor == row.requester:
         raise NotAllowed("You can't sign off your own post (4.2).")

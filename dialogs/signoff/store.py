@@ -64,10 +64,10 @@ async def add_card(session: AsyncSession, request_id: int, ref: dict) -> None:
 
 
 async def decide(svc: Services, request_id: int, actor: str | None, approve: bool, reason: str | None,
-                 names: dict, then: ThenDecided) -> tuple[SignOffRequest, bool]:
+                 names: dict, then: ThenDecided, current_approver: str | None = None) -> tuple[SignOffRequest, bool]:
     """Apply a decision once. Returns (the request as it now stands, whether this call decided it)."""
     row = await get(svc, request_id)
-    ensure_may_decide(svc, row, actor, names.get(row.approver))
+    ensure_may_decide(svc, row, actor, names.get(current_approver or row.approver), current_approver)
     draft = row.draft
     if not approve and not (reason or "").strip():
         raise BadInput("Please give a reason, so the requester knows what to change.")

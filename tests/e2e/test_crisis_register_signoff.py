@@ -104,6 +104,24 @@ async def test_slack_a_deputy_named_in_the_organisation_file_may_decide_in_the_a
     assert "was approved by Hal Head" in bot.slack.said_to("USTAFF")
 
 
+async def test_slack_a_newly_appointed_approver_decides_what_the_last_one_left(bot):
+    await bot.slack_command("/crisis", START, user="UCOMMS")
+    c = await crisis(bot)
+    await bot.slack_command("/crisis", "approver <@UCOMMS2|cat.comms>", user="UCOMMS", channel=c.room_id)
+    await bot.slack_command("/smpolicy", f"check --account highways {CLOSURE_POST}", user="USTAFF")
+    button = next(b for b in _buttons(bot.slack.responses()[-1]) if b["action_id"] == "check.signoff")
+    await bot.slack_click("check.signoff", button["value"], user="USTAFF", ephemeral=True)
+    await bot.slack_submit({"draft": CLOSURE_POST, "account": "highways"}, user="USTAFF")
+    card = next(m for m in bot.slack.to("UCOMMS2") if "Sign-off requested" in m.text())
+    approve = next(b for b in _buttons(card) if b["action_id"] == "signoff.approve")
+    # The group reviews its membership and appoints the service lead instead: they decide; Cat no longer can.
+    await bot.slack_command("/crisis", "approver <@ULEAD|lee.lead>", user="UCOMMS", channel=c.room_id)
+    await bot.slack_click("signoff.approve", approve["value"], user="UCOMMS2", channel="DCOMMS2")
+    assert "only its one approver, Lee Lead, can decide this (4.3)" in ephemeral_to(bot, "UCOMMS2")
+    await bot.slack_click("signoff.approve", approve["value"], user="ULEAD", channel="DLEAD")
+    assert "was approved by Lee Lead" in bot.slack.said_to("USTAFF")
+
+
 async def test_slack_no_signoff_before_an_approver_is_appointed(bot):
     await bot.slack_command("/crisis", START, user="UCOMMS")
     await bot.slack_command("/smpolicy", f"check --account highways {CLOSURE_POST}", user="USTAFF")
