@@ -17,6 +17,7 @@ from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.core import Agent, TurnContext
 
 from chat import wire
+from chat.commands import command_parts   # shared with Slack DMs (chat/dispatch.py)
 from chat.inbox import FORM_BUDGET
 from chat.messages import Attachment, Message, MessageRef, PersonRef
 from chat.replies import Ephemeral, FormErrors, Invocation, OpenForm, UpdateOriginal
@@ -32,18 +33,6 @@ log = logging.getLogger(__name__)
 _AT_MENTION = re.compile(r"<at>[^<]*</at>", re.I)
 _TAGS = re.compile(r"<[^>]+>")
 UNIVERSAL_ACTION = "adaptiveCard/action"   # what Teams sends for an Action.Execute (Universal Actions)
-
-
-def command_parts(text: str) -> tuple[str, str, str]:
-    """'crisis start x' -> ('crisis', 'start', 'x'); 'check foo' -> ('smpolicy', 'check', 'foo')."""
-    words = text.strip().split(None, 1)
-    if not words:
-        return "smpolicy", "", ""
-    first, rest = words[0].lower().lstrip("/"), (words[1] if len(words) > 1 else "")
-    if first in ("crisis", "smpolicy"):
-        sub, _, args = rest.strip().partition(" ")
-        return first, sub.lower(), args.strip()
-    return "smpolicy", first, rest.strip()
 
 
 _BREAKS = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", re.I)
