@@ -2,12 +2,17 @@
 `python -m bot config check` with the key named; the example file passes and resolves to who is in which role."""
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+import app
+import workflows
+from bot.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "smpolicy.example.toml"
@@ -56,26 +61,50 @@ def _bot(*args, env):
                           timeout=60, env=env)
 
 
+@pytest.fixture
+def environment(tmp_path, monkeypatch):
+    """The process environment the command line and start-up read, without this machine's own settings; the
+    root logger is put back afterwards (start-up configures logging)."""
+    for key in list(os.environ):
+        if key.startswith(("SLACK_", "TEAMS_", "SMTP_", "SMPOLICY_", "DATABASE_URL", "LOG_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield monkeypatch
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 @pytest.mark.parametrize("name", sorted(MALFORMED))
-def test_config_check_names_the_file_and_key(tmp_path, name):
+def test_config_check_names_the_file_and_key(tmp_path, environment, capsys, name):
     path = _malformed(tmp_path, name)
-    run = _bot("config", "check", str(path), env=_env(tmp_path))
-    assert run.returncode == 2, run.stdout
-    lines = run.stderr.strip().splitlines()
+    assert cli_main(["config", "check", str(path)], registry=workflows.registry()) == 2
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
     assert lines[0] == f"organisation file {path}: 1 problem"
     assert lines[1].startswith(f"organisation file {path}: {MALFORMED[name][1]}"), lines
-    assert run.stdout == "" and "Traceback" not in run.stderr
+    assert out == ""
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
-def test_start_up_refuses_it_with_one_line(tmp_path, name):
+def test_start_up_refuses_it_with_one_line(tmp_path, environment, capsys, name):
     path = _malformed(tmp_path, name)
+    environment.setenv("SMPOLICY_CONFIG", str(path))
+    assert app.main() == 2            # what `python app.py` runs
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"organisation file {path}: {MALFORMED[name][1]}"), lines
+    assert not (tmp_path / "bot.db").exists()   # refused before anything was touched
+
+
+def test_as_real_processes_the_command_and_start_up_exit_2_in_one_line(tmp_path):
+    path = _malformed(tmp_path, "manger")
+    run = _bot("config", "check", str(path), env=_env(tmp_path))
+    assert run.returncode == 2 and MALFORMED["manger"][1] in run.stderr and "Traceback" not in run.stderr
     run = subprocess.run([sys.executable, "app.py"], cwd=ROOT, capture_output=True, text=True, timeout=60,
                          env=_env(tmp_path, SMPOLICY_CONFIG=str(path), PORT="0"))
     assert run.returncode == 2
-    lines = run.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"organisation file {path}: {MALFORMED[name][1]}"), lines
-    assert not (tmp_path / "bot.db").exists()   # refused before anything was touched
+    assert run.stderr.strip().splitlines() == [f"organisation file {path}: {MALFORMED['manger'][1]}"]
 
 
 def test_the_example_file_passes_and_shows_who_is_in_which_role(tmp_path):
