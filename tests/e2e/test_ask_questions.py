@@ -190,7 +190,7 @@ async def test_teams_ask_answers_with_teams_commands(bot):
     await bot.teams_say("ask can I pay to promote a post?")
     text = bot.teams.in_conversation("a:personal-29:staff")[-1].text()
     assert cited(text)[0] == "2.7"
-    assert "Use `boost`" in text and "/smpolicy" not in text
+    assert "Use **boost**" in text and "/smpolicy" not in text
     for question, expected in STAFF_QUESTIONS[:12]:
         await bot.teams_say(f"ask {question}", user="29:other")
         assert cited(bot.teams.in_conversation("a:personal-29:other")[-1].text())[:1] == [expected], question

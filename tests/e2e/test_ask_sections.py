@@ -89,9 +89,9 @@ async def test_teams_section_uses_teams_commands(bot):
     text = bot.teams.in_conversation("a:personal-29:staff")[-1].text()
     assert "2.7 Facebook boosting/paid advertising" in text
     assert "Boosting on Facebook involves promoting a post" in text
-    assert "Use `boost`" in text and "/smpolicy" not in text
+    assert "Use **boost**" in text and "/smpolicy" not in text
     await bot.teams_say("section 2")
-    assert "• `section 2.7` Facebook boosting/paid advertising" in \
+    assert "• **section 2.7** Facebook boosting/paid advertising" in \
         bot.teams.in_conversation("a:personal-29:staff")[-1].text()
     await bot.teams_say("section 42")
     assert "I can't find section “42”" in bot.teams.in_conversation("a:personal-29:staff")[-1].text()

@@ -13,7 +13,7 @@ async def test_crisis_help_lists_the_crisis_commands_only(bot):
     assert "/smpolicy" not in said and "Is this OK to post?" not in said
     await bot.teams_say("crisis help", user="29:comms")
     said = bot.teams_to("29:comms")
-    assert "crisis start" in said and "foi list" not in said and "/crisis" not in said
+    assert "**crisis start" in said and "foi list" not in said and "/crisis" not in said and "`" not in said
 
 
 async def test_status_late_in_the_day_gives_the_next_mornings_checkin(bot):

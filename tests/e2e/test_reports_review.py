@@ -60,4 +60,4 @@ async def test_teams_shows_the_review_with_teams_commands(bot):
     await bot.teams_say("policy-review")
     text = bot.teams_to("29:staff")
     assert "last approved on 1 May 2024 (from the policy pack)" in text
-    assert "`policy-review done`" in text and "/smpolicy" not in text
+    assert "**policy-review done**" in text and "/smpolicy" not in text
