@@ -47,3 +47,35 @@ async def test_slash_command_over_socket_mode_and_reconnect(database_url, clock)
         await _until(lambda: any(a.get("envelope_id") == "env-2" for a in slack.socket_acks))
     finally:
         await harness.stop()
+
+
+async def test_readyz_says_when_socket_mode_is_down_and_clears_when_it_is_back(database_url, clock):
+    harness = await BotHarness.start(database_url, clock, env={"SLACK_APP_TOKEN": "xapp-test"})
+    try:
+        slack = harness.slack
+
+        async def readiness() -> tuple[int, dict]:
+            resp = await harness.http.get(harness.url + "/readyz")
+            return resp.status, await resp.json()
+
+        await _until(lambda: slack.sockets)
+        status, body = await readiness()
+        assert "Slack Socket Mode is disconnected" not in body["reasons"], body
+        slack.socket_open_error = "internal_error"      # Slack refuses new connections for a while
+        await slack.drop_sockets()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            status, body = await readiness()
+            if "Slack Socket Mode is disconnected" in body["reasons"]:
+                break
+            await asyncio.sleep(0.2)
+        assert status == 503 and "Slack Socket Mode is disconnected" in body["reasons"], body
+        assert body["slack"] == {"mode": "socket", "socket": "disconnected"}
+
+        slack.socket_open_error = None
+        await _until(lambda: slack.sockets, timeout=60)
+        status, body = await readiness()
+        assert "Slack Socket Mode is disconnected" not in body["reasons"], body
+        assert body["slack"] == {"mode": "socket", "socket": "connected"}
+    finally:
+        await harness.stop()

@@ -70,6 +70,8 @@ class SlackStandIn:
         self.created_channels: dict[str, dict] = {}
         # Socket Mode: open websockets, envelopes acknowledged by the bot, connections made so far
         self.sockets: list[web.WebSocketResponse] = []
+        # Set to an error code to make apps.connections.open fail as Slack does (ok false), e.g. during an outage
+        self.socket_open_error: str | None = None
         self.socket_acks: list[dict] = []
         self.socket_connections = 0
         self.messages: dict[tuple[str, str], dict] = {}   # (channel, ts) -> message, for conversations.history
@@ -209,6 +211,8 @@ class SlackStandIn:
     def _answer(self, method: str, a: dict) -> dict:
         ok = {"ok": True}
         if method == "apps.connections.open":
+            if self.socket_open_error:
+                return {"ok": False, "error": self.socket_open_error}
             return {**ok, "url": self.base_url.replace("http://", "ws://") + "/socket"}
         if method == "auth.test":
             return {**ok, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "team": "Council",
