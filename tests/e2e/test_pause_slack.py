@@ -139,7 +139,8 @@ async def test_restart_in_the_middle_keeps_the_pause_its_banner_and_one_reminder
     await bot.restart()
     await bot.run_sweeps(london(2026, 12, 4, 0, 1))
     assert (await posting_state(bot.svc)).pause_reason is None
-    assert len(dms(bot, "USTAFF", "Posting can resume")) == 1
+    resumed = dms(bot, "USTAFF", "Posting can resume")
+    assert len(resumed) == 1 and "posting is paused" not in resumed[0].text()   # not the banner it replaces
     await bot.restart()
     await bot.run_sweeps(london(2026, 12, 4, 9, 0))
     assert len(dms(bot, "USTAFF", "Posting can resume")) == 1
@@ -155,6 +156,7 @@ async def test_comms_ends_a_pause_early_and_everyone_is_told(bot):
     assert "Mourning pause (4.4): posting is paused" not in reply   # no banner on the reply that ends it
     told = dms(bot, "UOTHER", "Posting can resume")
     assert len(told) == 1 and "was ended by Cat Comms" in told[0].text()
+    assert "posting is paused" not in told[0].text()       # the banner, kept for a few seconds, is not added
     await bot.slack_command("/smpolicy", "pause end", user="UCOMMS")
     assert "Posting isn't paused, so there's nothing to end" in last_reply(bot)
     await bot.run_sweeps(london(2026, 12, 2, 9, 0))

@@ -63,7 +63,8 @@ async def test_pause_in_teams_end_to_end(teams_bot):
     await bot.restart()
     await bot.run_sweeps(london(2026, 12, 6, 0, 10))
     for user in ("29:other", "29:fire"):
-        assert len(said(bot, user, "Posting can resume")) == 1
+        (resumed,) = said(bot, user, "Posting can resume")
+        assert "Mourning pause (4.4): posting is paused" not in resumed.text()   # no stale banner on it
     assert (await posting_state(bot.svc)).pause_reason is None
     await bot.teams_say("pause", user="29:staff")
     assert "Posting isn't paused" in bot.teams.in_conversation("a:personal-29:staff")[-1].text()
