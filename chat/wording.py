@@ -28,6 +28,11 @@ def when(svc: Services, dt: datetime) -> str:
     return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y}"
 
 
+async def display_name(svc: Services, email: str) -> str:
+    """One person's name for a message (see display_names): the organisation file, the platforms, the address."""
+    return (await display_names(svc, [email]))[email] if email else email
+
+
 async def display_names(svc: Services, emails) -> dict[str, str]:
     """Display names for emails: the organisation file, then what the platforms told us, then the address."""
     emails = {e for e in emails if e}

@@ -13,8 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from chat.errors import BadInput
 from chat.messages import PersonRef
 from chat.services import Services
+from chat.wording import display_name
 from dialogs.register import store as register
-from storage.identity import identities_by_email, remember_identity
 
 from .rules import unique
 
@@ -42,30 +42,12 @@ async def account_administrators(svc: Services, account: str) -> list[str]:
 # --- the group ---------------------------------------------------------------------------------------------------
 
 async def name_of(svc: Services, email: str | None) -> str:
-    """A person's name for messages: the organisation file, then the platform's directory, then the address."""
+    """A person's name for messages (an id a platform gave without an email shows as the id)."""
     if not email:
         return "someone"
     if ":" in email and "@" not in email:
         return email.split(":", 1)[1]
-    person = svc.config.people.get(email.lower())
-    if person and person.name:
-        return person.name
-    async with svc.db.sessions() as session:
-        rows = await identities_by_email(session, email)
-    for row in rows:
-        if row.name:
-            return row.name
-    for row in rows:  # known only by email lookup: ask the platform once for the name, and remember it
-        if not svc.notifier.connected(row.platform):
-            continue
-        try:
-            _, name = await svc.directory.platform_profile(row.platform, row.user_id)
-        except Exception:
-            continue
-        if name:
-            await remember_identity(svc.db, row.platform, row.user_id, None, name, svc.now())
-            return name
-    return email
+    return await display_name(svc, email.lower())
 
 
 # --- people named in commands ----------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from chat.services import Services
+from chat.wording import display_name
 from dialogs.register import store as register
 from storage.events import record_event
-from storage.identity import identities_by_email, remember_identity
 from storage.models.pause import MourningPause
 
 from .rules import KIND
@@ -20,26 +20,10 @@ log = logging.getLogger(__name__)
 
 
 async def name_of(svc: Services, email: str | None) -> str:
-    """The organisation file's name, then the name a platform told us, then the address."""
+    """A person's name for the pause's messages ("the bot" for what the bot did itself)."""
     if not email or email == "system":
         return "the bot"
-    name = svc.config.display_name(email)
-    if name != email:
-        return name
-    async with svc.db.sessions() as session:
-        rows = await identities_by_email(session, email)
-    for row in rows:
-        if row.name:
-            return row.name
-    for row in rows:   # found by an email lookup, which gives no name: ask the platform once and remember it
-        try:
-            _, name = await svc.directory.platform_profile(row.platform, row.user_id)
-        except Exception:
-            continue
-        if name:
-            await remember_identity(svc.db, row.platform, row.user_id, email, name, svc.now())
-            return name
-    return email
+    return await display_name(svc, email)
 
 
 async def active_row(session) -> MourningPause | None:
