@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:
 
 from chat.clock import FixedClock  # noqa: E402
 from tests.support.server import BotHarness  # noqa: E402
+from tests.support.smtp import smtp_server  # noqa: E402, F401  (fixture, for teams_bot_with_mail)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -273,6 +274,26 @@ def clock() -> FixedClock:
 @pytest.fixture
 async def bot(database_url, clock):
     harness = await BotHarness.start(database_url, clock)
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+@pytest.fixture
+async def teams_bot(database_url, clock):
+    """Teams only: no Slack to fall back on."""
+    harness = await BotHarness.start(database_url, clock, slack=False)
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+@pytest.fixture
+async def teams_bot_with_mail(database_url, clock, smtp_server):  # noqa: F811
+    """Teams only, with the organisation's SMTP (the way round for people Teams cannot reach)."""
+    harness = await BotHarness.start(database_url, clock, env=smtp_server.env(), slack=False)
     try:
         yield harness
     finally:

@@ -86,17 +86,9 @@ async def test_bad_input_changes_nothing(hbot, smtp_server):  # noqa: F811
     assert await _accounts(bot) == [] and smtp_server.messages == [] and bot.slack.to("CCOMMS") == []
 
 
-@pytest.fixture
-async def teams_bot(database_url, clock, smtp_server):  # noqa: F811
-    harness = await BotHarness.start(database_url, clock, env=smtp_server.env(), slack=False)
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
-
-async def test_teams_message_action_reports_it(teams_bot, smtp_server):  # noqa: F811
-    bot = teams_bot
+async def test_teams_message_action_reports_it(teams_bot_with_mail, smtp_server):  # noqa: F811
+    bot = teams_bot_with_mail
     await bot.teams_say("help", user="29:manager")       # the bot can message people who have met it in Teams
     status, body = await bot.teams_message_action("report_harassment", ABUSE, user="29:staff")
     assert status == 200

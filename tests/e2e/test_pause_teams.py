@@ -1,23 +1,13 @@
 """The mourning pause (4.4) in Teams: start and refusal, administrators' DMs, banner, reminders, the end."""
 from __future__ import annotations
 
-import pytest
 
 from chat.posting import posting_state
 from tests.conftest import london
-from tests.support.server import BotHarness
 
 from .test_accounts_helpers import TEAMS_COMMS_CHANNEL
 from .test_pause_support import pauses, register_account
 
-
-@pytest.fixture
-async def teams_bot(database_url, clock):
-    harness = await BotHarness.start(database_url, clock, slack=False)
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 def said(bot, user: str, containing: str) -> list:

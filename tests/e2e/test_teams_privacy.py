@@ -2,9 +2,7 @@
 channel. It goes to the person's personal chat, and the channel gets a short note with nothing personal in it."""
 from __future__ import annotations
 
-import pytest
 
-from tests.support.server import BotHarness
 
 from .test_accounts_helpers import teams_submit
 
@@ -15,14 +13,6 @@ REQUESTER_EMAIL = "jo.bloggs@example.com"
 DRAFT = "Ring Jo on 07700 900123 about her council tax arrears"
 MENTION = {"type": "mention", "mentioned": {"id": "28:smpolicy-bot", "name": "smpolicy"}, "text": "<at>smpolicy</at>"}
 
-
-@pytest.fixture
-async def teams_bot(database_url, clock):
-    harness = await BotHarness.start(database_url, clock, slack=False)
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 async def in_channel(bot, text: str, user: str = "29:staff"):

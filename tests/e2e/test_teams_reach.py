@@ -3,10 +3,8 @@ a person who never messaged the bot gets their approval card and their FOI diges
 cannot be reached is never silently dropped."""
 from __future__ import annotations
 
-import pytest
 
 from tests.conftest import london
-from tests.support.server import BotHarness
 from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 
 from .test_accounts_helpers import only_request, teams_said, teams_submit
@@ -22,18 +20,9 @@ ACCOUNT = {
 }
 
 
-@pytest.fixture
-async def teams_bot(database_url, clock, smtp_server):  # noqa: F811
-    """Teams only (no Slack to fall back on), with the organisation's SMTP."""
-    harness = await BotHarness.start(database_url, clock, env=smtp_server.env(), slack=False)
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
-
-async def test_install_reads_every_page_of_the_roster_and_welcomes_the_team(teams_bot):
-    bot = teams_bot
+async def test_install_reads_every_page_of_the_roster_and_welcomes_the_team(teams_bot_with_mail):
+    bot = teams_bot_with_mail
     status, _ = await bot.teams_install(GENERAL, by="29:comms")
     assert status in (200, 201, 202)
     pages = [r for r in bot.teams.requests if r.lower().startswith(f"get /v3/conversations/{GENERAL}/pagedmembers")]
@@ -47,14 +36,14 @@ async def test_install_reads_every_page_of_the_roster_and_welcomes_the_team(team
     assert teams_said(bot, GENERAL).count("What I do") == 1
 
 
-async def test_personal_install_gets_a_welcome(teams_bot):
-    await teams_bot.teams_install_personal("29:other")
-    said = teams_bot.teams_to("29:other")
+async def test_personal_install_gets_a_welcome(teams_bot_with_mail):
+    await teams_bot_with_mail.teams_install_personal("29:other")
+    said = teams_bot_with_mail.teams_to("29:other")
     assert "Hello. I help you use social media" in said and "example **help**" in said
 
 
-async def test_a_manager_who_never_messaged_the_bot_gets_the_approval_card(teams_bot):
-    bot = teams_bot
+async def test_a_manager_who_never_messaged_the_bot_gets_the_approval_card(teams_bot_with_mail):
+    bot = teams_bot_with_mail
     await bot.teams_install(GENERAL, by="29:comms")
     await bot.teams_say("help", user="29:comms", conversation=COMMS, conversation_type="channel")
     await bot.teams_say("request-account", user="29:staff")
@@ -68,8 +57,8 @@ async def test_a_manager_who_never_messaged_the_bot_gets_the_approval_card(teams
     assert "couldn't" not in bot.teams_to("29:staff")
 
 
-async def test_an_foi_owner_who_never_messaged_the_bot_gets_the_daily_digest(teams_bot):
-    bot = teams_bot
+async def test_an_foi_owner_who_never_messaged_the_bot_gets_the_daily_digest(teams_bot_with_mail):
+    bot = teams_bot_with_mail
     await bot.teams_install(GENERAL, by="29:comms")
     await bot.teams_say("foi", user="29:staff")
     await teams_submit(bot, "29:staff", {
@@ -82,8 +71,8 @@ async def test_an_foi_owner_who_never_messaged_the_bot_gets_the_daily_digest(tea
     assert "FOI-2026-0001" in digest and "Done" in digest
 
 
-async def test_unreachable_manager_requester_and_comms_told_and_it_goes_by_email(teams_bot, smtp_server):  # noqa: F811
-    bot = teams_bot
+async def test_unreachable_manager_requester_and_comms_told_and_it_goes_by_email(teams_bot_with_mail, smtp_server):  # noqa: F811
+    bot = teams_bot_with_mail
     bot.teams.unreachable.add("29:manager")     # in the team, but Teams will not open a chat with them
     await bot.teams_install(GENERAL, by="29:comms")
     await bot.teams_say("help", user="29:comms", conversation=COMMS, conversation_type="channel")
@@ -100,8 +89,8 @@ async def test_unreachable_manager_requester_and_comms_told_and_it_goes_by_email
     assert f"AR-{req.id}" in body and "Confirm authorisation" in body and "<" not in body.split("\n")[0]
 
 
-async def test_foi_owner_nobody_can_reach_forwarder_warned_digest_by_email(teams_bot, smtp_server):  # noqa: F811
-    bot = teams_bot
+async def test_foi_owner_nobody_can_reach_forwarder_warned_digest_by_email(teams_bot_with_mail, smtp_server):  # noqa: F811
+    bot = teams_bot_with_mail
     await bot.teams_install(GENERAL, by="29:comms")
     await bot.teams_say("foi", user="29:staff")
     await teams_submit(bot, "29:staff", {
@@ -118,8 +107,8 @@ async def test_foi_owner_nobody_can_reach_forwarder_warned_digest_by_email(teams
     assert "FOI-2026-0001" in digest and "could not reach you in Slack or Microsoft Teams" in digest
 
 
-async def test_foi_owner_teams_will_not_open_a_chat_with_gets_the_digest_by_email(teams_bot, smtp_server):  # noqa: F811
-    bot = teams_bot
+async def test_foi_owner_teams_will_not_open_a_chat_with_gets_the_digest_by_email(teams_bot_with_mail, smtp_server):  # noqa: F811
+    bot = teams_bot_with_mail
     bot.teams.unreachable.add("29:other")
     await bot.teams_install(GENERAL, by="29:comms")
     await bot.teams_say("foi", user="29:staff")
@@ -132,8 +121,8 @@ async def test_foi_owner_teams_will_not_open_a_chat_with_gets_the_digest_by_emai
     assert len(mails) == 2 and "FOI-2026-0001" in mails[1].message.get_content()
 
 
-async def test_people_who_join_the_team_later_are_stored_too(teams_bot):
-    bot = teams_bot
+async def test_people_who_join_the_team_later_are_stored_too(teams_bot_with_mail):
+    bot = teams_bot_with_mail
     await bot.teams_install(GENERAL, by="29:comms")
     bot.teams.members["29:lead"] = {"email": "lead@example.gov.uk", "name": "Lee Lead", "aad": "aad-lead"}
     assert await bot.svc.directory.user_ids("lead@example.gov.uk") == []
