@@ -18,6 +18,7 @@ FAMILIES = ("smpolicy", "crisis")
 Handler = Callable[..., Awaitable[object]]   # async fn(svc, inv) -> reply | list of replies | None
 Banner = Callable[..., Awaitable["str | None"]]   # async fn(svc) -> a line put on top of every reply, or None
 PostingStateProvider = Callable[..., Awaitable[dict]]   # async fn(svc, account) -> PostingState fields
+AccessGiven = Callable[..., Awaitable[None]]   # async fn(svc, session, account_id, emails): people just given access
 CliParser = Callable[..., None]   # add_parser(subparsers): one `python -m bot <name>` subcommand
 
 
@@ -99,6 +100,8 @@ class Workflow:
     sweeps: tuple[Sweep, ...] = ()
     banners: tuple[Banner, ...] = ()
     posting_state: tuple[PostingStateProvider, ...] = ()
+    # Run in the transaction that gives people access to an account in the register (a crisis on it STOPs them).
+    access_given: tuple[AccessGiven, ...] = ()
     cli: tuple[CliParser, ...] = ()
     receipts: tuple[Receipt, ...] = ()
     on_text: Handler | None = None   # a message typed to the bot that names no command (a pasted draft)
@@ -120,6 +123,7 @@ class Registry:
         self.sweeps: dict[str, Sweep] = {}
         self.banners: list[Banner] = []
         self.posting_state: list[PostingStateProvider] = []
+        self.access_given: list[AccessGiven] = []
         self.cli: list[CliParser] = []
         self.receipts: dict[str, Handler] = {}
         self.singles: dict[str, Handler] = {}    # on_text and home: one workflow each
@@ -145,6 +149,7 @@ class Registry:
                 _claim(self.singles, name, getattr(wf, name), name)
         self.banners += wf.banners
         self.posting_state += wf.posting_state
+        self.access_given += wf.access_given
         self.cli += wf.cli
         self.workflows.append(wf)
 

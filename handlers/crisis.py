@@ -161,5 +161,6 @@ WORKFLOW = Workflow("crisis",
            OnSubmit(end.REVIEW_FORM, crisis_review_submitted)),
     sweeps=(Sweep("crisis", Every(5), schedule.sweep),),
     posting_state=(state.crisis_posting_state,),
+    access_given=(convene.stop_new_administrators,),
     cli=(crisis_cli.add_parser,),
     receipts=(Receipt(convene.STOP_SENT, convene.stop_sent), Receipt(end.RESUME_SENT, end.resume_sent)))

@@ -54,6 +54,7 @@ class PostingState:
     pause_reason: str | None = None  # a mourning pause (4.4) is active -> every post is stop
     crisis_approver: str | None = None  # a crisis is active -> sign_off naming the approver (4.3)
     crisis_account: str | None = None
+    crisis_id: int | None = None        # which crisis, so a sign-off follows that one crisis and no other
 
 
 @dataclass(frozen=True)

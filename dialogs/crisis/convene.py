@@ -19,7 +19,7 @@ from storage import outbox as outbox_store
 
 from . import messages, store
 from .messages import SECTION
-from .people import account_administrators, name_of
+from .people import account_administrators, follows, name_of, register_ids
 from .rules import Wanted, comms_candidates, group_for, is_comms, slug, unique
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,8 @@ async def convene(svc: Services, user: PersonRef, req: StartRequest) -> list:
     keys = [a["key"] for a in req.accounts if a.get("key")]
     admins = list(req.administrators)
     for account in req.accounts:
-        admins.extend(await account_administrators(svc, account.get("key") or account["name"]))
+        account["register_ids"] = await register_ids(svc, account)
+        admins.extend(await account_administrators(svc, account))
     admins = unique([a.lower() for a in admins if a])
     room_name = f"crisis-{now.astimezone(svc.config.tz):%Y%m%d}-{slug(keys[0] if keys else req.accounts[0]['name'])}"
     starter_name = await name_of(svc, user.email) if user.email else (user.name or "someone")
@@ -232,15 +233,31 @@ def _stop_key(crisis, email: str) -> str:
     return f"crisis:{crisis.id}:stop:{email}"
 
 
-async def queue_stop(svc: Services, session, crisis, starter: str) -> None:
+async def queue_stop(svc: Services, session, crisis, starter: str, only: list[str] | None = None) -> None:
     """In the transaction that starts the crisis: a DM to everyone who administers an affected account to STOP
     posting, once each, through the outbox (so a crash loses none and a re-run repeats none). A STOP that can
     never be delivered is reported to the starter."""
     msg = messages.stop_message(crisis, starter)
-    for email in crisis.administrators:
+    for email in crisis.administrators if only is None else only:
         await svc.outbox.dm(session, email, msg, key=_stop_key(crisis, email), about="the STOP message",
                             notify=crisis.started_by if "@" in crisis.started_by else None,
                             receipt=STOP_SENT, receipt_args={"crisis": crisis.id, "person": email})
+
+
+async def stop_new_administrators(svc: Services, session, account_id: int, emails: list[str]) -> None:
+    """In the transaction that gives people access to a register entry: if a crisis is on that entry, each of them
+    is told to STOP at once, joins the crisis's list (so they are told when posting may resume), once each (§4.3)."""
+    for crisis in await store.active_in(session):
+        if not follows(crisis, account_id):
+            continue
+        new = [e.lower() for e in emails if e and e.lower() not in crisis.administrators]
+        if not new:
+            continue
+        crisis.administrators = [*crisis.administrators, *new]
+        await session.flush()
+        await store.log(session, svc.now(), "system", crisis.id, "administrators_added", people=new,
+                        register_account=account_id)
+        await queue_stop(svc, session, crisis, await name_of(svc, crisis.started_by), only=new)
 
 
 async def stop_sent(svc: Services, session, args: dict, ref) -> None:

@@ -13,6 +13,7 @@ from chat.errors import BadInput, NotAllowed, NotFound
 from chat.messages import Form, Input, Text, message
 from chat.replies import Ephemeral, FormErrors, OpenForm
 from chat.services import Services
+from dialogs.signoff import flow as signoff
 from storage import outbox as outbox_store
 
 from . import messages, room, rules, store
@@ -38,8 +39,11 @@ async def end_crisis(svc: Services, crisis, email: str | None):
     due = await review_due_date(svc, now)
     who = await name_of(svc, email)
 
+    waiting = await signoff.waiting_names(svc, crisis.id)
+
     async def may_resume(session, ended) -> None:   # queued with the end: each administrator told once
         await queue_resume(svc, session, ended, who)
+        await signoff.after_crisis(svc, session, ended.id, waiting)   # waiting sign-offs go the usual way (4.2)
 
     if not await store.end(svc.db, crisis.id, now, email, due, then=may_resume):
         fresh = await store.get(svc.db, crisis.id)

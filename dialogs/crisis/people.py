@@ -23,20 +23,33 @@ log = logging.getLogger(__name__)
 
 # --- account administrators: the accounts register ---------------------------------------------------------------
 
-async def account_administrators(svc: Services, account: str) -> list[str]:
-    """Emails of everyone who administers `account` (a key in the organisation file, or free text).
+async def register_ids(svc: Services, account: dict) -> list[int]:
+    """The accounts register's ids for an affected account, found once when the crisis starts (5.5)."""
+    try:
+        return await register.account_ids_named(svc, account.get("key") or account["name"])
+    except SQLAlchemyError:  # a register that cannot be read must not stop the STOP messages going out
+        log.exception("could not read the accounts register for %s", account.get("name"))
+        return []
 
-    The accounts register is the one list of who runs an account (5.5); the organisation file's service lead
-    is added, as the policy asks them into the group. The form's "administrators" field is added by the caller."""
+
+async def account_administrators(svc: Services, account: dict) -> list[str]:
+    """Emails of everyone who administers an affected account: the register's administrators of the entries the
+    crisis follows (`register_ids`), and the organisation file's service lead, as the policy asks them into the
+    group. The form's "administrators" field is added by the caller."""
     found: list[str] = []
-    contacts = svc.config.accounts.get(account)
+    contacts = svc.config.accounts.get(account.get("key") or "")
     if contacts and contacts.service_lead:
         found.append(contacts.service_lead)
     try:
-        found.extend(await register.administrators_of(svc, account))
-    except SQLAlchemyError:  # a register that cannot be read must not stop the STOP messages going out
-        log.exception("could not read the accounts register for %s", account)
+        found.extend(await register.administrators_of_ids(svc, account.get("register_ids") or []))
+    except SQLAlchemyError:
+        log.exception("could not read the accounts register for %s", account.get("name"))
     return unique([e.lower() for e in found if e])
+
+
+def follows(crisis, account_id: int) -> bool:
+    """Whether the crisis is on this register entry (by its id, never its name)."""
+    return any(account_id in (a.get("register_ids") or []) for a in crisis.accounts or [])
 
 
 # --- the group ---------------------------------------------------------------------------------------------------

@@ -77,6 +77,12 @@ async def active(db) -> list[Crisis]:
         return list(await session.scalars(select(Crisis).where(Crisis.status == "active").order_by(Crisis.id)))
 
 
+async def active_in(session: AsyncSession) -> list[Crisis]:
+    """The active crises, locked for this transaction (a change to one waits for another that is changing it)."""
+    return list(await session.scalars(select(Crisis).where(Crisis.status == "active").order_by(Crisis.id)
+                                      .with_for_update()))
+
+
 async def ended_awaiting_review(db) -> list[Crisis]:
     async with db.sessions() as session:
         rows = await session.scalars(select(Crisis).where(Crisis.status == "ended", Crisis.review_at.is_(None),

@@ -99,6 +99,8 @@ async def admins_submitted(svc: Services, actor: str | None, values: dict, reque
                         "the Social Media Policy, have your manager's authorisation (2.3) and have had training "
                         "(2.8); never share the login with anyone else.")),
                         key=f"register:{chosen.id}:added:{email}:{now.isoformat()}")
+            for told in svc.registry.access_given if added else ():   # a crisis on it tells them to STOP (4.3)
+                await told(svc, s, chosen.id, added)
             for email in remove:
                 if await store.remove_admin(s, chosen.id, email, actor, now, reason):
                     removed.append(email)

@@ -39,6 +39,30 @@ async def administrators_of(session_or_svc, account_name: str) -> list[str]:
         return await query(session)
 
 
+async def account_ids_named(svc: Services, account: str) -> list[int]:
+    """The register's entries for an account named in a crisis (an organisation-file key, whose name is looked up,
+    or the name itself), each exactly as registered (any case). Read once, when the crisis starts: from then on the
+    crisis follows these ids, so a rename or a similarly named account changes nothing."""
+    names = {" ".join(account.split()).lower()}
+    if account in svc.config.accounts:
+        names = {" ".join(svc.config.accounts[account].name.split()).lower()}
+    async with svc.db.sessions() as session:
+        rows = await session.scalars(select(SocialAccount.id).where(
+            func.lower(func.trim(SocialAccount.name)).in_(names), SocialAccount.state == "active")
+            .order_by(SocialAccount.id))
+        return list(rows)
+
+
+async def administrators_of_ids(svc: Services, account_ids: list[int]) -> list[str]:
+    """Emails of everyone who administers any of these register entries now."""
+    if not account_ids:
+        return []
+    async with svc.db.sessions() as session:
+        rows = await session.scalars(select(AccountAdmin.email).where(
+            AccountAdmin.account_id.in_(account_ids), AccountAdmin.removed_at.is_(None)))
+        return sorted(set(rows))
+
+
 async def all_administrators(session: AsyncSession) -> list[tuple[str, str, str]]:
     """(email, platform, account name) for every current administrator of every active account."""
     rows = await session.execute(

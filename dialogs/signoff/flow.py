@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from chat.commands import typed
 from chat.errors import BadInput
 from chat.messages import MessageRef, PersonRef, Text, message
 from chat.posting import posting_state
@@ -19,8 +20,8 @@ from storage.claims import Repeated
 
 from . import store
 from .messages import (NO_ACCOUNT, already_decided, approver_card, decided_card, decline_form, outcome_message,
-                       post_label, signoff_form, trimmed)
-from .rules import COMMS_TEAM, default_approver, ensure_may_decide
+                       post_label, rerouted_card, rerouted_message, signoff_form, trimmed)
+from .rules import COMMS_TEAM, crisis_deputies, default_approver, ensure_may_decide, normal_approver
 
 log = logging.getLogger(__name__)
 CARD_SENT = "signoff.card"   # the outbox receipt that records where the approver's card landed
@@ -76,17 +77,29 @@ async def request(svc: Services, user: PersonRef, platform: str, channel: str | 
         return FormErrors({"approver": f"{crisis_account} is in a crisis and the group has not appointed its one "
                                        "approver yet (4.3). Ask the Crisis Management Group to appoint one; nothing "
                                        "is posted on it until then."}, form=_form_again(svc, values, draft))
+    deputy_for = None
     if crisis_account:
-        approver = state.crisis_approver.lower()
-        names = await display_names(svc, [approver])
-        if chosen and chosen != approver:
+        crisis_approver = state.crisis_approver.lower()
+        names = await display_names(svc, [crisis_approver])
+        if crisis_approver == requester:
+            # Nobody signs off their own post (4.2): the approver's own post goes to a deputy (4.3).
+            deputies = crisis_deputies(svc, requester)
+            if not deputies:
+                return FormErrors({"approver": await _no_deputy(svc, crisis_account, platform)},
+                                  form=_form_again(svc, values, draft))
+            if chosen and chosen not in deputies:
+                deputy_names = await display_names(svc, deputies)
+                return FormErrors({"approver": "You are the crisis approver, so your own post goes to a crisis "
+                                               "deputy approver: " + ", ".join(deputy_names[d] for d in deputies)
+                                               + " (4.3). Choose one of them, or leave this empty."},
+                                  form=_form_again(svc, values, draft))
+            approver, deputy_for = chosen or await _first_reachable(svc, deputies), names[crisis_approver]
+        elif chosen and chosen != crisis_approver:
             return FormErrors({"approver": f"{crisis_account} is in a crisis, so every post on it goes to the one "
-                                           f"approver, {names[approver]} (4.3). Leave this empty."},
+                                           f"approver, {names[crisis_approver]} (4.3). Leave this empty."},
                               form=_form_again(svc, values, draft))
-        if approver == requester:
-            return FormErrors({"approver": "You are the crisis approver, and nobody signs off their own post (4.2). "
-                                           "Ask a crisis deputy named in the organisation file, or the group."},
-                              form=_form_again(svc, values, draft))
+        else:
+            approver = crisis_approver
     else:
         if values.get("approver") and not chosen:
             return FormErrors({"approver": "I can't find that person's email address. Try their address instead."},
@@ -108,7 +121,7 @@ async def request(svc: Services, user: PersonRef, platform: str, channel: str | 
     async def send_card(session, row) -> None:   # queued with the request, sent once it is saved
         if not reachable:
             return
-        card = approver_card(row, requester_label, values.get("note"))
+        card = approver_card(row, requester_label, values.get("note"), deputy_for=deputy_for)
         where = dict(key=f"signoff:{row.id}:card", notify=requester, about="your sign-off request",
                      receipt=CARD_SENT, receipt_args={"id": row.id})
         if approver == COMMS_TEAM:
@@ -119,15 +132,38 @@ async def request(svc: Services, user: PersonRef, platform: str, channel: str | 
     try:
         await store.create(svc, requester=requester, approver=approver, draft=draft, verdict=result.verdict,
                            categories=result.categories, then=send_card, request_key=request_key,
-                           account_name=account_name, crisis_account=crisis_account)
+                           account_name=account_name, crisis_account=crisis_account,
+                           crisis_id=state.crisis_id if crisis_account else None, account_key=account)
     except Repeated:
         log.info("sign-off request %s was filed by an earlier run: not filed again", request_key)
     if not reachable:
         return Ephemeral(message(Text(f"I saved your request but couldn't reach {sent_to} in Slack or Teams. "
                                       "Please ask them directly, or ask the Communications Team.")))
     why = f", the one approver for {crisis_account} during its crisis (4.3)" if crisis_account else ""
+    if deputy_for:
+        why = (f", a crisis deputy approver: you are the approver for {crisis_account} during its crisis, and nobody "
+               "signs off their own post (4.2, 4.3)")
     return Ephemeral(message(Text(f"Sent {post_label(draft)} to {sent_to}{why} for sign-off. I'll tell you when "
                                   "they decide.")))
+
+
+async def _first_reachable(svc: Services, people: list[str]) -> str:
+    """The first of `people` the bot can message on Slack or Teams (else the first)."""
+    for email in people:
+        if await svc.directory.user_ids(email):
+            return email
+    return people[0]
+
+
+async def _no_deputy(svc: Services, crisis_account: str, platform: str) -> str:
+    """Why the crisis approver's own post cannot be sent anywhere, and who can put that right."""
+    heads = list(svc.config.members("head_of_comms")) or list(svc.config.members("comms_team"))
+    names = await display_names(svc, heads)
+    ask = " or ".join(names[h] for h in heads) or "the Communications Team"
+    return (f"You are the crisis approver for {crisis_account}, and nobody signs off their own post (4.2). The "
+            "organisation file names no crisis deputy approver (crisis_deputy_approvers), so there is nobody else "
+            f"to send it to. Ask the Crisis Management Group to appoint another approver for it "
+            f"(`{typed('crisis', 'approver @person', platform)}`), or ask {ask} to name a deputy (4.3).")
 
 
 async def card_sent(svc: Services, session, args: dict, ref: MessageRef | None) -> None:
@@ -157,7 +193,10 @@ async def _current_approver(svc: Services, row) -> str | None:
     """The crisis's approver now: the group may have appointed another since the request was sent (4.3)."""
     if not row.crisis_account:
         return None
-    approver = (await posting_state(svc, row.crisis_account)).crisis_approver
+    state = await posting_state(svc, row.account_key or row.crisis_account)
+    if row.crisis_id is not None and state.crisis_id != row.crisis_id:
+        return None   # that crisis is over (another on the same account has its own approver and requests)
+    approver = state.crisis_approver
     return approver.lower() if approver and "@" in approver else None
 
 
@@ -192,3 +231,37 @@ async def decline(svc: Services, request_id: int, actor: str | None, reason: str
     if not reason:
         return FormErrors({"reason": "Please say why, so they know what to change."}, form=decline_form(request_id))
     return await _decide(svc, request_id, actor, False, reason)
+
+
+async def after_crisis(svc: Services, session, crisis_id: int, names: dict) -> None:
+    """In the transaction that ends a crisis: every sign-off still waiting for its approver (or a deputy) goes the
+    usual way instead (4.2), the requester is told and the approver's card says so. The crisis approver's say-so
+    is for the crisis period only (4.3); a post written then may need a fresh look, which the usual approver gives
+    and the requester is asked to make. `names`: display names read before the transaction (`waiting_names`)."""
+    for row in await store.waiting_in_crisis(session, crisis_id):
+        approver, account = normal_approver(svc, row.requester), row.crisis_account
+        old_cards = list(row.cards or [])
+        if approver == row.requester or not await store.reroute(session, row, approver, svc.now()):
+            continue
+        post, sent_to = post_label(row.draft), ("the Communications Team" if approver == COMMS_TEAM
+                                                else names.get(approver, approver))
+        for i, ref in enumerate(old_cards):
+            await svc.outbox.update(session, MessageRef(ref["platform"], ref["channel"], ref["message_id"]),
+                                    rerouted_card(post, account, sent_to), key=f"signoff:{row.id}:rerouted:card:{i}")
+        card = approver_card(row, names.get(row.requester, row.requester), None, after_crisis=account)
+        where = dict(key=f"signoff:{row.id}:rerouted", notify=row.requester, about="your sign-off request",
+                     receipt=CARD_SENT, receipt_args={"id": row.id})
+        if approver == COMMS_TEAM:
+            await svc.outbox.post(session, "comms_team", card, **where)
+        else:
+            await svc.outbox.dm(session, approver, card, **where)
+        await svc.outbox.dm(session, row.requester, rerouted_message(post, account, sent_to),
+                            key=f"signoff:{row.id}:rerouted:requester", about="your sign-off request")
+
+
+async def waiting_names(svc: Services, crisis_id: int) -> dict:
+    """The names `after_crisis` needs, read before its transaction (a look-up may ask the platform)."""
+    async with svc.db.sessions() as session:
+        rows = await store.waiting_in_crisis(session, crisis_id)
+    people = {p for r in rows for p in (r.requester, normal_approver(svc, r.requester)) if p != COMMS_TEAM}
+    return await display_names(svc, people) if people else {}

@@ -50,11 +50,21 @@ def post_label(draft: str | None) -> str:
     return f"“{words[:57].rstrip()}…”" if len(words) > 60 else f"“{words}”"
 
 
-def approver_card(row, requester_label: str, note: str | None) -> Message:
+def approver_card(row, requester_label: str, note: str | None, *, deputy_for: str | None = None,
+                  after_crisis: str | None = None) -> Message:
+    """`deputy_for`: the crisis approver's name, when they wrote the post and it comes to a deputy instead.
+    `after_crisis`: the account whose crisis ended while this waited with its approver."""
     blocks = [Header("Sign-off requested (4.2)")]
-    if row.crisis_account:
+    if row.crisis_account and deputy_for:
+        blocks.append(Text(f"*{row.crisis_account} is in a crisis, and this post is by its one approver, {deputy_for}. "
+                           "Nobody signs off their own post (4.2), so it comes to you as a crisis deputy approver "
+                           "(4.3).* Nothing goes out on it without your say-so."))
+    elif row.crisis_account:
         blocks.append(Text(f"*{row.crisis_account} is in a crisis, and you are its one approver (4.3).* Nothing goes "
                            "out on it without your say-so."))
+    elif after_crisis:
+        blocks.append(Text(f"*This was written during the crisis on {after_crisis}, which has now ended,* so it "
+                           "comes to you as an ordinary sign-off (4.2). Please check it still reads right now."))
     fields = [("Requested by", requester_label), ("Checker said", HEADLINES[row.verdict]),
               ("Findings", ", ".join(label(c) for c in row.categories) or "none")]
     if row.account_name:
@@ -92,6 +102,22 @@ def outcome_message(row, svc: Services, names: dict, post: str) -> Message:
     if row.reason:
         text += f" Their reason: {row.reason}"
     return message(Text(text))
+
+
+def rerouted_card(post: str, account: str, sent_to: str) -> Message:
+    """The crisis approver's card once the crisis has ended: the request has gone the usual way."""
+    return message(Header("Sign-off: back to the usual route"),
+                   Text(f"The crisis on {account} has ended, so {post} no longer needs the crisis approver (4.3). It "
+                        f"has gone to {sent_to} as an ordinary sign-off (4.2): nothing more for you to do."),
+                   text=f"The crisis on {account} has ended: {post} has gone to {sent_to}")
+
+
+def rerouted_message(post: str, account: str, sent_to: str) -> Message:
+    """The requester's DM when their waiting sign-off leaves the crisis approver."""
+    return message(Text(f"The crisis on {account} has ended while your post {post} was waiting for the crisis "
+                        f"approver, so I've sent it to {sent_to} instead, the usual way (4.2). Please check it still "
+                        "reads right now the crisis is over; if it doesn't, ask for sign-off again with the new "
+                        "wording."))
 
 
 def already_decided(row, svc: Services, names: dict | None = None) -> Message:

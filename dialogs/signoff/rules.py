@@ -18,6 +18,17 @@ def default_approver(svc: Services, requester: str | None, crisis_approver: str 
     return svc.config.manager_of(requester) or COMMS_TEAM
 
 
+def crisis_deputies(svc: Services, requester: str | None) -> list[str]:
+    """Who may sign off instead of the crisis approver (the organisation file's crisis_deputy_approvers), never the
+    requester themselves."""
+    return [e for e in svc.config.members(CRISIS_DEPUTIES) if e != (requester or "").lower()]
+
+
+def normal_approver(svc: Services, requester: str | None) -> str:
+    """Where a sign-off goes when no crisis is on its account (4.2): the requester's manager, else the team."""
+    return svc.config.manager_of(requester) or COMMS_TEAM
+
+
 def may_decide(svc: Services, row: SignOffRequest, actor: str | None, current_approver: str | None = None) -> bool:
     """`current_approver`: whoever the crisis group has appointed now, if it changed after the request was sent."""
     if not actor or actor == row.requester:

@@ -24,7 +24,8 @@ ThenDecided = Callable[[AsyncSession, SignOffRequest, str | None], Awaitable[Non
 
 async def create(svc: Services, *, requester: str, approver: str, draft: str, verdict: str,
                  categories: list[str], then: Then, request_key: str | None = None,
-                 account_name: str | None = None, crisis_account: str | None = None) -> SignOffRequest:
+                 account_name: str | None = None, crisis_account: str | None = None,
+                 crisis_id: int | None = None, account_key: str | None = None) -> SignOffRequest:
     """File a request; with the delivery's `request_key`, a second run of the same delivery raises
     storage.claims.Repeated instead of filing it twice."""
     if not draft.strip():
@@ -37,13 +38,14 @@ async def create(svc: Services, *, requester: str, approver: str, draft: str, ve
             await once(session, request_key, svc.now())
         row = SignOffRequest(requester=requester, approver=approver, draft=draft, verdict=verdict,
                              categories=categories, state="pending", cards=[], created_at=svc.now(),
-                             account_name=account_name, crisis_account=crisis_account)
+                             account_name=account_name, crisis_account=crisis_account, crisis_id=crisis_id,
+                             account_key=account_key)
         session.add(row)
         await session.flush()
         await record_event(session, at=svc.now(), actor=requester, subject_kind="signoff", subject_id=row.id,
                            action="requested", to_state="pending",
                            details={"approver": approver, "verdict": verdict, "categories": categories,
-                                    "account": account_name, "crisis": bool(crisis_account)})
+                                    "account": account_name, "crisis": crisis_id})
         await then(session, row)
     return row
 
@@ -89,3 +91,25 @@ async def decide(svc: Services, request_id: int, actor: str | None, approve: boo
         if applied:
             await then(session, row, draft)
     return row, applied
+
+
+async def waiting_in_crisis(session: AsyncSession, crisis_id: int) -> list[SignOffRequest]:
+    """Requests still waiting for a crisis's approver (or deputy)."""
+    return list(await session.scalars(select(SignOffRequest).where(
+        SignOffRequest.crisis_id == crisis_id, SignOffRequest.crisis_account.is_not(None),
+        SignOffRequest.state == "pending").order_by(SignOffRequest.id)))
+
+
+async def reroute(session: AsyncSession, row: SignOffRequest, approver: str, at) -> bool:
+    """Move a waiting crisis request to the usual route, once (False when it was decided or moved meanwhile)."""
+    result = await session.execute(
+        update(SignOffRequest)
+        .where(SignOffRequest.id == row.id, SignOffRequest.state == "pending",
+               SignOffRequest.crisis_account.is_not(None))
+        .values(approver=approver, crisis_account=None, cards=[]))
+    if result.rowcount != 1:
+        return False
+    await record_event(session, at=at, actor="system", subject_kind="signoff", subject_id=row.id,
+                       action="rerouted", from_state="pending", to_state="pending",
+                       details={"approver": approver, "crisis": row.crisis_id, "why": "crisis ended"})
+    return True

@@ -27,4 +27,6 @@ class SignOffRequest(Base):
     # Set when it went to a crisis's one approver (4.3): then only they (or a deputy the organisation file
     # names) may decide it.
     crisis_account: Mapped[str | None] = mapped_column(String(200))
+    crisis_id: Mapped[int | None] = mapped_column(Integer, index=True)    # that crisis (not a name match)
+    account_key: Mapped[str | None] = mapped_column(String(100))          # the organisation file's key
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
