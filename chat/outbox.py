@@ -12,6 +12,9 @@ message (`notify`) is told it could not be delivered. A lease that ran out while
 perhaps after the platform took the message: where the platform can find a message by its key (Slack's message
 metadata) the new sender looks first and only sends if it is not there.
 
+Slow work a change causes besides a message (an email) is queued the same way, as a job (`job`): it runs
+after the acknowledgement, after the messages queued with it, under the same lease, back-off and notice.
+
 Who sends: the work that queued a message drains it as soon as that work is done (chat/inbox.py collects the
 keys it queued), anything queued elsewhere is sent just after its commit, and the recovery sweep (every minute,
 any instance) sends whatever is left: a message queued once goes out once, whichever process is alive.
@@ -109,6 +112,14 @@ class Outbox:
         await self._add(session, key, "update", ref.platform if ref else None,
                         f"{ref.channel}/{ref.message_id}" if ref else f"after:{after}", body, None, None, None)
 
+    async def job(self, session, name: str, args: dict, *, key: str, notify: str | None = None,
+                  about: str | None = None) -> None:
+        """Slow work the change causes (an email), run after the acknowledgement the way a message is sent: once,
+        under a lease, retried with back-off, `notify` told if it never succeeds. `name` is a Job a workflow
+        declares (chat/registry.py); `args` is plain JSON (ids, not objects)."""
+        await self._add(session, key, "job", None, name, {"args": wire.dump(args), "about": about}, notify,
+                        None, None)
+
     async def reply(self, session, platform: str, ctx: dict, reply, *, key: str) -> None:
         """An answer to an interaction, delivered where the person asked (chat/inbox.py queues these)."""
         await self._add(session, key, "reply", platform, str(ctx.get("user") or ""),
@@ -160,7 +171,8 @@ class Outbox:
         sent = 0
         for _ in range(20):   # a bound, not a limit anyone meets: each pass leaves what it tried not due
             rows = await store.due(self.svc.db, self.svc.now(), None if keys is None else list(keys), limit=BATCH)
-            mine = [r for r in rows if self._can_send(r)]
+            # Jobs (an email) last, so a slow one never holds back the messages queued with it.
+            mine = sorted((r for r in rows if self._can_send(r)), key=lambda r: r.kind == "job")
             if not mine:
                 break
             with collecting(keys):
@@ -171,6 +183,8 @@ class Outbox:
     def _can_send(self, row) -> bool:
         if row.kind == "reply":
             return row.platform in self.replies
+        if row.kind == "job":
+            return row.target in self.svc.registry.jobs
         return bool(self.svc.notifier.senders)
 
     async def send_queued(self) -> int:
@@ -255,6 +269,9 @@ class Outbox:
     def _undelivered(self, row, reason: str) -> Message:
         body = row.body or {}
         what = body.get("about") or "a message"
+        if row.kind == "job":
+            return message(Text(f"I couldn't finish {body.get('about') or 'some work you started'}: {reason}. "
+                                "Please tell the Communications Team."))
         if row.kind == "post":
             whom = f"the {body.get('channel') or 'channel'} channel".replace("_", " ")
         else:
@@ -270,6 +287,9 @@ class Outbox:
             if sender is None:
                 raise Undeliverable(f"{(row.platform or 'that platform').capitalize()} is not connected")
             return await sender.reply(body["ctx"], wire.load(body["reply"]))
+        if row.kind == "job":
+            await self.svc.registry.jobs[row.target](self.svc, wire.load(body["args"]))
+            return None
         msg = wire.load(body["message"])
         if row.kind == "update":
             ref = await self._update_target(row)

@@ -2,7 +2,7 @@
 
 Each workflow's entry-point module (handlers/<name>.py) ends with one `WORKFLOW = Workflow(...)` naming its
 commands, message shortcuts, buttons, forms, scheduled sweeps, reply banners, posting-state providers,
-command-line subcommands and outbox receipts. workflows.py lists the workflows; `Registry(workflows)` indexes
+command-line subcommands, outbox receipts and jobs. workflows.py lists the workflows; `Registry(workflows)` indexes
 them. Nothing is registered by importing a module. The help text and the Slack and Teams app manifests are
 generated from the registry, so they cannot drift from what the bot really answers.
 """
@@ -90,6 +90,16 @@ class Receipt:
 
 
 @dataclass(frozen=True)
+class Job:
+    """Slow work a change causes (an email, say), queued with `svc.outbox.job(session, name, args, key=...)` in
+    the change's transaction and run after the acknowledgement, once, under the outbox's lease and back-off:
+    async fn(svc, args: dict) -> None. It may run again after a crash, so it is idempotent; it raises
+    chat.platforms.SendError to be tried again later."""
+    name: str
+    fn: Handler
+
+
+@dataclass(frozen=True)
 class Workflow:
     """Everything one workflow adds to the bot, in one declaration."""
     name: str
@@ -104,6 +114,7 @@ class Workflow:
     access_given: tuple[AccessGiven, ...] = ()
     cli: tuple[CliParser, ...] = ()
     receipts: tuple[Receipt, ...] = ()
+    jobs: tuple[Job, ...] = ()
     on_text: Handler | None = None   # a message typed to the bot that names no command (a pasted draft)
     home: Handler | None = None      # async fn(svc, person: PersonRef) -> Message: the person's Home tab
 
@@ -126,6 +137,7 @@ class Registry:
         self.access_given: list[AccessGiven] = []
         self.cli: list[CliParser] = []
         self.receipts: dict[str, Handler] = {}
+        self.jobs: dict[str, Handler] = {}
         self.singles: dict[str, Handler] = {}    # on_text and home: one workflow each
         for workflow in workflows:
             self.add(workflow)
@@ -144,6 +156,8 @@ class Registry:
             _claim(self.sweeps, sw.name, sw, f"sweep {sw.name}")
         for rc in wf.receipts:
             _claim(self.receipts, rc.name, rc.fn, f"receipt {rc.name}")
+        for job in wf.jobs:
+            _claim(self.jobs, job.name, job.fn, f"job {job.name}")
         for name in ("on_text", "home"):
             if getattr(wf, name) is not None:
                 _claim(self.singles, name, getattr(wf, name), name)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import time
 
 from chat.errors import BadInput
-from chat.registry import Action, Command, Daily, Every, OnSubmit, Shortcut, Sweep, Workflow
+from chat.registry import Action, Command, Daily, Every, Job, OnSubmit, Shortcut, Sweep, Workflow
 from chat.replies import Ephemeral, FormErrors, OpenForm
 from chat.services import Services
 from chat.workdays import working_calendar
 from dialogs.foi import flow, holidays, messages
-from dialogs.foi.delivery import retry_deliveries
+from dialogs.foi.delivery import EMAIL_JOB, email_job, retry_deliveries
 from dialogs.foi.digest import retry_failed_digests, send_digests, send_summary
 from dialogs.foi.retention import remove_old_personal_data
 from dialogs.foi.rules import OUTCOMES
@@ -117,4 +117,5 @@ WORKFLOW = Workflow("foi",
     sweeps=(Sweep("foi_email_retry", Every(15), foi_retry_sweep),
             Sweep("foi_digest", Daily(time(9, 0), working_days_only=True), foi_digest_sweep),
             Sweep("foi_retention", Daily(time(2, 0)), remove_old_personal_data)),
+    jobs=(Job(EMAIL_JOB, email_job),),
     cli=(foi_cli.add_parser, calendar_cli.add_parser))

@@ -1,9 +1,11 @@
 """Getting a case to Information Management (email) and the Communications Team (email copy and channel post).
 
-The channel posts are queued in the outbox in the transaction that saves the case, so they go once it is saved,
-whichever process is alive. The email is claimed by one process (pending -> sending, a conditional UPDATE), sent,
-then marked sent. A failure puts it back to pending and the retry sweep tries again; a process that dies
-mid-send leaves a claim that goes stale after STALE_CLAIM and is retried. Nothing is lost.
+The channel posts and the email (an outbox job) are queued in the outbox in the transaction that saves the case,
+so they go once it is saved, after the person's form has been answered, whichever process is alive. The email is
+claimed by one process (pending -> sending, a conditional UPDATE), sent, then marked sent. A failure puts it back
+to pending, the forwarder is told, and the retry sweep tries again every 15 minutes; a process that dies mid-send
+leaves a claim that goes stale after STALE_CLAIM and is retried. Nothing is lost, and the forwarder hears once
+when it has gone.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
 RETRY_BATCH = 200
 ANNOUNCE_FOR = timedelta(days=2)
+EMAIL_JOB = "foi.email"
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,7 @@ async def send_email(svc: Services, case_id: int) -> Outcome:
     if case is None or case.email_state == "sent":
         return Outcome("sent")
     to = svc.config.information_management_email
-    reason = None
-    if svc.mailer is None:
-        reason = "email is not set up on this bot yet: SMTP_HOST is not set"
-    elif not to:
-        reason = "Information Management's address is not in the organisation file"
+    reason = cannot_email(svc)
     if reason:
         await _record(svc, case, False, reason, claimed=False)
         return Outcome("pending", reason)
@@ -135,20 +134,54 @@ async def deliver(svc: Services, case_id: int) -> Outcome:
     return outcome
 
 
-async def _set_waiting(svc: Services, case_id: int, waiting: bool) -> bool:
+async def set_waiting(svc: Services, case_id: int, waiting: bool) -> bool:
     async with svc.db.transaction() as s:
         result = await s.execute(update(FoiCase).where(FoiCase.id == case_id, FoiCase.creator_waiting.is_(not waiting))
                                  .values(creator_waiting=waiting).execution_options(synchronize_session=False))
         return result.rowcount == 1
 
 
-async def deliver_now(svc: Services, case: FoiCase) -> Outcome:
-    """Email the case while the person's form is worked on (the platform was answered already, so a slow mail
-    server delays only the confirmation); if it could not go, they are told again when the retry sweep sends it."""
-    outcome = await send_email(svc, case.id)
-    if outcome.status == "pending":
-        await _set_waiting(svc, case.id, True)
-    return outcome
+def cannot_email(svc: Services) -> str | None:
+    """Why no email can be tried at all (set-up, known at once), or None."""
+    if svc.mailer is None:
+        return "email is not set up on this bot yet: SMTP_HOST is not set"
+    if not svc.config.information_management_email:
+        return "Information Management's address is not in the organisation file"
+    return None
+
+
+async def queue_email(svc: Services, session, case: FoiCase) -> None:
+    """In the transaction saving the case: the email to Information Management, as outbox work that runs after
+    the person's form has been answered (a slow mail server never delays them). The forwarder waits to hear
+    that it went: whichever sends it (this job or the retry sweep) tells them once."""
+    case.creator_waiting = True
+    await svc.outbox.job(session, EMAIL_JOB, {"case_id": case.id}, key=f"foi:{case.reference}:email",
+                         notify=case.created_by, about=f"the email of {case.reference} to Information Management")
+
+
+async def email_job(svc: Services, args: dict) -> None:
+    """The outbox job: send the email, then tell the forwarder that it went, or that it has not gone yet and will
+    be retried every 15 minutes (the retry sweep, which tells them when it goes)."""
+    outcome = await send_email(svc, args["case_id"])
+    case = await _load(svc, args["case_id"])
+    if case is None or outcome.status == "sending":
+        return   # another process is sending it; whoever finishes tells the forwarder
+    if outcome.status == "sent":
+        await tell_sent(svc, case)
+        return
+    async with svc.db.transaction() as s:
+        await svc.outbox.dm(s, case.created_by, messages.not_sent_yet(case, outcome.reason),
+                            key=f"foi:{case.reference}:not-sent-yet", about=f"the news that {case.reference} "
+                            "has not been emailed yet")
+
+
+async def tell_sent(svc: Services, case: FoiCase) -> None:
+    """Tell the forwarder their case has been emailed, once, if they are waiting to hear."""
+    if case.creator_waiting and await set_waiting(svc, case.id, False):
+        async with svc.db.transaction() as s:
+            await svc.outbox.dm(s, case.created_by, messages.sent_later(case, svc.config.information_management_email),
+                                key=f"foi:{case.reference}:emailed", about=f"the news that {case.reference} has "
+                                "been emailed")
 
 
 async def retry_deliveries(svc: Services, now) -> int:
@@ -168,11 +201,5 @@ async def retry_deliveries(svc: Services, now) -> int:
         if outcome.status != "sent":
             continue
         sent += 1
-        case = await _load(svc, case_id)
-        if case.creator_waiting and await _set_waiting(svc, case_id, False):
-            try:
-                await svc.notifier.dm(case.created_by,
-                                      messages.sent_later(case, svc.config.information_management_email))
-            except Exception as exc:
-                log.warning("could not tell the forwarder that %s has gone: %s", case.reference, exc)
+        await tell_sent(svc, await _load(svc, case_id))
     return sent

@@ -17,7 +17,7 @@ from chat.wording import display_names
 from chat.workdays import working_calendar
 
 from . import messages, store
-from .delivery import Outcome, deliver_now, queue_announcement
+from .delivery import Outcome, cannot_email, queue_announcement, queue_email, send_email, set_waiting
 from .messages import list_message
 from .rules import check_submission, day_text, first_link, looks_like_email, rule_text, standing, suggest_kind
 from .store import create_case
@@ -58,6 +58,8 @@ async def submit(svc: Services, user: PersonRef, values: dict, channel: str | No
 
     async def with_case(session, case) -> None:   # what a new case causes, queued in the transaction saving it
         await queue_announcement(svc, session, case, names)
+        if cannot_email(svc) is None:
+            await queue_email(svc, session, case)
         logcontext.about(case.reference)
         if case.owner_email != creator:
             await svc.outbox.dm(session, case.owner_email,
@@ -66,9 +68,11 @@ async def submit(svc: Services, user: PersonRef, values: dict, channel: str | No
                                 about=f"the news that {case.reference} is theirs")
 
     case, created = await create_case(svc, sub, owner.lower(), creator, cal, then=with_case)
-    if created:
-        await svc.outbox.send_queued()   # the channels hear of it now, whatever the mail server is doing
-        outcome = await deliver_now(svc, case)
+    if created and cannot_email(svc) is None:
+        outcome = Outcome("sending")     # the outbox emails it after this answer, and tells them how it went
+    elif created:                        # email cannot even be tried (set-up): say why now, retried by the sweep
+        outcome = await send_email(svc, case.id)
+        await set_waiting(svc, case.id, True)
     else:
         outcome = Outcome({"sent": "sent", "sending": "sending"}.get(case.email_state, "pending"), case.email_error)
     now_standing = standing(case.due, svc.today(), cal)

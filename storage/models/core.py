@@ -136,7 +136,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)   # the idempotency key
-    kind: Mapped[str] = mapped_column(String(10))                # dm | post | update | reply
+    kind: Mapped[str] = mapped_column(String(10))                # dm | post | update | reply | job
     platform: Mapped[str | None] = mapped_column(String(10), nullable=True)
     target: Mapped[str] = mapped_column(String(320))             # an email, a platform user or channel id
     body: Mapped[dict] = mapped_column(JSON)                     # the neutral message (or reply) serialised

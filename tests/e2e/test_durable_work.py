@@ -14,6 +14,7 @@ import time
 from datetime import date
 from urllib.parse import urlencode
 
+import pytest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import delete, select
 
@@ -23,7 +24,8 @@ from storage.models.foi import FoiCase
 from storage.models.signoff import SignOffRequest
 from tests.e2e.test_accounts_helpers import ACCOUNT, BOOST, cards, events, only_request, requests, slack_request_account
 from tests.e2e.test_crisis_support import crisis
-from tests.support.server import SIGNING_SECRET
+from tests.support.server import SIGNING_SECRET, BotHarness
+from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 
 CLOSURE_POST = "We are closing Hadleigh library next month because of budget cuts"
 TOLD_REQUESTER = "authorised your account request AR-1"
@@ -31,11 +33,28 @@ TOLD_APPROVER = "AR-1 is authorised and now with the Communications Team"
 COMMS_CARD = "Account request AR-1: Facebook"
 
 
+@pytest.fixture
+async def mailing_bot(database_url, clock, smtp_server):  # noqa: F811
+    """Slack and Teams, with the organisation's SMTP (the FOI email)."""
+    harness = await BotHarness.start(database_url, clock, env=smtp_server.env())
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
 def told(bot, needle: str, channel: str | None = None) -> int:
     """How many messages (DMs, posts, ephemeral answers) carrying `needle` reached Slack (in `channel`)."""
     kinds = ("chat.postMessage", "chat.postEphemeral", "response_url")
     return sum(needle in c.text() for c in bot.slack.calls
                if c.method in kinds and (channel is None or c.args.get("channel") == channel))
+
+
+def told_person(bot, needle: str, user: str) -> int:
+    """How many messages carrying `needle` reached the person: by DM, or privately in a channel."""
+    return sum(needle in c.text() for c in bot.slack.calls
+               if c.method in ("chat.postMessage", "chat.postEphemeral")
+               and (c.args.get("channel") == user or c.method == "chat.postEphemeral" and c.args.get("user") == user))
 
 
 async def until(condition, timeout: float = 10.0) -> None:
@@ -165,11 +184,13 @@ async def test_a_retried_signoff_submission_files_one_request_and_dms_the_manage
     assert sum("Sign-off requested (4.2)" in c.text() for c in bot.slack.to("UMANAGER")) == 1
 
 
-async def test_every_form_is_answered_within_3s_while_slack_rate_limits_and_its_work_is_done_after(bot):
+async def test_every_form_is_answered_within_3s_while_slack_rate_limits_and_its_work_is_done_once_after(
+        mailing_bot, smtp_server):  # noqa: F811
     from bot.slack.render import modal
     from bot.slack.replies import wrap_private
     from dialogs.signoff.messages import signoff_form
 
+    bot = mailing_bot
     await bot.slack_command("/smpolicy", "request-account", user="USTAFF")
     account = bot.last_view()
     await bot.slack_command("/smpolicy", "boost", user="USTAFF")
@@ -188,6 +209,8 @@ async def test_every_form_is_answered_within_3s_while_slack_rate_limits_and_its_
                             "indicators": ["press"]}, "UCOMMS"),
              (signoff, {"draft": CLOSURE_POST}, "USTAFF")]
     bot.slack.throttle("*", times=len(forms), retry_after=5)     # Slack: "slow down, try again in 5 s"
+    smtp_server.slow_down(4)                                      # and the mail server takes 4 s a message
+    rooms_before = len(bot.slack.of("conversations.create"))
     for view, values, user in forms:
         started = time.monotonic()
         ack = await bot.slack_submit(values, user=user, view=view, settle=False)
@@ -196,11 +219,33 @@ async def test_every_form_is_answered_within_3s_while_slack_rate_limits_and_its_
         assert ack in ({}, None) or "errors" not in json.dumps(ack), (view["callback_id"], ack)
     await bot.settle(timeout=60)
     assert len(bot.slack.of("chat.postMessage:429")) + len(bot.slack.of("users.info:429")) > 0
+    # Each piece of work was done after the answers, and once.
     assert sorted(r.kind for r in await requests(bot)) == ["account", "boost"]
-    assert "Account request AR-" in bot.slack.said_to("UMANAGER")
-    assert "Boost request BR-" in bot.slack.said_to("UBUDGET")
+    assert told(bot, "Account request AR-1", "UMANAGER") == 1
+    assert told(bot, "Boost request BR-", "UBUDGET") == 1
+    assert told(bot, "Sign-off requested (4.2)", "UMANAGER") == 1
     async with bot.svc.db.sessions() as s:
-        assert await s.scalar(select(FoiCase.reference)) == "FOI-2026-0001"
+        assert list(await s.scalars(select(FoiCase.reference))) == ["FOI-2026-0001"]
         assert [r.approver for r in await s.scalars(select(SignOffRequest))] == ["manager@example.gov.uk"]
+    assert len(smtp_server.messages) == 1 and "[FOI-2026-0001]" in smtp_server.messages[0].message["Subject"]
+    assert told_person(bot, "FOI-2026-0001: saved and being emailed", "UOTHER") == 1
+    assert told_person(bot, "FOI-2026-0001 has now been emailed", "UOTHER") == 1
     assert (await crisis(bot, 1)).status == "active"
-    assert "Sign-off requested (4.2)" in bot.slack.said_to("UMANAGER")
+    assert len(bot.slack.of("conversations.create")) - rooms_before == 1     # one crisis room
+
+
+async def test_the_foi_confirmation_does_not_wait_for_a_slow_mail_server(mailing_bot, smtp_server):  # noqa: F811
+    bot = mailing_bot
+    await bot.slack_shortcut("forward_foi", "How much did the council spend on consultants in 2025?", user="UOTHER")
+    smtp_server.slow_down(6)
+    started = time.monotonic()
+    ack = await bot.slack_submit({"question": "How much did the council spend on consultants in 2025?",
+                                  "source_platform": "facebook", "visibility": "public", "received": date(2026, 12, 1),
+                                  "kind": "foi", "owner": "UOTHER"}, user="UOTHER", settle=False)
+    assert ack in ({}, None) and time.monotonic() - started < 3
+    await until(lambda: told_person(bot, "FOI-2026-0001: saved and being emailed", "UOTHER") == 1)
+    assert time.monotonic() - started < 3          # the person has their reference and replies...
+    assert smtp_server.messages == []              # ...while the mail server is still taking the email
+    await bot.settle(timeout=30)
+    assert len(smtp_server.messages) == 1
+    assert told_person(bot, "FOI-2026-0001 has now been emailed to foi@example.gov.uk", "UOTHER") == 1

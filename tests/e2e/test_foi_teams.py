@@ -54,13 +54,15 @@ async def test_message_action_forwards_a_subject_access_request(foi_bot, smtp_se
                        requester_handle="@jo", received="2026-12-01", kind="sar", owner="staff@example.gov.uk")
     status, body = await bot.teams_invoke("composeExtension/submitAction", {"data": data}, user="29:staff")
     shown = json.dumps(body)
-    assert "FOI-2026-0001: forwarded to Information Management" in shown
+    assert "FOI-2026-0001: saved and being emailed" in shown     # answered before the email is tried
     assert "Please reply with your email and we will pass that on to the FOI team" in shown   # a private message
     assert "Friday 1 January 2027" not in shown and "Monday 4 January 2027" not in shown
     assert "Tuesday 5 January 2027" in shown      # 1 Jan holiday, 4 Jan Scotland's 2 January: next working day
 
+    await bot.settle()
     assert len(smtp_server.messages) == 1
     assert "Subject access" in smtp_server.messages[0].message["Subject"]
+    assert bot.teams_to("29:staff").count("FOI-2026-0001 has now been emailed to foi@example.gov.uk") == 1
     async with bot.svc.db.sessions() as s:
         case = await s.scalar(select(FoiCase))
     assert case.kind == "sar" and case.created_by == "staff@example.gov.uk"
@@ -85,7 +87,8 @@ async def test_chat_commands_digest_and_done(foi_bot, smtp_server):  # noqa: F81
                        source_platform="facebook", visibility="public", received="2026-12-01", kind="eir",
                        owner="staff@example.gov.uk")
     await bot.teams_click(data, user="29:staff")
-    assert "FOI-2026-0001: forwarded to Information Management" in bot.teams_to("29:staff")
+    assert "FOI-2026-0001: saved and being emailed" in bot.teams_to("29:staff")
+    assert bot.teams_to("29:staff").count("FOI-2026-0001 has now been emailed to foi@example.gov.uk") == 1
     assert len(smtp_server.messages) == 1
 
     await bot.teams_say("foi list", user="29:staff")

@@ -6,9 +6,11 @@ refuse, to test that nothing is lost when mail fails.
     server.messages[-1].message["Subject"]
     server.go_down(); ...; server.come_back()    # connection refused meanwhile
     server.refuse_with(451); ...; server.refuse_with(None)
+    server.slow_down(5)                 # each message accepted only after 5 s (a slow mail server)
 """
 from __future__ import annotations
 
+import asyncio
 import socket
 from dataclasses import dataclass
 from email import message_from_bytes, policy
@@ -41,6 +43,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, smtp, session, envelope):
+        if self.server.delay:
+            await asyncio.sleep(self.server.delay)
         msg = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         self.server.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), msg))
         return "250 Message accepted for delivery"
@@ -58,6 +62,7 @@ class SmtpServer:
         self.login = login   # (username, password): AUTH required, checked against these (plain, on loopback)
         self.messages: list[Received] = []
         self.refuse_code: int | None = None
+        self.delay = 0.0
         self._controller: Controller | None = None
 
     def env(self) -> dict:
@@ -89,6 +94,10 @@ class SmtpServer:
     def refuse_with(self, code: int | None) -> None:
         """Answer every recipient with this code (451: try later), or accept again with None."""
         self.refuse_code = code
+
+    def slow_down(self, seconds: float) -> None:
+        """Accept each message only after `seconds` (0: at once again)."""
+        self.delay = seconds
 
     def stop(self) -> None:
         self.go_down()
