@@ -1,83 +1,292 @@
-"""What the post checker costs with its learned layer (issue 11): time per post, a big CSV, memory.
+"""What the post checker costs with its learned layer (issue 11): time a post, a big CSV, the server's memory.
 
-    python bench/checker_cost.py [--rows 5000] [--single 500]
+    python bench/checker_cost.py [--posts 300] [--rows 5000] [--long 10]
 
-1. One post at a time, as the server checks them: p50 and p99 milliseconds of policy.checker.check
-   over varied posts (the training corpus's texts), after one warm-up check.
-2. Memory: RSS before the encoder and model are loaded and after those checks (the growth is what
-   the learned layer costs a running server).
-3. A content calendar of --rows posts through `python -m bot check --csv` as a whole process (start-up,
-   loading, batched encoding on all cores, writing the results), with and without the learned layer.
+1. The server path: `python app.py` on loopback with a Slack stand-in, warm, one `/smpolicy check --as P <draft>`
+   at a time (signed, as Slack sends it): milliseconds from sending the command to the verdict arriving at its
+   response_url (the ack, the durable inbox, the check in the checker's thread, the audit event, the outbox, the
+   delivery), p50/p95/p99 over --posts realistic posts of varied length from policy/eval/train/ and dev.jsonl,
+   and separately over --long posts of 3,000 characters (the longest a draft can be; the encoder reads their
+   first 256 tokens). With the server's CPU time a post.
+2. The server's memory: RSS when idle with the learned layer off (SMPOLICY_LEARNED=0: nothing of the encoder
+   loaded), idle with it loaded and warmed (as start-up leaves it), and after all those checks.
+3. CPU a post, in this process: this thread's CPU time of policy.checker.check, plus the encoder's threads, over
+   the same posts (the honest figure when the machine is shared: wall time then includes waiting for a core).
+4. A content calendar of --rows posts through `python -m bot check --csv` as a whole process (start-up,
+   loading, batched encoding on both cores, writing the results): wall and CPU seconds; the rules alone beside.
 
-Targets: one post p99 < 50 ms; 5,000 posts < 60 s; RSS growth < 150 MB. The machine is shared: the
-load average is printed with the figures.
+Targets: one post p99 < 50 ms in the server; 5,000 posts < 60 s; idle RSS growth < 150 MB. The load average is
+printed before and after: above the core count, read the CPU figures. Never reads policy/eval/test*.jsonl.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import json
 import os
 import resource
-import statistics
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import aiohttp  # noqa: E402
 import psutil  # noqa: E402
+from aiohttp import web  # noqa: E402
+from slack_sdk.signature import SignatureVerifier  # noqa: E402
 
-PROC = psutil.Process()
-RSS_START = PROC.memory_info().rss
+from tests.support.people import SLACK_USERS  # noqa: E402
+from tests.support.slack_api import SlackStandIn  # noqa: E402
 
-from policy import learned  # noqa: E402
-from policy.checker import check  # noqa: E402
+SECRET = "bench-signing-secret"
+LONGEST = 3000  # characters: the longest draft the checker is asked about
+USER = "USTAFF"
+VERDICTS = ("Stop – please don't post this", "Get sign-off before you post this", "This looks OK to post")
 
-RSS_IMPORTED = PROC.memory_info().rss
 
+# --- the posts --------------------------------------------------------------------------------------
 
-def corpus_posts() -> list[dict]:
+def realistic_posts() -> list[dict]:
+    """The labelled posts written by people who had not seen the rules: train (writers a-h) and dev."""
+    files = sorted((ROOT / "policy" / "eval" / "train").glob("*.jsonl")) + [ROOT / "policy" / "eval" / "dev.jsonl"]
     rows = []
-    for f in sorted((ROOT / "policy" / "eval" / "train").glob("*.jsonl")):
+    for f in files:
         for line in f.read_text(encoding="utf-8").splitlines():
             if line.strip():
-                rows.append(json.loads(line))
+                item = json.loads(line)
+                rows.append({"text": item["text"], "profile": item.get("profile", "staff"),
+                             "has_image": bool(item.get("has_image"))})
     if not rows:
-        sys.exit("checker_cost: no posts in policy/eval/train/")
+        sys.exit("checker_cost: no posts in policy/eval/train/ or dev.jsonl")
     return rows
 
 
-def single(rows: list[dict], n: int) -> None:
-    t = time.perf_counter()
-    learned.warm()
-    load = time.perf_counter() - t
-    check("Warm-up: the libraries are open on Saturday.", profile="staff")
-    times, cpu = [], []
+def spread(rows: list[dict], n: int) -> list[dict]:
+    """``n`` posts taken evenly through the files: every writer, every length, as they come."""
+    step = max(1, len(rows) // n)
+    return [rows[(i * step) % len(rows)] for i in range(n)]
+
+
+def long_posts(rows: list[dict], n: int) -> list[dict]:
+    """``n`` different drafts of 3,000 characters, made of consecutive real posts."""
+    out = []
     for i in range(n):
-        r = rows[(i * 7919) % len(rows)]  # spread over the writers and lengths
-        s, c = time.perf_counter(), time.thread_time()
-        check(r["text"], profile=r["profile"], has_image=bool(r.get("has_image")))
-        cpu.append(time.thread_time() - c)
-        times.append(time.perf_counter() - s)
-    times.sort()
-    cpu.sort()
-    rss = PROC.memory_info().rss
-    p99 = min(n - 1, int(n * 0.99))
-    print(f"one post at a time: p50 {statistics.median(times) * 1000:.1f} ms, p99 {times[p99] * 1000:.1f} ms, "
-          f"max {times[-1] * 1000:.1f} ms (n={n}; target p99 < 50 ms); this thread's CPU p50 "
-          f"{statistics.median(cpu) * 1000:.1f} ms, p99 {cpu[p99] * 1000:.1f} ms (what a post costs when the "
-          f"machine is shared); encoder and model loaded in {load:.2f} s")
-    print(f"memory: RSS {RSS_START / 2**20:.0f} MB at start, {RSS_IMPORTED / 2**20:.0f} MB with the checker "
-          f"imported, {rss / 2**20:.0f} MB after {n} checks: the learned layer adds "
-          f"{(rss - RSS_IMPORTED) / 2**20:.0f} MB ({(rss - RSS_START) / 2**20:.0f} MB from process start; "
-          f"target < 150 MB)")
+        parts, size, j = [], 0, i * 97
+        while size < LONGEST:
+            parts.append(rows[j % len(rows)]["text"])
+            size += len(parts[-1]) + 1
+            j += 1
+        text = " ".join(parts)[:LONGEST].rsplit(" ", 1)[0]
+        out.append({"text": text, "profile": "staff", "has_image": False})
+    return out
 
 
-def calendar(rows: list[dict], n: int, path: Path) -> None:
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def spread_line(label: str, values: list[float], unit: str = "ms") -> str:
+    return (f"{label}: p50 {pct(values, 0.5):.1f} {unit}, p95 {pct(values, 0.95):.1f} {unit}, "
+            f"p99 {pct(values, 0.99):.1f} {unit}, max {max(values):.1f} {unit} (n={len(values)})")
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+# --- 1 and 2: the server ----------------------------------------------------------------------------
+
+class WatchedSlack(SlackStandIn):
+    """The Slack stand-in, telling the bench the moment each reply reaches its response_url."""
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.arrived: dict[str, asyncio.Future] = {}
+
+    async def _response(self, request: web.Request) -> web.Response:
+        answer = await super()._response(request)
+        waiter = self.arrived.get(request.match_info["rid"])
+        if waiter is not None and not waiter.done():
+            waiter.set_result(time.perf_counter())
+        return answer
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`python app.py` on a free port, a fresh SQLite file, the test organisation, Slack at the stand-in."""
+
+    def __init__(self, slack_url: str, learned_on: bool, tmp: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "PORT": str(self.port), "DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/bench-{self.port}.db",
+               "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack_url + "/api/",
+               "SMPOLICY_CONFIG": str(ROOT / "tests" / "support" / "org.toml"),
+               "SMPOLICY_LEARNED": "1" if learned_on else "0", "LOG_LEVEL": "WARNING"}
+        self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.ps = psutil.Process(self.proc.pid)
+
+    async def healthy(self, http: aiohttp.ClientSession, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                sys.exit(f"checker_cost: the server stopped: {self.proc.stderr.read().decode()[-800:]}")
+            try:
+                async with http.get(self.url + "/healthz") as resp:
+                    if resp.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+        sys.exit("checker_cost: the server did not become healthy")
+
+    def rss_mb(self) -> float:
+        return self.ps.memory_info().rss / 2**20
+
+    def cpu_s(self) -> float:
+        t = self.ps.cpu_times()
+        return t.user + t.system
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+async def idle_rss(server: Server, http: aiohttp.ClientSession) -> float:
+    """RSS once start-up's work has settled (start-up loads and warms the checker before it is healthy)."""
+    await server.healthy(http)
+    await asyncio.sleep(2)
+    return server.rss_mb()
+
+
+async def check_in_server(server: Server, slack: WatchedSlack, http: aiohttp.ClientSession, post: dict,
+                          n: int) -> float:
+    """Milliseconds from sending `/smpolicy check --as P <draft>` to its verdict reaching the response_url."""
+    rid = f"bench-{n}"
+    arrival = slack.arrived[rid] = asyncio.get_running_loop().create_future()
+    form = {"token": "legacy", "team_id": "T1", "team_domain": "council", "channel_id": "CBENCH",
+            "channel_name": "bench", "user_id": USER, "user_name": SLACK_USERS[USER]["name"],
+            "command": "/smpolicy", "text": f"check --as {post['profile']} {post['text']}", "api_app_id": "A1",
+            "is_enterprise_install": "false", "response_url": f"{slack.base_url}/response/{rid}",
+            "trigger_id": f"bench-trigger-{n}"}
+    body = urlencode(form)
+    ts = str(int(time.time()))
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
+               "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)}
+    started = time.perf_counter()
+    async with http.post(server.url + "/slack/events", data=body, headers=headers) as resp:
+        await resp.read()
+        if resp.status != 200:
+            sys.exit(f"checker_cost: the server answered {resp.status} to a check")
+    try:
+        arrived = await asyncio.wait_for(arrival, timeout=60)
+    finally:
+        slack.arrived.pop(rid, None)
+    reply = slack.responses()[-1].text()
+    if not any(v in reply for v in VERDICTS):
+        sys.exit(f"checker_cost: the reply is not a verdict: {reply[:200]!r}")
+    return (arrived - started) * 1000
+
+
+async def server_path(posts: list[dict], longs: list[dict], warmup: int) -> None:
+    slack = WatchedSlack(users=dict(SLACK_USERS))
+    runner = web.AppRunner(slack.app(), access_log=None)
+    await runner.setup()
+    slack_port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", slack_port).start()
+    slack.base_url = f"http://127.0.0.1:{slack_port}"
+    tmp = tempfile.mkdtemp(prefix="checker-cost-")
+    try:
+        async with aiohttp.ClientSession() as http:
+            without = Server(slack.base_url, False, tmp)
+            try:
+                rss_off = await idle_rss(without, http)
+            finally:
+                without.stop()
+            server = Server(slack.base_url, True, tmp)
+            try:
+                started = time.perf_counter()
+                rss_on = await idle_rss(server, http)
+                up = time.perf_counter() - started - 2
+                for i in range(warmup):
+                    await check_in_server(server, slack, http, posts[-1 - i], -1 - i)
+                cpu0 = server.cpu_s()
+                times = [await check_in_server(server, slack, http, p, i) for i, p in enumerate(posts)]
+                cpu_a_post = (server.cpu_s() - cpu0) * 1000 / len(posts)
+                cpu1 = server.cpu_s()
+                long_times = [await check_in_server(server, slack, http, p, len(posts) + i)
+                              for i, p in enumerate(longs)]
+                cpu_long = (server.cpu_s() - cpu1) * 1000 / max(1, len(longs))
+                await asyncio.sleep(1)
+                rss_after = server.rss_mb()
+            finally:
+                server.stop()
+    finally:
+        await runner.cleanup()
+    print(f"server start-up with the checker loaded and warmed: {up:.1f} s")
+    print(spread_line("server path, realistic posts (command sent -> verdict at the response_url)", times)
+          + f"; server CPU {cpu_a_post:.1f} ms a post; target p99 < 50 ms")
+    if longs:
+        print(spread_line(f"server path, {LONGEST:,}-character posts", long_times)
+              + f"; server CPU {cpu_long:.1f} ms a post")
+    print(f"server RSS: idle {rss_off:.0f} MB with the learned layer off, idle {rss_on:.0f} MB with it loaded and "
+          f"warmed (+{rss_on - rss_off:.0f} MB), {rss_after:.0f} MB after {len(posts) + len(longs) + warmup} checks "
+          f"(+{rss_after - rss_off:.0f} MB); target growth < 150 MB")
+
+
+# --- 3: CPU a post, in this process ------------------------------------------------------------------
+
+def cpu_in_process(posts: list[dict], longs: list[dict]) -> None:
+    from policy import learned
+    from policy.checker import check
+
+    started = time.perf_counter()
+    learned.warm()
+    loaded = time.perf_counter() - started
+    me = psutil.Process()
+
+    def measure(batch: list[dict]) -> tuple[list[float], list[float], list[float]]:
+        wall, mine, process = [], [], []
+        for p in batch:
+            t, c, pc = time.perf_counter(), time.thread_time(), sum(me.cpu_times()[:2])
+            check(p["text"], profile=p["profile"], has_image=p["has_image"])
+            mine.append((time.thread_time() - c) * 1000)
+            wall.append((time.perf_counter() - t) * 1000)
+            process.append((sum(me.cpu_times()[:2]) - pc) * 1000)
+        return wall, mine, process
+
+    measure(posts[:20])  # warm
+    wall, mine, process = measure(posts)
+    print(f"in this process (encoder and model loaded in {loaded:.2f} s):")
+    print("  " + spread_line("check() wall, realistic posts", wall))
+    print("  " + spread_line("check() CPU of the calling thread", mine)
+          + f"; all threads' CPU {sum(process) / len(process):.1f} ms a post on average")
+    if longs:
+        wall, mine, process = measure(longs)
+        print("  " + spread_line(f"check() wall, {LONGEST:,}-character posts", wall))
+        print("  " + spread_line(f"check() CPU of the calling thread, {LONGEST:,}-character posts", mine)
+              + f"; all threads' CPU {sum(process) / len(process):.1f} ms a post on average")
+
+
+# --- 4: a big CSV as a whole process -----------------------------------------------------------------
+
+def write_calendar(rows: list[dict], n: int, path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["date", "channel", "text"])
@@ -91,39 +300,52 @@ def calendar(rows: list[dict], n: int, path: Path) -> None:
 def whole_process(path: Path, learned_on: bool, rows: int) -> tuple[float, float, float]:
     env = dict(os.environ, SMPOLICY_LEARNED="1" if learned_on else "0")
     env.pop("SMPOLICY_CONFIG", None)
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    before, cpu0 = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "bot", "check", "--csv", str(path)], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=600)
+                         capture_output=True, text=True, timeout=900)
     wall = time.perf_counter() - t
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak = usage.ru_maxrss  # KB; the largest child so far
-    cpu = usage.ru_utime + usage.ru_stime - cpu0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if run.returncode not in (0, 1) or f"Checked {rows} posts" not in run.stdout:
         sys.exit(f"checker_cost: python -m bot check --csv failed ({run.returncode}): {run.stderr.strip()[-500:]}")
-    return wall, max(peak, before) / 1024, cpu
+    return wall, cpu, after.ru_maxrss / 1024
+
+
+def calendar(rows: list[dict], n: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "calendar.csv"
+        write_calendar(rows, n, path)
+        for on in (False, True):
+            wall, cpu, peak = whole_process(path, on, n)
+            label = "rules and learned layer" if on else "rules only"
+            print(f"{n:,} posts through python -m bot check --csv ({label}): {wall:.1f} s as a whole process "
+                  f"({cpu:.1f} s of CPU), {n / wall:.0f} posts/s; largest child's peak RSS so far {peak:.0f} MB"
+                  + ("; target < 60 s" if on else ""))
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--rows", type=int, default=5000)
-    ap.add_argument("--single", type=int, default=500)
+    ap.add_argument("--posts", type=int, default=300, help="realistic posts checked one at a time")
+    ap.add_argument("--long", type=int, default=10, help="3,000-character posts checked one at a time")
+    ap.add_argument("--rows", type=int, default=5000, help="posts in the generated CSV")
+    ap.add_argument("--skip", choices=("server", "cpu", "csv"), action="append", default=[],
+                    help="leave a part out (repeatable)")
     args = ap.parse_args(argv)
-    rows = corpus_posts()
-    print(f"posts from the training corpus: {len(rows)}; machine: {os.cpu_count()} cores, "
-          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    single(rows, args.single)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "calendar.csv"
-        calendar(rows, args.rows, path)
-        for on in (False, True):
-            wall, peak, cpu = whole_process(path, on, args.rows)
-            label = "rules and learned layer" if on else "rules only"
-            print(f"{args.rows} posts through python -m bot check --csv ({label}): {wall:.1f} s as a whole "
-                  f"process ({cpu:.1f} s of CPU), {args.rows / wall:.0f} posts/s; peak RSS of the runs so far "
-                  f"{peak:.0f} MB" + ("; target < 60 s" if on else ""))
-    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    rows = realistic_posts()
+    posts, longs = spread(rows, args.posts), long_posts(rows, args.long)
+    started = time.perf_counter()
+    print(f"{len(rows)} realistic posts (train and dev); {args.posts} checked one at a time (mean "
+          f"{sum(len(p['text']) for p in posts) / len(posts):.0f} characters, longest "
+          f"{max(len(p['text']) for p in posts)}) and {args.long} of {LONGEST:,}; machine: {os.cpu_count()} cores, "
+          f"load average {load()}")
+    if "server" not in args.skip:
+        asyncio.run(server_path(posts, longs, warmup=10))
+    if "cpu" not in args.skip:
+        cpu_in_process(posts, longs)
+    if "csv" not in args.skip:
+        calendar(rows, args.rows)
+    print(f"bench took {time.perf_counter() - started:.0f} s; load average after: {load()}")
     return 0
 
 

@@ -34,6 +34,7 @@ PACK_ENCODER_DIR = Path(__file__).resolve().parent / "pack" / "encoder"
 ENV_DIR = "SMPOLICY_ENCODER_DIR"
 BATCH = 64  # at most this many posts per forward pass in encode(); sorted by length so padding stays small
 BATCH_TOKENS = 1024  # and at most this many (padded) tokens: bounds the working memory of a pass (~20 MB)
+SPLIT_TOKENS = 64  # a single pass over at least this many tokens runs each layer by halves on two threads
 ENV_THREADS = "SMPOLICY_ENCODER_THREADS"  # batches run on this many threads (default: the usable cores, <= 4)
 
 
@@ -245,6 +246,8 @@ class Encoder:
         self.layers = int(manifest["layers"])
         self.eps = float(manifest["layer_norm_eps"])
         self.sha256 = manifest["files"]["encoder.npz"]
+        if self.heads % 2 or self.hidden % self.heads:
+            raise EncoderError(f"{directory / 'manifest.json'}: {self.heads} heads of {self.hidden} cannot be halved")
         vocab = (directory / "vocab.txt").read_text(encoding="utf-8").split("\n")
         if vocab and vocab[-1] == "":
             vocab.pop()
@@ -252,69 +255,68 @@ class Encoder:
         self.w = self._load(directory / "encoder.npz")
 
     def _load(self, path: Path) -> dict[str, np.ndarray]:
+        """The weights as float32 (the word embeddings as float16), read one array at a time so that the
+        process holds one copy of them, not the file's half-precision copy beside ours."""
+        w: dict[str, np.ndarray] = {}
         try:
-            raw = dict(np.load(path))
+            with np.load(path) as z:
+                for name in z.files:
+                    if name.endswith(".scale"):
+                        continue
+                    arr = z[name]
+                    if arr.dtype == np.int8:
+                        scale = z[name + ".scale"]
+                        arr = arr.astype(np.float32) * (scale[:, None] if name == "word" else scale)
+                    if name == "word":
+                        # 30,522 rows of which a post uses a few dozen: kept half-size, rows widened on use.
+                        w[name] = arr.astype(np.float16)
+                    else:
+                        # Every product runs in float32: numpy has no fast half-precision matrix product.
+                        if name.endswith((".qkv.w", ".qkv.b")):
+                            arr = self._by_half(arr)
+                        w[name] = np.ascontiguousarray(arr, dtype=np.float32)
+                    del arr
         except Exception as exc:  # noqa: BLE001 - a damaged file of any kind is one line
             raise EncoderError(f"{path}: cannot read the encoder weights ({exc})") from None
-        w: dict[str, np.ndarray] = {}
-        for name, arr in raw.items():
-            if name.endswith(".scale"):
-                continue
-            if arr.dtype == np.int8:
-                scale = raw[name + ".scale"]
-                arr = arr.astype(np.float32) * (scale[:, None] if name == "word" else scale)
-            if name == "word":
-                # 30,522 rows of which a post uses a few dozen: kept half-size, rows widened on use.
-                w[name] = arr.astype(np.float16)
-            else:
-                w[name] = np.ascontiguousarray(arr, dtype=np.float32)
         return w
+
+    def _by_half(self, qkv: np.ndarray) -> np.ndarray:
+        """The query, key and value columns reordered [q k v of heads 0-5 | q k v of heads 6-11], so that each
+        half of the heads is one block of columns: a half's projection and attention need nothing of the other's
+        (the same numbers, only their order differs)."""
+        d = self.hidden
+        q, k, v = (qkv[..., j * d:(j + 1) * d] for j in range(3))
+        half = d // 2
+        return np.concatenate([m[..., h * half:(h + 1) * half] for h in (0, 1) for m in (q, k, v)], axis=-1)
 
     # -- forward pass ---------------------------------------------------------------------
     def ids(self, text: str) -> list[int]:
         return self.wordpiece.encode(text, self.max_len)
 
-    def _forward(self, batch: list[list[int]], project: np.ndarray | None = None):
+    def _forward(self, batch: list[list[int]], project: np.ndarray | None = None, split: bool = False):
         """Mean-pooled, L2-normalised vectors for token id lists (one forward pass).
 
         With ``project`` (384, k), also each token's share of ``vector @ project``: the pooled vector is
-        a mean of token vectors, so (token vector @ project) / (tokens * norm) sums exactly to it."""
-        w, nh = self.w, self.heads
+        a mean of token vectors, so (token vector @ project) / (tokens * norm) sums exactly to it.
+
+        With ``split``, each layer's work is done in two halves side by side, one on the encoder's other
+        thread (each matrix product by halves of its columns, attention by halves of the heads): what makes
+        one long post take half the time on two cores. The numbers are the same either way."""
+        w = self.w
         n, length = len(batch), max(len(b) for b in batch)
         ids = np.zeros((n, length), dtype=np.int64)
         mask = np.zeros((n, length), dtype=np.float32)
         for i, b in enumerate(batch):
             ids[i, :len(b)] = b
             mask[i, :len(b)] = 1.0
-        d, hd = self.hidden, self.hidden // nh
+        d = self.hidden
         x = w["word"][ids].astype(np.float32)
         x += w["pos_type"][:length]
         x = _layer_norm(x.reshape(n * length, d), w["emb_ln.g"], w["emb_ln.b"], self.eps)
         bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]  # (n, 1, 1, L): padding gets no attention
-        scale = np.float32(1.0 / np.sqrt(hd))
+        both = _Halves(_pool() if split else None)
         for i in range(self.layers):
-            p = f"l{i}."
-            qkv = x @ w[p + "qkv.w"]
-            qkv += w[p + "qkv.b"]
-            qkv = qkv.reshape(n, length, 3, nh, hd).transpose(2, 0, 3, 1, 4)  # (3, n, heads, L, hd)
-            q, k, v = qkv[0], qkv[1], qkv[2]
-            s = q @ k.transpose(0, 1, 3, 2)
-            s *= scale
-            s += bias
-            s -= s.max(axis=-1, keepdims=True)
-            np.exp(s, out=s)
-            s /= s.sum(axis=-1, keepdims=True)
-            ctx = (s @ v).transpose(0, 2, 1, 3).reshape(n * length, d)
-            a = ctx @ w[p + "ao.w"]
-            a += w[p + "ao.b"]
-            a += x
-            x = _layer_norm(a, w[p + "ln1.g"], w[p + "ln1.b"], self.eps)
-            h = x @ w[p + "ff1.w"]
-            h += w[p + "ff1.b"]
-            h = _gelu(h) @ w[p + "ff2.w"]
-            h += w[p + "ff2.b"]
-            h += x
-            x = _layer_norm(h, w[p + "ln2.g"], w[p + "ln2.b"], self.eps)
+            x = self._layer(f"l{i}.", x, n, length, bias, both)
         x = x.reshape(n, length, d)
         counts = np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
         pooled = (x * mask[:, :, None]).sum(axis=1) / counts
@@ -325,10 +327,42 @@ class Encoder:
         shares = (x @ project) / (counts * norms)[:, :, None]  # (n, L, k)
         return pooled, [shares[i, :len(b)] for i, b in enumerate(batch)]
 
+    def _layer(self, p: str, x: np.ndarray, n: int, length: int, bias: np.ndarray, both: "_Halves") -> np.ndarray:
+        """One transformer layer over (n * length, 384) token vectors."""
+        w, d, eps = self.w, self.hidden, self.eps
+        heads, hd = self.heads // 2, self.hidden // self.heads  # per half
+        scale = np.float32(1.0 / np.sqrt(hd))
+
+        def attend(half: int) -> np.ndarray:
+            """This half's heads: their query, key and value projections, attention, and context columns."""
+            cols = slice(half * 3 * heads * hd, (half + 1) * 3 * heads * hd)
+            qkv = x @ w[p + "qkv.w"][:, cols]
+            qkv += w[p + "qkv.b"][cols]
+            qkv = qkv.reshape(n, length, 3, heads, hd).transpose(2, 0, 3, 1, 4)  # (3, n, heads, L, hd)
+            q, k, v = qkv[0], qkv[1], qkv[2]
+            s = q @ k.transpose(0, 1, 3, 2)
+            s *= scale
+            s += bias
+            s -= s.max(axis=-1, keepdims=True)
+            np.exp(s, out=s)
+            s /= s.sum(axis=-1, keepdims=True)
+            return (s @ v).transpose(0, 2, 1, 3).reshape(n * length, heads * hd)
+
+        ctx = both.columns(attend)
+        a = both.columns(lambda half: _affine(ctx, w[p + "ao.w"], w[p + "ao.b"], half, d // 2))
+        a += x
+        x = _layer_norm(a, w[p + "ln1.g"], w[p + "ln1.b"], eps)
+        inner = w[p + "ff1.w"].shape[1] // 2
+        h = both.columns(lambda half: _gelu(_affine(x, w[p + "ff1.w"], w[p + "ff1.b"], half, inner)))
+        f = both.columns(lambda half: _affine(h, w[p + "ff2.w"], w[p + "ff2.b"], half, d // 2))
+        f += x
+        return _layer_norm(f, w[p + "ln2.g"], w[p + "ln2.b"], eps)
+
     def encode_ids(self, all_ids: list[list[int]], batch_size: int = BATCH, project: np.ndarray | None = None,
                    batch_tokens: int = BATCH_TOKENS):
         """Vectors (n, 384) for token id lists, grouped by length into batches; with ``project``, also
-        each post's per-token shares (see _forward)."""
+        each post's per-token shares (see _forward). Several batches run side by side on the encoder's
+        threads; one batch of at least SPLIT_TOKENS tokens runs each layer by halves on them instead."""
         out = np.zeros((len(all_ids), self.hidden), dtype=np.float32)
         shares: list = [None] * len(all_ids)
         order = sorted(range(len(all_ids)), key=lambda i: len(all_ids[i]))
@@ -338,11 +372,14 @@ class Encoder:
                 chunks[-1].append(i)
             else:
                 chunks.append([i])
+        pool = _pool() if len(chunks) > 1 else None
 
         def run(chunk):
-            return chunk, self._forward([all_ids[i] for i in chunk], project)
+            batch = [all_ids[i] for i in chunk]
+            # Halves only when this thread is not one of the pool's own (it would wait on itself).
+            split = pool is None and len(batch) * max(map(len, batch)) >= SPLIT_TOKENS
+            return chunk, self._forward(batch, project, split=split)
 
-        pool = _pool() if len(chunks) > 1 else None
         for chunk, (vectors, parts) in (pool.map(run, chunks) if pool else map(run, chunks)):
             out[chunk] = vectors
             if parts is not None:
@@ -359,7 +396,32 @@ class Encoder:
         return self.encode_ids([self.ids(t) for t in texts], batch_size)
 
     def encode_one(self, text: str) -> np.ndarray:
-        return self._forward([self.ids(text)])[0][0]
+        ids = self.ids(text)
+        return self._forward([ids], split=len(ids) >= SPLIT_TOKENS)[0][0]
+
+
+def _affine(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, half: int, width: int) -> np.ndarray:
+    """``half`` (0 or 1) of the columns of x @ weight + bias, each ``width`` wide."""
+    cols = slice(half * width, (half + 1) * width)
+    out = x @ weight[:, cols]
+    out += bias[cols]
+    return out
+
+
+class _Halves:
+    """Runs a step as two halves of its output columns, side by side on the encoder pool when given one."""
+
+    def __init__(self, pool: ThreadPoolExecutor | None):
+        self.pool = pool
+
+    def columns(self, step) -> np.ndarray:
+        if self.pool is None:
+            first, second = step(0), step(1)
+        else:
+            other = self.pool.submit(step, 1)
+            first = step(0)
+            second = other.result()
+        return np.concatenate((first, second), axis=1)
 
 
 # --- loading once ----------------------------------------------------------------------
