@@ -151,8 +151,9 @@ async def is_this_ok(svc: Services, inv):
 
 
 async def show_checklist(svc: Services, inv):
-    return Ephemeral(messages.checklist_message(with_photo=inv.value in ("photo", "photo_sfrs"),
-                                                fire_service=inv.value == "photo_sfrs"))
+    kind = inv.value if inv.value in messages.CHECKLIST_KINDS else ""
+    return Ephemeral(messages.checklist_message(with_photo=kind.startswith("photo"),
+                                                fire_service=kind.endswith("sfrs")))
 
 
 async def forward_as_foi(svc: Services, inv):

@@ -108,6 +108,7 @@ class Pack:
     index: dict[str, TriggerIndex]  # profile -> index over that profile's rules
     plan: dict[str, "Plan"]  # profile -> that profile's rules, grouped by how they match
     published: det.OwnIndex = det.OwnIndex()  # contacts and venues that are never personal data
+    posting_checklist_sfrs: tuple[str, ...] = ()  # the fire service's additions to the posting checklist (8.2 5.1)
 
 
 @dataclass
@@ -246,6 +247,7 @@ def load_rules(path: str | Path | None = None) -> Pack:
     photo = tuple(ld.str_list(lists, "photo", "[checklists]"))
     # A pack without a fire service's own list gives its profile the same photo checklist as everyone.
     photo_sfrs = tuple(ld.str_list(lists, "photo_sfrs", "[checklists]", list(photo)))
+    posting_sfrs = tuple(ld.str_list(lists, "posting_sfrs", "[checklists]", []))   # optional, like photo_sfrs
 
     categories = ld.get(data, "categories", dict, "top level")
     for cat, spec in categories.items():
@@ -275,7 +277,7 @@ def load_rules(path: str | Path | None = None) -> Pack:
     plan = {p: Plan.build(rules, p) for p in PROFILES}
     published = _load_published(ld, ld.get(data, "published", dict, "top level", {}))
     return Pack(path, name, version, posting, photo, photo_sfrs, categories, rules, contexts, dcfg, state, image, index, plan,
-                published)
+                published, posting_sfrs)
 
 
 def _load_published(ld: _Loader, table: dict) -> det.OwnIndex:

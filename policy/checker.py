@@ -28,7 +28,8 @@ from policy.check_pack import PROFILES, Pack, PackError, load_rules
 
 __all__ = [
     "CheckResult", "Finding", "OwnContacts", "PostingState", "PackError", "PACK", "POSTING_CHECKLIST",
-    "PHOTO_CHECKLIST", "PHOTO_CHECKLIST_SFRS", "PROFILES", "check", "check_async", "load_rules", "looks_like_foi",
+    "PHOTO_CHECKLIST", "PHOTO_CHECKLIST_SFRS", "POSTING_CHECKLIST_SFRS", "PROFILES", "check", "check_async",
+    "load_rules", "looks_like_foi",
 ]
 
 # Loaded once at import: a malformed pack stops start-up here with a one-line PackError.
@@ -36,6 +37,7 @@ PACK: Pack = load_rules()
 POSTING_CHECKLIST: tuple[str, ...] = PACK.posting_checklist
 PHOTO_CHECKLIST: tuple[str, ...] = PACK.photo_checklist
 PHOTO_CHECKLIST_SFRS: tuple[str, ...] = PACK.photo_checklist_sfrs   # the fire service's own (8.2 4.2, 4.3)
+POSTING_CHECKLIST_SFRS: tuple[str, ...] = PACK.posting_checklist_sfrs   # the fire service's additions (8.2 5.1)
 
 
 @dataclass(frozen=True)
@@ -186,8 +188,10 @@ def check(text: str, *, profile: str = "staff", has_image: bool = False,
     found.sort(key=lambda f: (-rank(f.severity), f.span[0] if f.span else -1))
     top = max((rank(f.severity) for f in found), default=0)
     verdict = "stop" if top >= rank("stop") else "sign_off" if top >= rank("sign_off") else "ok"
-    photos = pack.photo_checklist_sfrs if profile == "sfrs" else pack.photo_checklist
-    checklist = list(pack.posting_checklist) + (list(photos) if has_image else [])
+    fire = profile == "sfrs"
+    photos = pack.photo_checklist_sfrs if fire else pack.photo_checklist
+    checklist = (list(pack.posting_checklist) + (list(pack.posting_checklist_sfrs) if fire else [])
+                 + (list(photos) if has_image else []))
     return CheckResult(
         verdict=verdict,
         findings=found,

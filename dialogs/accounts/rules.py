@@ -100,6 +100,10 @@ def checklist(acct: SocialAccount, fire_service: bool = False) -> list[tuple[str
                       "can always get in. Give it to them directly, never in chat: I never ask for or keep "
                       "passwords", "5.5"))
     items += [("2fa", "Two-factor on", "Two-factor authentication turned on", "5.6"),
+              # 8.2 2.1: fire-service administrators have read the policy with its appendix, and had SCC's training.
+              ("training", "Training done", "Every administrator has read the Social Media Policy, including its "
+               "Fire and Rescue appendix, and had the council's social media training", "8.2 2.1")
+              if fire_service else
               ("training", "Training done", "Every administrator has had social media training", "2.8"),
               ("bio", "Bio hours", f"The bio says when it is monitored: “{acct.monitored_hours}”", "3.8"),
               ("branding", "Name and branding", "Named after the role or service, not a person, with corporate "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chat.commands import in_text
 from chat.messages import Button, Buttons, Form, Header, Input, Message, Note, Text, message
-from policy.checker import PHOTO_CHECKLIST, PHOTO_CHECKLIST_SFRS, POSTING_CHECKLIST
+from policy.checker import PHOTO_CHECKLIST, PHOTO_CHECKLIST_SFRS, POSTING_CHECKLIST, POSTING_CHECKLIST_SFRS
 
 from .rules import label, signoff_value
 
@@ -41,10 +41,7 @@ def verdict_message(result, profile: str, source: str = "", extra: tuple[Button,
     # During a mourning pause nothing is posted (4.4), so there is nothing to sign off.
     if result.verdict != "ok" and "mourning_pause" not in result.categories:
         buttons.append(Button("Ask for sign-off", "check.signoff", signoff_value(source, draft, account), style="primary"))
-    fire_photo = any(item in result.checklist for item in PHOTO_CHECKLIST_SFRS)
-    has_photo = fire_photo or any(item in result.checklist for item in PHOTO_CHECKLIST)
-    buttons.append(Button("Show the posting checklist", "check.checklist",
-                          "photo_sfrs" if fire_photo else "photo" if has_photo else ""))
+    buttons.append(Button("Show the posting checklist", "check.checklist", checklist_kind(result.checklist)))
     if any(f.category == "foi_request" for f in result.findings):
         buttons.append(Button("Forward as FOI request", "check.foi", source))
     buttons += extra
@@ -75,9 +72,22 @@ def offer_message(button_value: str, ask_command: str) -> Message:
                    text="Shall I check this post?")
 
 
+CHECKLIST_KINDS = ("", "photo", "sfrs", "photo_sfrs")   # what the checklist button carries
+
+
+def checklist_kind(checklist) -> str:
+    """Which checklist a verdict's button shows: the fire service's (its additions, 8.2 5.1) or the council's,
+    with or without the photo checklist."""
+    fire = any(item in checklist for item in POSTING_CHECKLIST_SFRS + PHOTO_CHECKLIST_SFRS)
+    photo = any(item in checklist for item in PHOTO_CHECKLIST_SFRS + PHOTO_CHECKLIST)
+    return "_".join(part for part, on in (("photo", photo), ("sfrs", fire)) if on)
+
+
 def checklist_message(with_photo: bool, fire_service: bool = False) -> Message:
-    """The posting checklist; with a photo, the council's photo checklist (2.9) or the fire service's (8.2 4.2,
-    4.3), which makes permission a requirement."""
+    """The posting checklist, with the fire service's additions for its staff (8.2 2.2, 5.1, 5.2, 6.3); with a
+    photo, the council's photo checklist (2.9) or the fire service's (8.2 4.2, 4.3), which makes permission a
+    requirement."""
     photos = PHOTO_CHECKLIST_SFRS if fire_service else PHOTO_CHECKLIST
-    items = list(POSTING_CHECKLIST) + (list(photos) if with_photo else [])
+    items = (list(POSTING_CHECKLIST) + (list(POSTING_CHECKLIST_SFRS) if fire_service else [])
+             + (list(photos) if with_photo else []))
     return message(Header("Before you post (4.2)"), Text("\n".join(f"☐ {item}" for item in items)))

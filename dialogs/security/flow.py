@@ -53,7 +53,8 @@ async def report(svc: Services, user: PersonRef, platform: str, value: str) -> M
         names = await display_names(svc, [row.reporter])
         return messages.already(row, to, names[row.reporter], when(svc, row.created_at))
     reason = await _email(svc, row)
-    return messages.reported(row, to) if reason is None else messages.not_sent(row, reason)
+    section = messages.section_for(svc.config.profile_for(user.email))
+    return messages.reported(row, to, section) if reason is None else messages.not_sent(row, reason)
 
 
 async def retry_sweep(svc: Services, now) -> int:

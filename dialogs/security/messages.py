@@ -33,10 +33,15 @@ def email_for(report, *, to: str, reporter_label: str, when: str, message_id: st
                  body=body, message_id=message_id)
 
 
-def reported(report, to: str) -> Message:
+def section_for(profile: str) -> str:
+    """The duty to report is 2.10's; the fire service's appendix says it again for its staff (8.2 3.1)."""
+    return "8.2 3.1" if profile == "sfrs" else "2.10"
+
+
+def reported(report, to: str, section: str = "2.10") -> Message:
     return message(Text(
         f"*{report.reference}*: I've emailed Information Management ({to}) that you've reported a suspected "
-        f"information security breach: {kinds_in_words(report.categories)} (2.10). The email gives the reference, "
+        f"information security breach: {kinds_in_words(report.categories)} ({section}). The email gives the reference, "
         "your name and the kind of material, not the post or the secret itself."),
         Note("Change the password or code now if it could have been seen. Information Management may ask you "
              f"to complete the {FORM_NAME}."),

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from policy import checker
-from policy.checker import (PHOTO_CHECKLIST, PHOTO_CHECKLIST_SFRS, POSTING_CHECKLIST, PROFILES, CheckResult,
-                            OwnContacts, PostingState, check, looks_like_foi)
+from policy.checker import (PHOTO_CHECKLIST, PHOTO_CHECKLIST_SFRS, POSTING_CHECKLIST, POSTING_CHECKLIST_SFRS, PROFILES,
+                            CheckResult, OwnContacts, PostingState, check, looks_like_foi)
 
 SUFFOLK = OwnContacts(
     domains=("suffolk.gov.uk", "suffolkfire.gov.uk"),
@@ -210,7 +210,11 @@ def test_an_image_adds_the_photo_checklist():
     assert "parental permission" in " ".join(PHOTO_CHECKLIST).lower() and "(2.9)" in PHOTO_CHECKLIST[0]
     assert "8.2" not in " ".join(PHOTO_CHECKLIST)        # the fire service's appendix is not the council's
     fire = check("Our new station opens on Saturday", profile="sfrs", has_image=True)
-    assert fire.checklist == list(POSTING_CHECKLIST) + list(PHOTO_CHECKLIST_SFRS)
+    assert fire.checklist == list(POSTING_CHECKLIST) + list(POSTING_CHECKLIST_SFRS) + list(PHOTO_CHECKLIST_SFRS)
+    # The fire service's posting additions (8.2 5.1) are its own, with or without a photo.
+    assert check("Our new station opens on Saturday", profile="sfrs").checklist[-len(POSTING_CHECKLIST_SFRS):] == \
+        list(POSTING_CHECKLIST_SFRS)
+    assert any("(8.2 5.1)" in item for item in POSTING_CHECKLIST_SFRS)
     joined = " ".join(PHOTO_CHECKLIST_SFRS).lower()
     for item in ("personal items", "signs of death", "house number", "number plates", "ppe", "casualty faces",
                  "written parental permission", "officer in charge has given permission",
