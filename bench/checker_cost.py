@@ -204,6 +204,14 @@ async def check_in_server(server: Server, slack: WatchedSlack, http: aiohttp.Cli
     return (arrived - started) * 1000
 
 
+async def timed_checks(server: Server, slack: WatchedSlack, http: aiohttp.ClientSession, posts: list[dict],
+                       first: int) -> tuple[list[float], float]:
+    """Each post's round trip in milliseconds, and the server's CPU milliseconds a post."""
+    cpu0 = server.cpu_s()
+    times = [await check_in_server(server, slack, http, p, first + i) for i, p in enumerate(posts)]
+    return times, (server.cpu_s() - cpu0) * 1000 / max(1, len(posts))
+
+
 async def server_path(posts: list[dict], longs: list[dict], warmup: int) -> None:
     slack = WatchedSlack(users=dict(SLACK_USERS))
     runner = web.AppRunner(slack.app(), access_log=None)
@@ -212,41 +220,36 @@ async def server_path(posts: list[dict], longs: list[dict], warmup: int) -> None
     await web.TCPSite(runner, "127.0.0.1", slack_port).start()
     slack.base_url = f"http://127.0.0.1:{slack_port}"
     tmp = tempfile.mkdtemp(prefix="checker-cost-")
+    results = {}
     try:
         async with aiohttp.ClientSession() as http:
-            without = Server(slack.base_url, False, tmp)
-            try:
-                rss_off = await idle_rss(without, http)
-            finally:
-                without.stop()
-            server = Server(slack.base_url, True, tmp)
-            try:
-                started = time.perf_counter()
-                rss_on = await idle_rss(server, http)
-                up = time.perf_counter() - started - 2
-                for i in range(warmup):
-                    await check_in_server(server, slack, http, posts[-1 - i], -1 - i)
-                cpu0 = server.cpu_s()
-                times = [await check_in_server(server, slack, http, p, i) for i, p in enumerate(posts)]
-                cpu_a_post = (server.cpu_s() - cpu0) * 1000 / len(posts)
-                cpu1 = server.cpu_s()
-                long_times = [await check_in_server(server, slack, http, p, len(posts) + i)
-                              for i, p in enumerate(longs)]
-                cpu_long = (server.cpu_s() - cpu1) * 1000 / max(1, len(longs))
-                await asyncio.sleep(1)
-                rss_after = server.rss_mb()
-            finally:
-                server.stop()
+            for learned_on in (False, True):
+                server = Server(slack.base_url, learned_on, tmp)
+                try:
+                    started = time.perf_counter()
+                    idle = await idle_rss(server, http)
+                    up = time.perf_counter() - started - 2
+                    for i in range(warmup):
+                        await check_in_server(server, slack, http, posts[-1 - i], -1 - i)
+                    times, cpu = await timed_checks(server, slack, http, posts, 0)
+                    long_times, long_cpu = await timed_checks(server, slack, http, longs, len(posts))
+                    await asyncio.sleep(1)
+                    results[learned_on] = (up, idle, times, cpu, long_times, long_cpu, server.rss_mb())
+                finally:
+                    server.stop()
     finally:
         await runner.cleanup()
-    print(f"server start-up with the checker loaded and warmed: {up:.1f} s")
-    print(spread_line("server path, realistic posts (command sent -> verdict at the response_url)", times)
-          + f"; server CPU {cpu_a_post:.1f} ms a post; target p99 < 50 ms")
-    if longs:
-        print(spread_line(f"server path, {LONGEST:,}-character posts", long_times)
-              + f"; server CPU {cpu_long:.1f} ms a post")
+    checks = len(posts) + len(longs) + warmup
+    for learned_on, label in ((False, "rules only (SMPOLICY_LEARNED=0)"), (True, "rules and learned layer")):
+        up, idle, times, cpu, long_times, long_cpu, after = results[learned_on]
+        print(f"server, {label}: started in {up:.1f} s")
+        print("  " + spread_line("realistic posts, command sent -> verdict at the response_url", times)
+              + f"; server CPU {cpu:.1f} ms a post" + ("; target p99 < 50 ms" if learned_on else ""))
+        if longs:
+            print("  " + spread_line(f"{LONGEST:,}-character posts", long_times) + f"; server CPU {long_cpu:.1f} ms a post")
+    rss_off, rss_on, rss_after = results[False][1], results[True][1], results[True][6]
     print(f"server RSS: idle {rss_off:.0f} MB with the learned layer off, idle {rss_on:.0f} MB with it loaded and "
-          f"warmed (+{rss_on - rss_off:.0f} MB), {rss_after:.0f} MB after {len(posts) + len(longs) + warmup} checks "
+          f"warmed (+{rss_on - rss_off:.0f} MB), {rss_after:.0f} MB after {checks} checks "
           f"(+{rss_after - rss_off:.0f} MB); target growth < 150 MB")
 
 

@@ -17,6 +17,8 @@ forward pass against ids and a vector the reference produced.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import json
 import os
@@ -362,7 +364,12 @@ class Encoder:
                    batch_tokens: int = BATCH_TOKENS):
         """Vectors (n, 384) for token id lists, grouped by length into batches; with ``project``, also
         each post's per-token shares (see _forward). Several batches run side by side on the encoder's
-        threads; one batch of at least SPLIT_TOKENS tokens runs each layer by halves on them instead."""
+        threads; one batch of at least SPLIT_TOKENS tokens runs each layer by halves on them instead.
+        Within ``ahead(ids, project)``, those ids with that projection take the result encoded ahead."""
+        pending = _ahead.get()
+        if pending is not None and len(all_ids) == 1 and pending[1] is project and pending[0] == all_ids[0]:
+            _ahead.set(None)  # used once
+            return pending[2].result()
         out = np.zeros((len(all_ids), self.hidden), dtype=np.float32)
         shares: list = [None] * len(all_ids)
         order = sorted(range(len(all_ids)), key=lambda i: len(all_ids[i]))
@@ -399,6 +406,19 @@ class Encoder:
         ids = self.ids(text)
         return self._forward([ids], split=len(ids) >= SPLIT_TOKENS)[0][0]
 
+    @contextlib.contextmanager
+    def ahead(self, ids: list[int], project: np.ndarray | None = None):
+        """Start encoding one post's ids on another thread now, while the caller does other work (the checker's
+        rules); within this block, encode_ids([ids], project=project) waits for that result instead of encoding
+        again. A handoff, not a cache: it is used once, and nothing of it outlives the block."""
+        future = _ahead_pool().submit(self.encode_ids, [list(ids)], BATCH, project)
+        token = _ahead.set((list(ids), project, future))
+        try:
+            yield
+        finally:
+            _ahead.reset(token)
+            future.cancel()  # not started yet: never runs; under way: it finishes and its result is dropped
+
 
 def _affine(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, half: int, width: int) -> np.ndarray:
     """``half`` (0 or 1) of the columns of x @ weight + bias, each ``width`` wide."""
@@ -429,6 +449,8 @@ class _Halves:
 _lock = threading.Lock()
 _loaded: Encoder | None = None
 _executor: ThreadPoolExecutor | None = None
+_ahead_executor: ThreadPoolExecutor | None = None
+_ahead: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("encoder_ahead", default=None)
 
 
 def _threads() -> int:
@@ -476,6 +498,17 @@ def _pool() -> ThreadPoolExecutor | None:
                     libc.mallopt(-8, 1)  # M_ARENA_MAX
                 _executor = ThreadPoolExecutor(max_workers=n, thread_name_prefix="encoder")
     return _executor
+
+
+def _ahead_pool() -> ThreadPoolExecutor:
+    """Where posts are encoded ahead (Encoder.ahead): its own threads, not the pool the halves of a long post
+    run on, so a pass split in halves never waits for a thread that is itself waiting. Two: two checks at once."""
+    global _ahead_executor
+    if _ahead_executor is None:
+        with _lock:
+            if _ahead_executor is None:
+                _ahead_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="encoder-ahead")
+    return _ahead_executor
 
 
 def encoder_dir() -> Path:
