@@ -84,6 +84,8 @@ async def test_slack_fire_service_questions_say_what_to_do(bot):
     assert "Don't sign with your own name" in text and "\"Suffolk Fire and Rescue Service\"" in text
     text = await slack_ask(bot, "long term fire safety campaign who do I contact", user="UFIRE")
     assert cited(text)[0] == "8.2/5.4" and "Contact Fire Business Support first" in text
+    text = await slack_ask(bot, "complaint about a fire service post", user="UFIRE")
+    assert cited(text)[0] == "8.2/6.3" and "fire.businesssupport@suffolk.gov.uk" in text
 
 
 @pytest.fixture

@@ -39,3 +39,5 @@ async def test_slack_councillors_questions_say_what_to_do(bot):
     text = await slack_ask(bot, "councillor with one account for personal and political posts", user="UCLLR")
     assert cited(text)[0] == "MG 3.1" and "say the views are your own" in text
     assert "`/smpolicy check --as personal`" in text
+    text = await slack_ask(bot, "should members use the same password as their council login?", user="UCLLR")
+    assert cited(text)[0] == "MG 6" and "Use a different password for social media" in text
