@@ -55,10 +55,10 @@ def _existing(path: Path) -> tuple[list[str], set[str], set[str]]:
 
 
 def _held_out(eval_dir: Path) -> set[str]:
-    """The texts of the test sets and dev: a reported draft that repeats one is never put into training."""
+    """The texts of the test sets and dev: a reported draft that repeats one is never put into training.
+    Every test*.jsonl counts, so a fresh frozen set is held out the day it lands."""
     texts = set()
-    for name in ("test.jsonl", "test2.jsonl", "dev.jsonl"):
-        path = eval_dir / name
+    for path in [*sorted(eval_dir.glob("test*.jsonl")), eval_dir / "dev.jsonl"]:
         if path.exists():
             texts |= {json.loads(line)["text"].strip().lower()
                       for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}

@@ -92,6 +92,8 @@ def test_a_corpus_line_has_the_readme_fields():
     (EVAL / "test.sha256", True),
     (EVAL / "test2.jsonl", True),
     (EVAL / "test2.sha256", True),
+    (EVAL / "test3.jsonl", True),
+    (EVAL / "test3.sha256", True),
     (EVAL / "dev.jsonl", True),
     (EVAL / "feedback.jsonl", True),
     (Path("/tmp/somewhere/test-copy.jsonl"), True),

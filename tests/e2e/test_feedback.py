@@ -323,22 +323,25 @@ def _cli(*args: str, database_url: str) -> subprocess.CompletedProcess:
 async def test_the_export_writes_reviewed_cases_as_corpus_lines(bot, database_url, tmp_path):
     from dialogs.feedback.rules import CATEGORIES, verdict_of
 
-    await _slack_report(bot)
-    await _slack_report(bot, draft=FAIR_POST)
-    pending, reviewed = sorted(await _cases(bot), key=lambda c: c.draft == DRAFT)
+    roadworks = "Overnight resurfacing on the A14 at Copdock from Monday, 8pm to 6am"
+    for draft in (DRAFT, FAIR_POST, roadworks):
+        await _slack_report(bot, draft=draft)
+    cases = {case.draft: case for case in await _cases(bot)}
+    reviewed = cases[DRAFT]
     await bot.slack_click("feedback.review", reviewed.ref, user="UCOMMS", channel="CCOMMS")
     await bot.slack_submit({"decision": "other", "categories": ["personal_data"],
                             "corpus_text": "Hi Jo, Sam Jones (14) was excluded again, ring his mum on 07700 900999",
                             "corpus_note": "a child named with their circumstances"}, user="UCOMMS")
-    # A reviewed text that repeats a held-out post (dev here) never goes into training.
-    dev_text = json.loads((ROOT / "policy/eval/dev.jsonl").read_text(encoding="utf-8").splitlines()[0])["text"]
-    await bot.slack_click("feedback.review", pending.ref, user="UCOMMS", channel="CCOMMS")
-    await bot.slack_submit({"decision": "keep", "corpus_text": dev_text}, user="UCOMMS")
+    # A reviewed text that repeats a held-out post (dev, or the newest frozen test set) never goes into training.
+    for draft, held_out in ((FAIR_POST, "dev.jsonl"), (roadworks, "test3.jsonl")):
+        first = (ROOT / "policy/eval" / held_out).read_text(encoding="utf-8").splitlines()[0]
+        await bot.slack_click("feedback.review", cases[draft].ref, user="UCOMMS", channel="CCOMMS")
+        await bot.slack_submit({"decision": "keep", "corpus_text": json.loads(first)["text"]}, user="UCOMMS")
     target = tmp_path / "train" / "feedback.jsonl"
     target.parent.mkdir()
     done = _cli("check", "feedback", "export", "--out", str(target), database_url=database_url)
     assert done.returncode == 0, done.stderr
-    assert "1 reviewed case added" in done.stderr and "1 left out because the test or dev set" in done.stderr
+    assert "1 reviewed case added" in done.stderr and "2 left out because the test or dev set" in done.stderr
     [line] = [json.loads(x) for x in target.read_text(encoding="utf-8").splitlines()]
     assert list(line) == ["id", "text", "profile", "has_image", "verdict", "categories", "note"]
     assert line["id"] == f"fb-{reviewed.ref}" and line["text"].startswith("Hi Jo, Sam Jones")

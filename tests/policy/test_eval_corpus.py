@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections import Counter
@@ -16,7 +17,8 @@ SIGN_OFF = {"children", "political", "controversial", "paid_promotion", "campaig
             "speaking_for_council"}
 ADVICE = {"foi_request"}
 KEYS = {"id", "text", "profile", "has_image", "verdict", "categories", "note"}
-HELD_OUT = ("test.jsonl", "test2.jsonl")   # never tuned on; test2 is the one figures are reported on
+HELD_OUT = ("test.jsonl", "test2.jsonl", "test3.jsonl")   # never tuned on; figures come from test2 and test3
+WRITTEN_IN_TWO_VOICES = {"test2.jsonl": "uv", "test3.jsonl": "wx"}   # each set's two writers, by id prefix
 
 
 def _files() -> list[Path]:
@@ -35,14 +37,23 @@ def test_the_test_sets_are_frozen(name):
                                 "train/, or write a fresh test set with a new hash.")
 
 
-def test_test2_has_the_shape_it_was_written_to():
+def test_every_test_set_is_listed_and_has_its_hash():
+    """Every frozen test*.jsonl has its .sha256 beside it and is in HELD_OUT, so a new set cannot slip in unfrozen."""
+    assert sorted(path.name for path in EVAL.glob("test*.jsonl")) == sorted(HELD_OUT)
+    for name in HELD_OUT:
+        assert re.fullmatch(r"[0-9a-f]{64}", (EVAL / name.replace(".jsonl", ".sha256")).read_text().split()[0])
+
+
+@pytest.mark.parametrize("name", sorted(WRITTEN_IN_TWO_VOICES))
+def test_the_fresh_test_sets_have_the_shape_they_were_written_to(name):
     """480 posts, 240 from each of two writers, about half ok, every category at least 12 times, every profile."""
-    rows = _rows(EVAL / "test2.jsonl")
+    writers = WRITTEN_IN_TWO_VOICES[name]
+    rows = _rows(EVAL / name)
     assert len(rows) == 480
-    for writer in "uv":
+    for writer in writers:
         ids = sorted(row["id"] for row in rows if row["id"][0] == writer)
         assert ids == [f"{writer}{n:04d}" for n in range(1, 241)]
-    assert all(re.fullmatch(r"[uv]\d{4}", row["id"]) for row in rows)
+    assert all(re.fullmatch(rf"[{writers}]\d{{4}}", row["id"]) for row in rows)
     ok = sum(row["verdict"] == "ok" for row in rows)
     assert 0.4 * len(rows) <= ok <= 0.6 * len(rows)
     counts = Counter(category for row in rows for category in row["categories"])
@@ -73,7 +84,8 @@ def test_test_and_training_posts_do_not_overlap():
     tuned = set().union(*texts.values())
     for name, test in held_out.items():
         assert not (test & tuned), f"{name} shares a post with train/ or dev"
-    assert not (held_out["test.jsonl"] & held_out["test2.jsonl"])
+    for first, second in itertools.combinations(HELD_OUT, 2):
+        assert not (held_out[first] & held_out[second]), f"{first} and {second} share a post"
 
 
 @pytest.mark.parametrize("name", [*HELD_OUT, "dev.jsonl"])
