@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from policy import detectors as det
 from policy import learned, verdict_tally
 from policy.check_engine import RawFinding, evaluate, rank
-from policy.check_pack import PROFILES, Pack, PackError, load_rules
+from policy.check_pack import PROFILES, Pack, PackError
 from policy.encoder import get_encoder
+from policy.pack_loader import load_rules
 
 __all__ = [
     "CheckResult", "Finding", "OwnContacts", "PostingState", "PackError", "PACK", "POSTING_CHECKLIST",

@@ -7,7 +7,8 @@ import pytest
 
 from bench.checker import CLEAN, PROBLEMS, generate_posts
 from policy.check_engine import evaluate
-from policy.check_pack import PACK_DIR, PackError, load_rules
+from policy.check_pack import PACK_DIR, PackError
+from policy.pack_loader import load_rules
 from policy.checker import PACK, PROFILES, _own_index, check
 from tests.policy.test_checker import FIRE_EXAMPLE, SUFFOLK
 from tests.policy.test_checker_categories import CAUGHT, NOT_CAUGHT
