@@ -33,16 +33,22 @@ FOI_LIMITS = {
 COUNCILLOR_PERSONAL = ("You're a councillor posting from a personal account: say that the views are your own and "
                        "may not represent the council's, and don't use the council's logo or other council emblems "
                        "on it (MG 3.1).")
+FIREFIGHTER_PERSONAL = ("You're in the fire service posting from a personal account: you may mention your profession, "
+                        "but not your job title in a way that reads as speaking for the Service, and make no "
+                        "statements on behalf of Suffolk Fire and Rescue Service (8.2 5.5).")
 
 
 def advice_lines(categories, profile: str, configured_profile: str | None, foi_kind: str | None) -> list[str]:
     """What a verdict adds to the checker's findings for this person: the time limit that applies to a request
-    for information, and MG 3.1's two rules when a councillor checks a post as a personal one."""
+    for information, MG 3.1's two rules when a councillor checks a post as a personal one, and 8.2 5.5's when
+    fire-service staff do."""
     lines = []
     if "foi_request" in categories and foi_kind in FOI_LIMITS:
         lines.append(FOI_LIMITS[foi_kind])
     if profile == "personal" and configured_profile == "member":
         lines.append(COUNCILLOR_PERSONAL)
+    if profile == "personal" and configured_profile == "sfrs":
+        lines.append(FIREFIGHTER_PERSONAL)
     return lines
 
 

@@ -111,3 +111,12 @@ async def test_slack_a_firefighters_breach_report_cites_the_appendix(mail_bot, s
     assert "I've emailed Information Management" in fire and "(8.2 3.1)" in fire
     assert "I've emailed Information Management" in council and "(2.10)" in council and "8.2" not in council
     assert len(smtp_server.messages) == 2
+
+
+async def test_slack_a_firefighter_checking_a_personal_post_is_told_not_to_speak_for_the_service(bot):
+    await bot.slack_command("/smpolicy", "check --as personal Lovely walk along the Orwell this morning", user="UFIRE")
+    said = bot.slack.responses()[-1].text()
+    assert "not your job title in a way that reads as speaking for the Service" in said and "(8.2 5.5)" in said
+    await bot.slack_command("/smpolicy", "check --as personal Lovely walk along the Orwell this morning",
+                            user="USTAFF")
+    assert "8.2 5.5" not in bot.slack.responses()[-1].text()       # council staff: not the fire service's rule
