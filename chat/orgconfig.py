@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from . import orgschema
-from .orgschema import CHANNELS, PLATFORMS, PROFILES, ROLES  # noqa: F401  (the names callers import from here)
+from .orgschema import CHANNELS, PLATFORMS, ROLES
 
 
 class ConfigError(ValueError):

@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from policy.search_pack import SYNONYMS_FILE, Audience, Group, load_commands, load_synonyms  # noqa: F401
+from policy.search_pack import SYNONYMS_FILE, load_commands, load_synonyms
 from policy.sections import PACK_DIR, Section, load_pack
-# The word handling lives in policy/text_normalise.py; its names are re-exported for existing callers.
-from policy.text_normalise import (STOP_WORDS, WEAK_WORDS, Key, one_slip, phrase_key, stem, terms,  # noqa: F401
-                                   tokens, words)
+from policy.text_normalise import Key, one_slip, phrase_key, stem, terms, tokens
 from policy.text_normalise import WEAK_STEMS as _WEAK_STEMS
 from policy.text_normalise import phrase_counts as _keys
 

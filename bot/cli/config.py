@@ -11,7 +11,8 @@ import sys
 
 from bot.settings import load_settings
 from chat.cli import fail, usage
-from chat.orgconfig import CHANNELS, ROLES, ConfigError, OrgConfig, load_config
+from chat.orgconfig import ConfigError, OrgConfig, load_config
+from chat.orgschema import CHANNELS, ROLES
 
 
 def add_parser(subparsers) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from chat.commands import in_text, typed
 from chat.messages import Header, Message, Note, Text, message
 from chat.services import Services
-from policy.search import ask as search, load_commands
+from policy.search import ask as search
+from policy.search_pack import load_commands
 from policy.sections import Section, children, load_pack, load_sections
 
 from .rules import FLOW_CHART, about_deleting_a_public_post, chunks, cite, house_style

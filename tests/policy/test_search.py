@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from policy.sections import PACK_DIR, PackError, get_section, load_sections
-from policy.search import (SNIPPET_CHARS, TAIL_RATIO, Answer, PolicySearch, ask, engine, load_commands,
-                           stem, terms)
-from policy.text_normalise import one_slip
+from policy.search import SNIPPET_CHARS, TAIL_RATIO, Answer, PolicySearch, ask, engine
+from policy.search_pack import load_commands
+from policy.text_normalise import one_slip, stem, terms
 
 STAFF_QUESTIONS = [
     # 2 Responsibilities
