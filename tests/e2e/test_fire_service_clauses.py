@@ -120,3 +120,11 @@ async def test_slack_a_firefighter_checking_a_personal_post_is_told_not_to_speak
     await bot.slack_command("/smpolicy", "check --as personal Lovely walk along the Orwell this morning",
                             user="USTAFF")
     assert "8.2 5.5" not in bot.slack.responses()[-1].text()       # council staff: not the fire service's rule
+
+
+async def test_slack_a_firefighters_draft_with_a_residents_details_stops(bot):
+    # 8.2 3.2: no personal data without consent; the council's own clause (3.4) is the one cited.
+    await bot.slack_command("/smpolicy", "check Mrs Jane Brown of 12 Church Road, Bacton (07911 123456) has asked "
+                            "for a home fire safety visit", user="UFIRE")
+    said = bot.slack.responses()[-1].text()
+    assert "Stop" in said and "Personal data* (3.4)" in said and "Checked as *sfrs*" in said

@@ -41,3 +41,9 @@ async def test_slack_councillors_questions_say_what_to_do(bot):
     assert "`/smpolicy check --as personal`" in text
     text = await slack_ask(bot, "should members use the same password as their council login?", user="UCLLR")
     assert cited(text)[0] == "MG 6" and "Use a different password for social media" in text
+
+
+async def test_slack_the_council_logo_on_a_councillors_own_material_is_held(bot):
+    await bot.slack_command("/smpolicy", "check My new ward newsletter has the council logo at the top", user="UCLLR")
+    said = bot.slack.responses()[-1].text()
+    assert "Get sign-off" in said and "Speaking for the council* (MG 3.1)" in said and "logo" in said
