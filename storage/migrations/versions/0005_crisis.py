@@ -1,87 +1,67 @@
-"""crisis tables
+"""crisis tables"""
+from storage.migrations.parts import create_table, drop_table
 
-Revision ID: 0005_crisis
-Revises: 0001_core
-"""
-from alembic import op
-import sqlalchemy as sa
-
-import storage.models.base
-
-
-revision = '0005_crisis'
-down_revision = '0001_core'
-branch_labels = ('crisis',)
-depends_on = None
-
-UTC = storage.models.base.UTCDateTime(timezone=True)
+revision = "0005_crisis"
+down_revision = "0001_core"
+branch_labels = ("crisis",)
 
 
 def upgrade() -> None:
-    op.create_table('crises',
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('platform', sa.String(length=10), nullable=False),
-    sa.Column('room_id', sa.String(length=300), nullable=True),
-    sa.Column('room_name', sa.String(length=100), nullable=False),
-    sa.Column('card_id', sa.String(length=200), nullable=True),
-    sa.Column('checklist_id', sa.String(length=200), nullable=True),
-    sa.Column('accounts', sa.JSON(), nullable=False),
-    sa.Column('summary', sa.Text(), nullable=False),
-    sa.Column('indicators', sa.JSON(), nullable=True),
-    sa.Column('link', sa.String(length=1000), nullable=True),
-    sa.Column('started_by', sa.String(length=320), nullable=False),
-    sa.Column('starter_user', sa.String(length=200), nullable=True),
-    sa.Column('started_at', UTC, nullable=False),
-    sa.Column('approver', sa.String(length=320), nullable=True),
-    sa.Column('administrators', sa.JSON(), nullable=False),
-    sa.Column('checkin_minutes', sa.Integer(), nullable=False),
-    sa.Column('next_checkin_at', UTC, nullable=True),
-    sa.Column('evening_prompt_at', UTC, nullable=True),
-    sa.Column('extended_until', UTC, nullable=True),
-    sa.Column('ended_at', UTC, nullable=True),
-    sa.Column('ended_by', sa.String(length=320), nullable=True),
-    sa.Column('review_due_on', sa.String(length=10), nullable=True),
-    sa.Column('review', sa.JSON(), nullable=True),
-    sa.Column('review_by', sa.String(length=320), nullable=True),
-    sa.Column('review_at', UTC, nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_crises'))
+    create_table("crises", """
+        status             str(20)
+        platform           str(10)
+        room_id            str(300)?
+        room_name          str(100)
+        card_id            str(200)?
+        checklist_id       str(200)?
+        accounts           json
+        summary            text
+        indicators         json?
+        link               str(1000)?
+        started_by         email
+        starter_user       str(200)?
+        started_at         utc
+        approver           email?
+        administrators     json
+        checkin_minutes    int
+        next_checkin_at    utc?
+        evening_prompt_at  utc?
+        extended_until     utc?
+        ended_at           utc?
+        ended_by           email?
+        review_due_on      str(10)?
+        review             json?
+        review_by          email?
+        review_at          utc?
+        """,
+        indexes={"ix_crises_room": ["platform", "room_id"], "ix_crises_status": ["status"]},
     )
-    with op.batch_alter_table('crises', schema=None) as batch_op:
-        batch_op.create_index('ix_crises_room', ['platform', 'room_id'], unique=False)
-        batch_op.create_index('ix_crises_status', ['status'], unique=False)
-
-    op.create_table('crisis_members',
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('crisis_id', sa.Integer(), nullable=False),
-    sa.Column('person', sa.String(length=320), nullable=False),
-    sa.Column('user_id', sa.String(length=200), nullable=True),
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('role', sa.String(length=40), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('reason', sa.Text(), nullable=True),
-    sa.Column('updated_at', UTC, nullable=False),
-    sa.ForeignKeyConstraint(['crisis_id'], ['crises.id'], name=op.f('fk_crisis_members_crisis_id_crises')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_crisis_members')),
-    sa.UniqueConstraint('crisis_id', 'person', name=op.f('uq_crisis_members_crisis_id_person'))
+    create_table("crisis_members", """
+        crisis_id   int
+        person      email
+        user_id     str(200)?
+        name        str(200)
+        role        str(40)
+        status      str(20)
+        reason      text?
+        updated_at  utc
+        """,
+        foreign=(("crisis_id", "crises.id", None),),
+        unique=(("crisis_id", "person"),),
     )
-    op.create_table('crisis_ticks',
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('crisis_id', sa.Integer(), nullable=False),
-    sa.Column('item', sa.String(length=40), nullable=False),
-    sa.Column('ticked_by', sa.String(length=320), nullable=False),
-    sa.Column('ticked_by_name', sa.String(length=200), nullable=False),
-    sa.Column('ticked_at', UTC, nullable=False),
-    sa.ForeignKeyConstraint(['crisis_id'], ['crises.id'], name=op.f('fk_crisis_ticks_crisis_id_crises')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_crisis_ticks')),
-    sa.UniqueConstraint('crisis_id', 'item', name=op.f('uq_crisis_ticks_crisis_id_item'))
+    create_table("crisis_ticks", """
+        crisis_id       int
+        item            str(40)
+        ticked_by       email
+        ticked_by_name  str(200)
+        ticked_at       utc
+        """,
+        foreign=(("crisis_id", "crises.id", None),),
+        unique=(("crisis_id", "item"),),
     )
 
 
 def downgrade() -> None:
-    op.drop_table('crisis_ticks')
-    op.drop_table('crisis_members')
-    with op.batch_alter_table('crises', schema=None) as batch_op:
-        batch_op.drop_index('ix_crises_status')
-        batch_op.drop_index('ix_crises_room')
-    op.drop_table('crises')
+    drop_table("crisis_ticks")
+    drop_table("crisis_members")
+    drop_table("crises")

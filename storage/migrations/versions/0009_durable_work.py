@@ -1,71 +1,52 @@
-"""durable work after the acknowledgement: the inbox of acknowledged interactions and the outbox of messages
-
-Revision ID: 0009_durable_work
-Revises: 0008_sweep_runs
-"""
-from alembic import op
-import sqlalchemy as sa
-
-import storage.models.base
+"""durable work after the acknowledgement: the inbox of acknowledged interactions and the outbox of messages"""
+from storage.migrations.parts import create_table, drop_table
 
 revision = "0009_durable_work"
 down_revision = "0008_sweep_runs"
-branch_labels = None
-depends_on = None
-
-
-def _id():
-    return sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True,
-                     nullable=False)
 
 
 def upgrade() -> None:
-    utc = storage.models.base.UTCDateTime(timezone=True)
-    op.create_table(
-        "inbox",
-        _id(),
-        sa.Column("key", sa.String(length=300), nullable=False),
-        sa.Column("platform", sa.String(length=10), nullable=False),
-        sa.Column("kind", sa.String(length=10), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("body", sa.JSON(), nullable=False),
-        sa.Column("state", sa.String(length=10), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("lease_until", utc, nullable=False),
-        sa.Column("received_at", utc, nullable=False),
-        sa.Column("done_at", utc, nullable=True),
-        sa.Column("error", sa.String(length=300), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox")),
-        sa.UniqueConstraint("key", name=op.f("uq_inbox_key")),
+    create_table("inbox", """
+        key          str(300)
+        platform     str(10)
+        kind         str(10)
+        name         str(200)
+        body         json
+        state        str(10)
+        attempts     int
+        lease_until  utc
+        received_at  utc
+        done_at      utc?
+        error        str(300)?
+        """,
+        big_id=True,
+        unique=(("key",),),
+        indexes={"ix_inbox_state_lease": ["state", "lease_until"]},
     )
-    op.create_index("ix_inbox_state_lease", "inbox", ["state", "lease_until"])
-    op.create_table(
-        "outbox",
-        _id(),
-        sa.Column("key", sa.String(length=300), nullable=False),
-        sa.Column("kind", sa.String(length=10), nullable=False),
-        sa.Column("platform", sa.String(length=10), nullable=True),
-        sa.Column("target", sa.String(length=320), nullable=False),
-        sa.Column("body", sa.JSON(), nullable=False),
-        sa.Column("state", sa.String(length=10), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("not_before", utc, nullable=False),
-        sa.Column("lease_until", utc, nullable=True),
-        sa.Column("created_at", utc, nullable=False),
-        sa.Column("sent_at", utc, nullable=True),
-        sa.Column("sent_ref", sa.JSON(), nullable=True),
-        sa.Column("error", sa.String(length=300), nullable=True),
-        sa.Column("notify", sa.String(length=320), nullable=True),
-        sa.Column("receipt", sa.String(length=80), nullable=True),
-        sa.Column("receipt_args", sa.JSON(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
-        sa.UniqueConstraint("key", name=op.f("uq_outbox_key")),
+    create_table("outbox", """
+        key           str(300)
+        kind          str(10)
+        platform      str(10)?
+        target        email
+        body          json
+        state         str(10)
+        attempts      int
+        not_before    utc
+        lease_until   utc?
+        created_at    utc
+        sent_at       utc?
+        sent_ref      json?
+        error         str(300)?
+        notify        email?
+        receipt       str(80)?
+        receipt_args  json?
+        """,
+        big_id=True,
+        unique=(("key",),),
+        indexes={"ix_outbox_state_due": ["state", "not_before"]},
     )
-    op.create_index("ix_outbox_state_due", "outbox", ["state", "not_before"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_outbox_state_due", table_name="outbox")
-    op.drop_table("outbox")
-    op.drop_index("ix_inbox_state_lease", table_name="inbox")
-    op.drop_table("inbox")
+    drop_table("outbox")
+    drop_table("inbox")
