@@ -88,9 +88,12 @@ class InFlight:
         for task in [*self._tasks, *self._workers]:
             if task is not current:
                 task.cancel()
+        # Jobs still in the queue never run; a running one, cancelled, takes itself off the count as it ends
+        # (in _work's finally), so only the dropped ones are taken off here, or the count would go below zero
+        # and drain() would wait out its whole timeout for it to come back to zero.
         while self._queue is not None and not self._queue.empty():
             self._queue.get_nowait()
-        self._queued = 0
+            self._queued -= 1
 
     def __len__(self) -> int:
         return len(self._tasks) + self._queued

@@ -13,6 +13,7 @@ import pytest
 from bot.logs import configure
 from bot.settings import Settings
 from chat import logcontext
+from tests.support.cli import run_app
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "xoxb-9999-8888-Zm9vYmFyYmF6cXV1eA"
@@ -75,10 +76,18 @@ def test_libraries_stay_quiet_below_warning_whatever_log_level_says(captured):
     assert [line["message"] for line in _lines(captured)] == ["missed a run"]
 
 
-@pytest.mark.parametrize("name, value", [("LOG_LEVEL", "CHATTY"), ("LOG_FORMAT", "xml")])
-def test_a_bad_log_setting_stops_start_up_with_one_line(tmp_path, name, value):
+def _python_app_py(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "app.py"], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+
+
+# Each setting through app.main in this process (tests/support/cli.py), and one as a real `python app.py`.
+@pytest.mark.parametrize("name, value, start", [("LOG_LEVEL", "CHATTY", run_app), ("LOG_FORMAT", "xml", run_app),
+                                                ("LOG_LEVEL", "CHATTY", _python_app_py)],
+                         ids=["LOG_LEVEL-in_process", "LOG_FORMAT-in_process", "LOG_LEVEL-real_process"])
+def test_a_bad_log_setting_stops_start_up_with_one_line(tmp_path, name, value, start):
     env = {"PATH": "/usr/bin:/bin", name: value, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"}
-    run = subprocess.run([sys.executable, "app.py"], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    run = start(env=env)
     assert run.returncode == 2
     assert run.stderr.strip().splitlines() == [run.stderr.strip()] and name in run.stderr
     assert "Traceback" not in run.stderr
+    assert not (tmp_path / "x.db").exists()       # stopped before anything was opened

@@ -1,4 +1,5 @@
-"""`python -m bot check`, run as an operator would: a real subprocess, real files, real exit codes."""
+"""`python -m bot check`, run as an operator would: real files, real exit codes, the command line's own `main`
+in this process (tests/support/cli.py); the first test runs it as a real subprocess too."""
 from __future__ import annotations
 
 import csv
@@ -10,18 +11,22 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_cli
+
 ROOT = Path(__file__).resolve().parents[2]
 
 ORG = """
 [organisation]
 name = "Suffolk County Council"
 email_domains = ["suffolk.gov.uk", "suffolkfire.gov.uk"]
-published_phones = ["01473 260588"]
+published_phones = ["01473 260588", "07700 900123"]
 public_buildings = ["Endeavour House, 8 Russell Road, Ipswich IP1 2BX"]
 """
 
 FIRE_EXAMPLE_END = ("For thatch safety advice please see our safety leaflet http://fal.cn/K7hi or contact us on "
                     "Fire.BusinessSupport@suffolk.gov.uk, 01473 260588")
+# A mobile beside a first name reads as a person's number, unless the organisation file publishes it as its own.
+DUTY_LINE = "For thatch safety advice ring Dave on 07700 900123"
 
 
 @pytest.fixture
@@ -34,12 +39,17 @@ def env(tmp_path):
 
 
 def bot(*args, env, stdin: str | None = None, cwd=None):
-    return subprocess.run([sys.executable, "-m", "bot", "check", *args], input=stdin, capture_output=True,
-                          text=True, env=env, cwd=cwd or ROOT, timeout=60)
+    return run_cli("check", *args, env=env, stdin=stdin, cwd=cwd or ROOT)
 
 
-def test_one_draft_readable_output_and_exit_1_on_stop(env):
-    run = bot("Please ring Dave on 07911 123456 about the fence", env=env)
+def real_process(*args, env):
+    return subprocess.run([sys.executable, "-m", "bot", "check", *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=60)
+
+
+@pytest.mark.parametrize("run_it", [bot, real_process], ids=["in_process", "real_process"])
+def test_one_draft_readable_output_and_exit_1_on_stop(env, run_it):
+    run = run_it("Please ring Dave on 07911 123456 about the fence", env=env)
     assert run.returncode == 1, run.stderr
     out = run.stdout
     assert out.startswith("Verdict: STOP")
@@ -52,9 +62,13 @@ def test_own_details_from_the_organisation_file_are_not_personal_data(env):
     run = bot(FIRE_EXAMPLE_END, "--profile", "sfrs", env=env)
     assert run.returncode == 0, run.stdout
     assert run.stdout.startswith("Verdict: OK")
+    run = bot(DUTY_LINE, "--profile", "sfrs", env=env)
+    assert (run.returncode, run.stderr) == (0, "") and run.stdout.startswith("Verdict: OK"), run.stdout
     without = {k: v for k, v in env.items() if k != "SMPOLICY_CONFIG"}
-    run = bot(FIRE_EXAMPLE_END, "--profile", "sfrs", env=without, cwd=env["SMPOLICY_CONFIG"].rsplit("/", 1)[0])
-    assert run.returncode == 1  # with no organisation file, our own number is just a number
+    run = bot(DUTY_LINE, "--profile", "sfrs", env=without, cwd=env["SMPOLICY_CONFIG"].rsplit("/", 1)[0])
+    # With no organisation file, our own number is just a number (a person's: 3.4).
+    assert (run.returncode, run.stderr) == (1, ""), run.stderr
+    assert run.stdout.startswith("Verdict: STOP") and "personal_data" in run.stdout and "(3.4)" in run.stdout
 
 
 def test_profile_image_and_json(env):

@@ -13,6 +13,7 @@ import pytest
 import app
 import workflows
 from bot.cli import main as cli_main
+from tests.support.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "smpolicy.example.toml"
@@ -57,6 +58,11 @@ def _malformed(tmp_path, name: str) -> Path:
 
 
 def _bot(*args, env):
+    """`python -m bot ...` in this process, with the environment `env` (tests/support/cli.py)."""
+    return run_cli(*args, env=env)
+
+
+def _real_process(*args, env):
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=60, env=env)
 
@@ -99,7 +105,7 @@ def test_start_up_refuses_it_with_one_line(tmp_path, environment, capsys, name):
 
 def test_as_real_processes_the_command_and_start_up_exit_2_in_one_line(tmp_path):
     path = _malformed(tmp_path, "manger")
-    run = _bot("config", "check", str(path), env=_env(tmp_path))
+    run = _real_process("config", "check", str(path), env=_env(tmp_path))
     assert run.returncode == 2 and MALFORMED["manger"][1] in run.stderr and "Traceback" not in run.stderr
     run = subprocess.run([sys.executable, "app.py"], cwd=ROOT, capture_output=True, text=True, timeout=60,
                          env=_env(tmp_path, SMPOLICY_CONFIG=str(path), PORT="0"))

@@ -214,15 +214,10 @@ async def test_during_a_mourning_pause_every_post_is_stop(bot):
 
 
 async def test_command_line_gives_the_same_result(bot, tmp_path):
-    import os
-    import subprocess
-    import sys
+    from tests.support.cli import cli_env, run_cli_async
 
-    from tests.support.server import ORG_FILE
-
-    env = {**os.environ, "SMPOLICY_CONFIG": str(ORG_FILE)}
-    proc = subprocess.run([sys.executable, "-m", "bot", "check", "--json", CLOSURE_POST], capture_output=True,
-                          text=True, env=env, timeout=60)
+    proc = await run_cli_async("check", "--json", CLOSURE_POST, env=cli_env())
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
     cli = json.loads(proc.stdout)
     await bot.slack_command("/smpolicy", f"check {CLOSURE_POST}")
     async with bot.svc.db.sessions() as session:

@@ -1,26 +1,17 @@
-"""`python -m bot crisis report ID [--post]` and `crisis list`, run as a real process on the bot's database."""
+"""`python -m bot crisis report ID [--post]` and `crisis list`, run as an operator would on the bot's database: the
+command line's own `main`, beside the running bot (tests/support/cli.py)."""
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
-from pathlib import Path
-
-from tests.support.server import BOT_TOKEN, ORG_FILE
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import cli
+from tests.support.server import BOT_TOKEN
 
 
 async def run_cli(bot, *argv) -> tuple[int, str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SLACK_", "TEAMS_", "SMTP_", "SMPOLICY_", "DATABASE_URL"))}
-    env.update(DATABASE_URL=bot.database_url, SMPOLICY_CONFIG=str(ORG_FILE), SLACK_BOT_TOKEN=BOT_TOKEN,
-               SLACK_SIGNING_SECRET="x", SLACK_API_URL=bot.slack.base_url + "/api/")
-    # Asynchronously, so the Slack stand-in in this event loop can answer the process.
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *argv, cwd=ROOT, env=env,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
-    return proc.returncode, out.decode(), err.decode()
+    """The command with the bot's database and Slack (the stand-in, which keeps answering meanwhile)."""
+    env = cli.cli_env(DATABASE_URL=bot.database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET="x",
+                      SLACK_API_URL=bot.slack.base_url + "/api/")
+    done = await cli.run_cli_async(*argv, env=env)
+    return done.returncode, done.stdout, done.stderr
 
 
 async def test_report_prints_markdown_and_posts_it_in_the_room(bot):

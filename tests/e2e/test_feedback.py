@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
-import sys
 from datetime import timedelta
 
 from sqlalchemy import MetaData, select
@@ -15,7 +13,7 @@ from sqlalchemy import MetaData, select
 from storage.models import Event
 from storage.models.feedback import FeedbackCase
 from tests.conftest import ROOT
-from tests.support.server import ORG_FILE
+from tests.support.cli import cli_env, run_cli_async
 
 WRONG = "This verdict is wrong"
 # A reply with a resident's details: what the queue may hold with consent, and nothing else may keep.
@@ -313,11 +311,9 @@ async def test_the_monthly_summary_reports_the_disagreement_rate(bot):
 
 # --- the export ---------------------------------------------------------------------------------------------------
 
-def _cli(*args: str, database_url: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SMTP_", "TEAMS_"))}
-    env.update({"SMPOLICY_CONFIG": str(ORG_FILE), "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url})
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT, env=env,
-                          timeout=120)
+async def _cli(*args: str, database_url: str) -> subprocess.CompletedProcess:
+    """`python -m bot ...` on the bot's database, beside it (tests/support/cli.py)."""
+    return await run_cli_async(*args, env=cli_env(DATABASE_URL=database_url))
 
 
 async def test_the_export_writes_reviewed_cases_as_corpus_lines(bot, database_url, tmp_path):
@@ -339,7 +335,7 @@ async def test_the_export_writes_reviewed_cases_as_corpus_lines(bot, database_ur
         await bot.slack_submit({"decision": "keep", "corpus_text": json.loads(first)["text"]}, user="UCOMMS")
     target = tmp_path / "train" / "feedback.jsonl"
     target.parent.mkdir()
-    done = _cli("check", "feedback", "export", "--out", str(target), database_url=database_url)
+    done = await _cli("check", "feedback", "export", "--out", str(target), database_url=database_url)
     assert done.returncode == 0, done.stderr
     assert "1 reviewed case added" in done.stderr and "2 left out because the test or dev set" in done.stderr
     [line] = [json.loads(x) for x in target.read_text(encoding="utf-8").splitlines()]
@@ -348,16 +344,16 @@ async def test_the_export_writes_reviewed_cases_as_corpus_lines(bot, database_ur
     assert line["verdict"] == verdict_of(line["categories"]) == "stop" and set(line["categories"]) <= set(CATEGORIES)
     assert (line["profile"], line["has_image"]) == ("staff", False)
     assert not any(m in target.read_text() for m in MARKERS)   # the reviewer's version, not the real draft
-    again = _cli("check", "feedback", "export", "--out", str(target), database_url=database_url)
+    again = await _cli("check", "feedback", "export", "--out", str(target), database_url=database_url)
     assert again.returncode == 0 and "0 reviewed cases added" in again.stderr
     assert len(target.read_text().splitlines()) == 1
-    stdout = _cli("check", "feedback", "export", database_url=database_url)
+    stdout = await _cli("check", "feedback", "export", database_url=database_url)
     assert json.loads(stdout.stdout) == line
     for bad, says in ((("export", "--out", str(ROOT / "policy/eval/test.jsonl")), "never go into a test set"),
                       (("export", "--out"), "expected one argument"),
                       (("frob",), "invalid choice"),
                       ((), "say what to do")):
-        refused = _cli("check", "feedback", *bad, database_url=database_url)
+        refused = await _cli("check", "feedback", *bad, database_url=database_url)
         assert refused.returncode == 2 and says in refused.stderr and refused.stderr.count("\n") == 1, refused.stderr
 
 

@@ -1,26 +1,23 @@
 """`python -m bot foi due-date`, `python -m bot calendar add-holiday` and `python -m bot remind --now` as an
-operator runs them: separate processes on the bot's database."""
+operator runs them, on the bot's database: the command line's own `main`, in this process with the environment
+a separate process would have (tests/support/cli.py; tests/e2e/test_process.py runs it as a real process)."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support.cli import cli_env, run_cli, run_cli_async
 from tests.support.server import ORG_FILE
 
 
-def run(*args: str, database_url: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SMTP_", "TEAMS_"))}
-    full_env.update({"SMPOLICY_CONFIG": str(ORG_FILE), "PYTHONPATH": str(ROOT)})
-    if database_url:
-        full_env["DATABASE_URL"] = database_url
-    full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT,
-                          env=full_env, timeout=120)
+def run(*args: str, database_url: str | None = None):
+    return run_cli(*args, env=cli_env(**({"DATABASE_URL": database_url} if database_url else {})))
+
+
+async def run_async(*args: str, database_url: str):
+    """From a test running its own event loop (it holds the database open meanwhile)."""
+    return await run_cli_async(*args, env=cli_env(DATABASE_URL=database_url))
 
 
 @pytest.mark.parametrize("received, kind, expected", [
@@ -66,21 +63,22 @@ async def test_add_holiday_recomputes_open_cases(database_url, tmp_path):
     sub = Submission("How many?", "x", "public", None, None, None, date(2026, 12, 1), "foi")
     await create_case(svc, sub, "staff@example.gov.uk", "staff@example.gov.uk", await working_calendar(svc))
 
-    done = run("calendar", "add-holiday", "2026-12-15", "State", "funeral", database_url=database_url)
+    done = await run_async("calendar", "add-holiday", "2026-12-15", "State", "funeral", database_url=database_url)
     assert done.returncode == 0, done.stderr
     assert "added 2026-12-15 State funeral" in done.stdout
     assert "FOI-2026-0001\t2026-12-31 -> 2027-01-05\tstaff@example.gov.uk" in done.stdout
     (case,) = await open_cases(svc)
     assert case.due == date(2027, 1, 5)
     # due-date now knows the proclaimed day too.
-    assert run("foi", "due-date", "--received", "2026-12-01", database_url=database_url).stdout == "2027-01-05\n"
-    again = run("calendar", "add-holiday", "2026-12-15", "Again", database_url=database_url)
+    due = await run_async("foi", "due-date", "--received", "2026-12-01", database_url=database_url)
+    assert due.stdout == "2027-01-05\n"
+    again = await run_async("calendar", "add-holiday", "2026-12-15", "Again", database_url=database_url)
     assert again.returncode == 2 and "already a holiday" in again.stderr
-    weekend = run("calendar", "add-holiday", "2026-12-19", "Saturday", database_url=database_url)
+    weekend = await run_async("calendar", "add-holiday", "2026-12-19", "Saturday", database_url=database_url)
     assert weekend.returncode == 2 and "weekends are never working days" in weekend.stderr
-    listed = run("calendar", "list", "--year", "2026", database_url=database_url)
+    listed = await run_async("calendar", "list", "--year", "2026", database_url=database_url)
     assert "2026-12-15\tTue\tState funeral" in listed.stdout and "Saint Andrew" in listed.stdout
-    assert "FOI-2026-0001" in run("foi", "list", database_url=database_url).stdout
+    assert "FOI-2026-0001" in (await run_async("foi", "list", database_url=database_url)).stdout
     await svc.db.close()
 
 
