@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 
 from chat.clock import FixedClock  # noqa: E402
 from tests.support.server import BotHarness  # noqa: E402
-from tests.support.smtp import smtp_server  # noqa: E402, F401  (fixture, for teams_bot_with_mail)
+from tests.support.smtp import smtp_server  # noqa: E402, F401  (the fixture, for every test file)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -274,6 +274,16 @@ def clock() -> FixedClock:
 @pytest.fixture
 async def bot(database_url, clock):
     harness = await BotHarness.start(database_url, clock)
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+@pytest.fixture
+async def bot_with_mail(database_url, clock, smtp_server):  # noqa: F811
+    """Slack and Teams, with the organisation's SMTP (FOI forwarding, breach and harassment reports by email)."""
+    harness = await BotHarness.start(database_url, clock, env=smtp_server.env())
     try:
         yield harness
     finally:

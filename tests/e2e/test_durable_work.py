@@ -25,7 +25,6 @@ from storage.models.signoff import SignOffRequest
 from tests.e2e.test_accounts_helpers import ACCOUNT, BOOST, cards, events, only_request, requests, slack_request_account
 from tests.e2e.test_crisis_support import crisis
 from tests.support.server import SIGNING_SECRET, BotHarness
-from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 
 CLOSURE_POST = "We are closing Hadleigh library next month because of budget cuts"
 TOLD_REQUESTER = "authorised your account request AR-1"
@@ -34,7 +33,7 @@ COMMS_CARD = "Account request AR-1: Facebook"
 
 
 @pytest.fixture
-async def mailing_bot(database_url, clock, smtp_server):  # noqa: F811
+async def mailing_bot(database_url, clock, smtp_server):
     """Slack and Teams, with the organisation's SMTP (the FOI email)."""
     harness = await BotHarness.start(database_url, clock, env=smtp_server.env())
     try:
@@ -185,7 +184,7 @@ async def test_a_retried_signoff_submission_files_one_request_and_dms_the_manage
 
 
 async def test_every_form_is_answered_within_3s_while_slack_rate_limits_and_its_work_is_done_once_after(
-        mailing_bot, smtp_server):  # noqa: F811
+        mailing_bot, smtp_server):
     from bot.slack.render import modal
     from bot.slack.replies import wrap_private
     from dialogs.signoff.messages import signoff_form
@@ -234,7 +233,7 @@ async def test_every_form_is_answered_within_3s_while_slack_rate_limits_and_its_
     assert len(bot.slack.of("conversations.create")) - rooms_before == 1     # one crisis room
 
 
-async def test_the_foi_confirmation_does_not_wait_for_a_slow_mail_server(mailing_bot, smtp_server):  # noqa: F811
+async def test_the_foi_confirmation_does_not_wait_for_a_slow_mail_server(mailing_bot, smtp_server):
     bot = mailing_bot
     await bot.slack_shortcut("forward_foi", "How much did the council spend on consultants in 2025?", user="UOTHER")
     smtp_server.slow_down(6)

@@ -4,10 +4,6 @@ the policy with the appendix (8.2 2.1), a breach report citing 8.2 3.1, and `ask
 5.1 and 5.4. Each is shown to a firefighter and, where it must not be, not to council staff."""
 from __future__ import annotations
 
-import pytest
-
-from tests.support.server import BotHarness
-from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 
 from .test_accounts_helpers import only_request, slack_click_card, slack_request_account, teams_hello
 from .test_ask_questions import cited, slack_ask
@@ -88,17 +84,8 @@ async def test_slack_fire_service_questions_say_what_to_do(bot):
     assert cited(text)[0] == "8.2/6.3" and "fire.businesssupport@suffolk.gov.uk" in text
 
 
-@pytest.fixture
-async def mail_bot(database_url, clock, smtp_server):  # noqa: F811
-    harness = await BotHarness.start(database_url, clock, env=smtp_server.env())
-    try:
-        yield harness
-    finally:
-        await harness.stop()
-
-
-async def test_slack_a_firefighters_breach_report_cites_the_appendix(mail_bot, smtp_server):  # noqa: F811
-    bot = mail_bot
+async def test_slack_a_firefighters_breach_report_cites_the_appendix(bot_with_mail, smtp_server):
+    bot = bot_with_mail
     told = []
     for user, secret in (("UFIRE", "Fl4meOut!2026"), ("USTAFF", "Tr0ub4dor&3xyz")):
         await bot.slack_command("/smpolicy", f"check The password for our Facebook page is {secret}", user=user)

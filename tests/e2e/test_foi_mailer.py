@@ -8,7 +8,7 @@ from aiosmtpd.smtp import AuthResult
 from chat.mail import Email, MailError
 from bot.mailer import Mailer
 from bot.settings import Settings
-from tests.support.smtp import free_port, smtp_server  # noqa: F401  (fixture)
+from tests.support.smtp import free_port
 
 MAIL = Email(to=("foi@example.gov.uk",), cc=("comms@example.gov.uk",), subject="[FOI-2026-0001] test",
              body="The question.", reply_to="staff@example.gov.uk", message_id="<FOI-2026-0001.1@example.gov.uk>")
@@ -21,7 +21,7 @@ def test_no_smtp_host_means_no_mailer():
     assert "secret" not in repr(Mailer("h", password="secret"))
 
 
-async def test_send_reaches_the_server_with_headers(smtp_server):  # noqa: F811
+async def test_send_reaches_the_server_with_headers(smtp_server):
     await Mailer("127.0.0.1", smtp_server.port, sender="bot@example.gov.uk").send(MAIL)
     (got,) = smtp_server.messages
     assert sorted(got.rcpt_tos) == ["comms@example.gov.uk", "foi@example.gov.uk"]
@@ -36,7 +36,7 @@ async def test_server_down_is_a_safe_reason():
     assert "could not be reached" in err.value.reason and "foi@" not in err.value.reason
 
 
-async def test_refused_recipients_give_the_code_not_the_address(smtp_server):  # noqa: F811
+async def test_refused_recipients_give_the_code_not_the_address(smtp_server):
     smtp_server.refuse_with(550)
     with pytest.raises(MailError) as err:
         await Mailer("127.0.0.1", smtp_server.port).send(MAIL)

@@ -3,25 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from storage.models.foi import FoiCase
 from tests.conftest import london
-from tests.support.server import BotHarness
-from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 
 QUESTION = ("How much did the council spend on management consultants in 2025? "
             "https://www.facebook.com/council/posts/123")
-
-
-@pytest.fixture
-async def foi_bot(database_url, clock, smtp_server):  # noqa: F811
-    harness = await BotHarness.start(database_url, clock, env=smtp_server.env())
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 def form_values(**over) -> dict:
@@ -52,10 +40,10 @@ def dms(bot, user: str) -> list:
     return [c for c in bot.slack.to(user) if c.args.get("text", "").startswith("Your FOI cases")]
 
 
-async def test_shortcut_opens_a_prefilled_form(foi_bot):
-    await foi_bot.slack_shortcut("forward_foi", "Is the air quality on the A14 at Ipswich monitored? "
+async def test_shortcut_opens_a_prefilled_form(bot_with_mail):
+    await bot_with_mail.slack_shortcut("forward_foi", "Is the air quality on the A14 at Ipswich monitored? "
                                  "https://x.com/jo/status/9", user="USTAFF")
-    view = foi_bot.last_view()
+    view = bot_with_mail.last_view()
     assert view["callback_id"] == "foi_form"
     blocks = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
     assert blocks["question"]["element"]["initial_value"].startswith("Is the air quality")
@@ -66,8 +54,8 @@ async def test_shortcut_opens_a_prefilled_form(foi_bot):
     assert "air quality" in str(view["blocks"])     # says why EIR was suggested
 
 
-async def test_the_whole_story(foi_bot, smtp_server):  # noqa: F811
-    bot = foi_bot
+async def test_the_whole_story(bot_with_mail, smtp_server):
+    bot = bot_with_mail
     assert await forward(bot) == {}
 
     # The email reaches Information Management, copied to the Communications Team.
@@ -138,8 +126,8 @@ async def test_the_whole_story(foi_bot, smtp_server):  # noqa: F811
     assert closed.state == "closed" and closed.outcome == "answered" and closed.closed_by == "staff@example.gov.uk"
 
 
-async def test_smtp_down_case_saved_retried_nothing_lost(foi_bot, smtp_server):  # noqa: F811
-    bot = foi_bot
+async def test_smtp_down_case_saved_retried_nothing_lost(bot_with_mail, smtp_server):
+    bot = bot_with_mail
     smtp_server.go_down()
     assert await forward(bot) == {}
     said = bot.slack.said_to("USTAFF")
@@ -164,18 +152,18 @@ async def test_smtp_down_case_saved_retried_nothing_lost(foi_bot, smtp_server): 
     assert len(smtp_server.messages) == 1                     # sent once
 
 
-async def test_mail_server_refusing_is_retried(foi_bot, smtp_server):  # noqa: F811
+async def test_mail_server_refusing_is_retried(bot_with_mail, smtp_server):
     smtp_server.refuse_with(451)
-    await forward(foi_bot)
-    assert "hasn't gone yet (the mail server answered 451" in foi_bot.slack.said_to("USTAFF")
-    assert "451" in (await case(foi_bot)).email_error
+    await forward(bot_with_mail)
+    assert "hasn't gone yet (the mail server answered 451" in bot_with_mail.slack.said_to("USTAFF")
+    assert "451" in (await case(bot_with_mail)).email_error
     smtp_server.refuse_with(None)
-    await foi_bot.run_sweeps(london(2026, 12, 1, 11, 0))
+    await bot_with_mail.run_sweeps(london(2026, 12, 1, 11, 0))
     assert len(smtp_server.messages) == 1
 
 
-async def test_restart_in_the_middle(foi_bot, smtp_server):  # noqa: F811
-    bot = foi_bot
+async def test_restart_in_the_middle(bot_with_mail, smtp_server):
+    bot = bot_with_mail
     smtp_server.go_down()
     await forward(bot)
     await bot.restart()                      # the start-up sweep tries again: still down
@@ -193,58 +181,58 @@ async def test_restart_in_the_middle(foi_bot, smtp_server):  # noqa: F811
     assert len(smtp_server.messages) == 1
 
 
-async def test_form_errors_beside_fields(foi_bot):
-    await foi_bot.slack_shortcut("forward_foi", "", user="USTAFF")
-    ack = await foi_bot.slack_submit(form_values(question=None, requester_email="not-an-email",
+async def test_form_errors_beside_fields(bot_with_mail):
+    await bot_with_mail.slack_shortcut("forward_foi", "", user="USTAFF")
+    ack = await bot_with_mail.slack_submit(form_values(question=None, requester_email="not-an-email",
                                                  received=date(2026, 12, 2), link="facebook.com/x"))
     assert ack["response_action"] == "errors"
     assert set(ack["errors"]) == {"question", "requester_email", "received", "link"}
     assert "future" in ack["errors"]["received"]
-    async with foi_bot.svc.db.sessions() as s:
+    async with bot_with_mail.svc.db.sessions() as s:
         assert await s.scalar(select(FoiCase)) is None
 
 
-async def test_weekend_receipt_and_email_given(foi_bot, smtp_server):  # noqa: F811
-    await forward(foi_bot, received=date(2026, 11, 28), requester_email="Jo@Example.com", visibility="private")
-    saved = await case(foi_bot)
+async def test_weekend_receipt_and_email_given(bot_with_mail, smtp_server):
+    await forward(bot_with_mail, received=date(2026, 11, 28), requester_email="Jo@Example.com", visibility="private")
+    saved = await case(bot_with_mail)
     assert saved.received == date(2026, 11, 28) and saved.due == date(2026, 12, 30)   # Mon 30 Nov is St Andrew's Day
-    said = foi_bot.slack.said_to("USTAFF")
+    said = bot_with_mail.slack.said_to("USTAFF")
     assert "at the email address you gave us" in said
     assert "jo@example.com" in smtp_server.messages[0].body
 
 
-async def test_owner_can_be_someone_else_and_is_told(foi_bot):
-    await forward(foi_bot, owner="UOTHER")
-    assert (await case(foi_bot)).owner_email == "other@example.gov.uk"
-    assert "has made you the owner of *FOI-2026-0001*" in foi_bot.slack.said_to("UOTHER")
+async def test_owner_can_be_someone_else_and_is_told(bot_with_mail):
+    await forward(bot_with_mail, owner="UOTHER")
+    assert (await case(bot_with_mail)).owner_email == "other@example.gov.uk"
+    assert "has made you the owner of *FOI-2026-0001*" in bot_with_mail.slack.said_to("UOTHER")
 
 
-async def test_double_submit_is_one_case(foi_bot, smtp_server):  # noqa: F811
-    await forward(foi_bot)
-    await foi_bot.slack_submit(form_values(), user="USTAFF")
-    async with foi_bot.svc.db.sessions() as s:
+async def test_double_submit_is_one_case(bot_with_mail, smtp_server):
+    await forward(bot_with_mail)
+    await bot_with_mail.slack_submit(form_values(), user="USTAFF")
+    async with bot_with_mail.svc.db.sessions() as s:
         assert len(list(await s.scalars(select(FoiCase)))) == 1
     assert len(smtp_server.messages) == 1
-    assert "You forwarded this a moment ago" in foi_bot.slack.said_to("USTAFF")
+    assert "You forwarded this a moment ago" in bot_with_mail.slack.said_to("USTAFF")
 
 
-async def test_events_never_carry_the_question_or_requester(foi_bot):
+async def test_events_never_carry_the_question_or_requester(bot_with_mail):
     from storage.models import Event
 
-    await forward(foi_bot, requester_email="jo@example.com")
-    await foi_bot.slack_command("/smpolicy", "foi done FOI-2026-0001", user="USTAFF")
-    async with foi_bot.svc.db.sessions() as s:
+    await forward(bot_with_mail, requester_email="jo@example.com")
+    await bot_with_mail.slack_command("/smpolicy", "foi done FOI-2026-0001", user="USTAFF")
+    async with bot_with_mail.svc.db.sessions() as s:
         events = list(await s.scalars(select(Event).where(Event.subject_kind == "foi_case")))
     assert [e.action for e in events] == ["created", "emailed", "closed"]
     text = str([(e.details, e.actor) for e in events])
     assert "consultants" not in text and "jo@example.com" not in text and "jo.public" not in text
 
 
-async def test_daily_dm_names_every_open_case_soonest_first(foi_bot):
+async def test_daily_dm_names_every_open_case_soonest_first(bot_with_mail):
     """8.1: the owner's morning DM names each open case with its reference, due date and Done button, soonest
     due first, including one not due for weeks and one with the clock stopped (it used to say only "nothing
     due this week. Also open: 1 due later")."""
-    bot = foi_bot
+    bot = bot_with_mail
     await forward(bot, received=date(2026, 12, 1))                       # FOI-2026-0001, due 31 Dec
     await forward(bot, "How many potholes were filled in 2025?", question="How many potholes were filled in 2025?",
                   received=date(2026, 11, 20))                           # FOI-2026-0002, due sooner
@@ -267,10 +255,10 @@ async def test_daily_dm_names_every_open_case_soonest_first(foi_bot):
     assert "`/smpolicy foi done REF`" in bot.slack.responses()[-1].text()
 
 
-async def test_people_are_named_not_addressed(foi_bot):
+async def test_people_are_named_not_addressed(bot_with_mail):
     """The owner is shown by the name Slack gives them when the organisation file has none (issue 13: "Owner:
     bea.comms@..."), in the confirmation, the channel notices and Information Management's summary."""
-    bot = foi_bot
+    bot = bot_with_mail
     assert await forward(bot, owner="UOTHER") == {}
     said = bot.slack.said_to("USTAFF") + "\n".join(r.text() for r in bot.slack.responses())
     assert "Oz Other" in said and "other@example.gov.uk" not in said.replace("Reply-To", "")

@@ -9,13 +9,12 @@ from sqlalchemy import select
 from storage.models.foi import FoiCase
 from tests.conftest import london
 from tests.support.server import BotHarness
-from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 
 QUESTION = "Can I have a copy of all the information you hold about me, please?"
 
 
 @pytest.fixture
-async def foi_bot(database_url, clock, smtp_server):  # noqa: F811
+async def foi_bot(database_url, clock, smtp_server):
     harness = await BotHarness.start(database_url, clock, env=smtp_server.env(), slack=False)
     try:
         yield harness
@@ -39,7 +38,7 @@ def by_id(card: dict) -> dict:
     return {el["id"]: el for el in card["body"] if "id" in el}
 
 
-async def test_message_action_forwards_a_subject_access_request(foi_bot, smtp_server):  # noqa: F811
+async def test_message_action_forwards_a_subject_access_request(foi_bot, smtp_server):
     bot = foi_bot
     status, body = await bot.teams_message_action("forward_foi", QUESTION, user="29:staff")
     assert status == 200
@@ -79,7 +78,7 @@ async def test_errors_redraw_the_form_with_the_message_beside_the_field(foi_bot)
     assert by_id(card_of(body))["requester_email"]["value"] == "nope"      # what they typed is kept
 
 
-async def test_chat_commands_digest_and_done(foi_bot, smtp_server):  # noqa: F811
+async def test_chat_commands_digest_and_done(foi_bot, smtp_server):
     bot = foi_bot
     await bot.teams_say("foi", user="29:staff")
     form_card = bot.teams.in_conversation("a:personal-29:staff")[-1].activity["attachments"][0]["content"]

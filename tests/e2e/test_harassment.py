@@ -5,24 +5,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select
 
 from storage.models.harassment import BlockedAccount, HarassmentReport
-from tests.support.server import BotHarness
-from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 
 ABUSE = "Comment from @nasty_troll: you're useless and everyone at the library hates you"
 DETAILS = "They have posted about me on three library posts this week"
-
-
-@pytest.fixture
-async def hbot(database_url, clock, smtp_server):  # noqa: F811
-    harness = await BotHarness.start(database_url, clock, env=smtp_server.env())
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 async def _accounts(bot) -> list[BlockedAccount]:
@@ -30,8 +18,8 @@ async def _accounts(bot) -> list[BlockedAccount]:
         return list(await s.scalars(select(BlockedAccount)))
 
 
-async def test_slack_report_tells_manager_hr_and_comms_and_blocks_the_account(hbot, smtp_server):  # noqa: F811
-    bot = hbot
+async def test_slack_report_tells_manager_hr_and_comms_and_blocks_the_account(bot_with_mail, smtp_server):
+    bot = bot_with_mail
     await bot.slack_shortcut("report_harassment", ABUSE, user="USTAFF")
     view = bot.last_view()
     assert view["callback_id"] == "harassment_report"
@@ -78,16 +66,15 @@ async def test_slack_report_tells_manager_hr_and_comms_and_blocks_the_account(hb
     assert "Blocked accounts (1)" in listed and "*nasty_troll* on Facebook · 2 reports" in listed
 
 
-async def test_bad_input_changes_nothing(hbot, smtp_server):  # noqa: F811
-    bot = hbot
+async def test_bad_input_changes_nothing(bot_with_mail, smtp_server):
+    bot = bot_with_mail
     await bot.slack_command("/smpolicy", "harassment", user="USTAFF")
     ack = await bot.slack_submit({"platform": None, "handle": "  @ ", "details": None}, user="USTAFF")
     assert ack["response_action"] == "errors" and set(ack["errors"]) == {"platform", "handle"}
     assert await _accounts(bot) == [] and smtp_server.messages == [] and bot.slack.to("CCOMMS") == []
 
 
-
-async def test_teams_message_action_reports_it(teams_bot_with_mail, smtp_server):  # noqa: F811
+async def test_teams_message_action_reports_it(teams_bot_with_mail, smtp_server):
     bot = teams_bot_with_mail
     await bot.teams_say("help", user="29:manager")       # the bot can message people who have met it in Teams
     status, body = await bot.teams_message_action("report_harassment", ABUSE, user="29:staff")

@@ -3,26 +3,14 @@ the email carries the reference and the kind of material, never the post or the 
 often the button is clicked. Slack and Teams over real HTTP, with a real SMTP server on loopback."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from storage.models.security import SecurityReport
 from tests.conftest import london
-from tests.support.server import BotHarness
-from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 
 SECRET = "Tr0ub4dor&3xyz"
 DRAFT = f"Hi team, the login for the Highways Facebook page is highways.admin and the password is {SECRET}"
 REPORT = "Report to Information Management"
-
-
-@pytest.fixture
-async def mail_bot(database_url, clock, smtp_server):  # noqa: F811
-    harness = await BotHarness.start(database_url, clock, env=smtp_server.env())
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 def _slack_report_button(call) -> dict:
@@ -30,8 +18,8 @@ def _slack_report_button(call) -> dict:
     return next(b for b in buttons if b["text"]["text"] == REPORT)
 
 
-async def test_slack_report_goes_once_without_the_secret(mail_bot, smtp_server):  # noqa: F811
-    bot = mail_bot
+async def test_slack_report_goes_once_without_the_secret(bot_with_mail, smtp_server):
+    bot = bot_with_mail
     await bot.slack_command("/smpolicy", f"check {DRAFT}", user="USTAFF")
     verdict = bot.slack.responses()[-1]
     button = _slack_report_button(verdict)
@@ -58,19 +46,19 @@ async def test_slack_report_goes_once_without_the_secret(mail_bot, smtp_server):
     assert len(rows) == 1 and rows[0].email_state == "sent"
 
 
-async def test_a_forged_button_changes_nothing(mail_bot, smtp_server):  # noqa: F811
-    await mail_bot.slack_click("security.report", value="personal_data|zzz", user="USTAFF")
-    assert "out of date" in mail_bot.slack.responses()[-1].text()
+async def test_a_forged_button_changes_nothing(bot_with_mail, smtp_server):
+    await bot_with_mail.slack_click("security.report", value="personal_data|zzz", user="USTAFF")
+    assert "out of date" in bot_with_mail.slack.responses()[-1].text()
     assert smtp_server.messages == []
 
 
-async def test_no_button_without_security_material(mail_bot):
-    await mail_bot.slack_command("/smpolicy", "check Join us at Christchurch Park on Saturday", user="USTAFF")
-    assert REPORT not in str(mail_bot.slack.responses()[-1].args)
+async def test_no_button_without_security_material(bot_with_mail):
+    await bot_with_mail.slack_command("/smpolicy", "check Join us at Christchurch Park on Saturday", user="USTAFF")
+    assert REPORT not in str(bot_with_mail.slack.responses()[-1].args)
 
 
-async def test_mail_down_saved_retried_and_reporter_told(mail_bot, smtp_server):  # noqa: F811
-    bot = mail_bot
+async def test_mail_down_saved_retried_and_reporter_told(bot_with_mail, smtp_server):
+    bot = bot_with_mail
     smtp_server.go_down()
     await bot.slack_command("/smpolicy", f"check {DRAFT}", user="USTAFF")
     await bot.slack_click("security.report", value=_slack_report_button(bot.slack.responses()[-1])["value"],
@@ -86,8 +74,8 @@ async def test_mail_down_saved_retried_and_reporter_told(mail_bot, smtp_server):
     assert len(smtp_server.messages) == 1
 
 
-async def test_teams_report_from_a_verdict(mail_bot, smtp_server):  # noqa: F811
-    bot = mail_bot
+async def test_teams_report_from_a_verdict(bot_with_mail, smtp_server):
+    bot = bot_with_mail
     await bot.teams_say(f"check {DRAFT}")
     action = None
     for sent in reversed(bot.teams.in_conversation("a:personal-29:staff")):

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from tests.support.server import BotHarness
-from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 
 from .test_accounts_helpers import teams_form_data, teams_hello
 
@@ -17,7 +16,7 @@ CLEAN_QUESTION = "Can you tell me what's planned for Mill Lane?\nThanks & regard
 
 
 @pytest.fixture
-async def mail_bot(database_url, clock, smtp_server):  # noqa: F811
+async def mail_bot(database_url, clock, smtp_server):
     harness = await BotHarness.start(database_url, clock, env=smtp_server.env(), slack=False)
     try:
         yield harness
@@ -39,7 +38,7 @@ def message_payload(html: str) -> dict:
             "linkToMessage": "https://teams.microsoft.com/l/message/19:x/1", "createdDateTime": "2026-11-20T10:00:00Z"}
 
 
-async def test_an_html_foi_question_arrives_clean_in_the_email(mail_bot, smtp_server):  # noqa: F811
+async def test_an_html_foi_question_arrives_clean_in_the_email(mail_bot, smtp_server):
     bot = mail_bot
     status, body = await bot.teams_message_action("forward_foi", HTML_QUESTION, user="29:staff")
     card = dialog_card(body)

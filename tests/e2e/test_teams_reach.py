@@ -5,7 +5,6 @@ from __future__ import annotations
 
 
 from tests.conftest import london
-from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 
 from .test_accounts_helpers import only_request, teams_said, teams_submit
 
@@ -71,7 +70,7 @@ async def test_an_foi_owner_who_never_messaged_the_bot_gets_the_daily_digest(tea
     assert "FOI-2026-0001" in digest and "Done" in digest
 
 
-async def test_unreachable_manager_requester_and_comms_told_and_it_goes_by_email(teams_bot_with_mail, smtp_server):  # noqa: F811
+async def test_unreachable_manager_requester_and_comms_told_and_it_goes_by_email(teams_bot_with_mail, smtp_server):
     bot = teams_bot_with_mail
     bot.teams.unreachable.add("29:manager")     # in the team, but Teams will not open a chat with them
     await bot.teams_install(GENERAL, by="29:comms")
@@ -89,7 +88,7 @@ async def test_unreachable_manager_requester_and_comms_told_and_it_goes_by_email
     assert f"AR-{req.id}" in body and "Confirm authorisation" in body and "<" not in body.split("\n")[0]
 
 
-async def test_foi_owner_nobody_can_reach_forwarder_warned_digest_by_email(teams_bot_with_mail, smtp_server):  # noqa: F811
+async def test_foi_owner_nobody_can_reach_forwarder_warned_digest_by_email(teams_bot_with_mail, smtp_server):
     bot = teams_bot_with_mail
     await bot.teams_install(GENERAL, by="29:comms")
     await bot.teams_say("foi", user="29:staff")
@@ -107,7 +106,7 @@ async def test_foi_owner_nobody_can_reach_forwarder_warned_digest_by_email(teams
     assert "FOI-2026-0001" in digest and "could not reach you in Slack or Microsoft Teams" in digest
 
 
-async def test_foi_owner_teams_will_not_open_a_chat_with_gets_the_digest_by_email(teams_bot_with_mail, smtp_server):  # noqa: F811
+async def test_foi_owner_teams_will_not_open_a_chat_with_gets_the_digest_by_email(teams_bot_with_mail, smtp_server):
     bot = teams_bot_with_mail
     bot.teams.unreachable.add("29:other")
     await bot.teams_install(GENERAL, by="29:comms")
