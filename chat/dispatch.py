@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import logcontext
-from .commands import command_parts, typed
+from .commands import command_parts, in_text, typed
 from .errors import WorkflowError
 from .messages import Button, Buttons, Message, Text, message
 from .registry import Registry
@@ -64,7 +64,8 @@ async def _safely(svc: Services, inv: Invocation, work) -> list:
     try:
         result = await work()
     except WorkflowError as exc:
-        result, outcome = Ephemeral(message(Text(exc.message))), "refused"
+        # Refusals write commands as Slack has them ("`/smpolicy status`"): shown as this platform types them.
+        result, outcome = Ephemeral(message(Text(in_text(exc.message, inv.platform)))), "refused"
     except Exception:
         log.exception("handler failed for %s %s/%s", inv.platform, inv.kind, inv.command)
         result, outcome = Ephemeral(message(Text(SORRY))), "failed"

@@ -22,6 +22,7 @@ from storage import inbox as store
 
 from . import wire
 from .dispatch import dispatch, run_later
+from .commands import typed
 from .messages import Text, message
 from .outbox import collecting
 from .registry import Every, Sweep, Workflow
@@ -36,9 +37,13 @@ WORK_BUDGET = 120.0   # seconds any one piece of work may take; inside storage.i
 FORM_BUDGET = 2.0     # seconds a form submission waits for its handler before the platform is answered
 
 TOO_SLOW = ("That is taking me much longer than it should, so I've stopped. Part of it may have been done: "
-            "check with `status` (or the channel it went to) before trying again.")
+            "check with `{status}` (or the channel it went to) before trying again.")
 GAVE_UP = ("Sorry: I couldn't finish what you asked at {when}, after several tries. Please try again; "
            "if it keeps happening, tell the Communications Team.")
+
+
+def too_slow(platform: str | None) -> str:
+    return TOO_SLOW.format(status=typed("smpolicy", "status", platform))
 
 
 class Inbox:
@@ -63,7 +68,7 @@ class Inbox:
                 replies = await asyncio.wait_for(self._dispatch(inv), WORK_BUDGET)
             except asyncio.TimeoutError:
                 log.error("%s %s/%s ran past its time budget and was stopped", inv.platform, inv.kind, inv.command)
-                replies = [Ephemeral(message(Text(TOO_SLOW)))]
+                replies = [Ephemeral(message(Text(too_slow(inv.platform))))]
         return replies, keys
 
     async def _dispatch(self, inv: Invocation) -> list:
@@ -81,7 +86,8 @@ class Inbox:
                 replies = await asyncio.wait_for(self._expand(inv, replies), WORK_BUDGET)
             except asyncio.TimeoutError:
                 log.error("later work for %s/%s ran past its time budget and was stopped", inv.kind, inv.command)
-                replies = [r for r in replies if not isinstance(r, Later)] + [Ephemeral(message(Text(TOO_SLOW)))]
+                replies = [r for r in replies if not isinstance(r, Later)] + [
+                    Ephemeral(message(Text(too_slow(inv.platform))))]
             if late and not getattr(self.svc.outbox.replies.get(inv.platform), "forms_after_ack", True):
                 replies = [_as_message(r) for r in replies]
             async with self.svc.db.transaction() as session:

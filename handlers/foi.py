@@ -22,7 +22,7 @@ USAGE = "foi [list | show REF | done REF | reassign REF @person | clarify REF | 
 
 def _one_ref(rest: list[str], verb: str) -> str:
     if not rest:
-        raise BadInput(f"Which case? For example `foi {verb} FOI-2026-0001`.")
+        raise BadInput(f"Which case? For example `/smpolicy foi {verb} FOI-2026-0001`.")
     return rest[0]
 
 
@@ -56,7 +56,8 @@ async def foi_command(svc: Services, inv):
         return Ephemeral(await flow.done(svc, email, _one_ref(rest, sub), outcome))
     if sub == "reassign":
         if len(rest) < 2:
-            raise BadInput("Say who to, for example `foi reassign FOI-2026-0001 @person` (in Teams, an email).")
+            raise BadInput("Say who to, for example `/smpolicy foi reassign FOI-2026-0001 @person` (in Teams, "
+                           "an email).")
         return Ephemeral(await flow.reassign(svc, email, rest[0], await _person_email(svc, rest[1])))
     if sub == "clarify":
         return Ephemeral(await flow.clarify(svc, email, _one_ref(rest, sub), inv.platform))

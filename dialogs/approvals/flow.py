@@ -143,7 +143,7 @@ async def prepare(svc: Services, kinds: RequestKinds, actor: str | None, value: 
     req = await load(svc, rid)
     step_no = req.step if step_no is None else step_no
     if not 0 <= step_no < len(req.steps):
-        raise NotFound("That button is out of date. Please use `status` to see where things stand.")
+        raise NotFound("That button is out of date. Please use `/smpolicy status` to see where things stand.")
     step = steps_of(req)[step_no]
     check_may_decide(svc, req, step, actor)
     if req.state != PENDING or req.step != step_no:
@@ -268,7 +268,7 @@ async def answer(svc: Services, kinds: RequestKinds, actor: str | None, value: s
         raise NotAllowed("Only the person who made the request can answer its question.")
     if req.state != INFO:
         raise AlreadyDecided("That question has already been answered, so there is nothing to do. "
-                             "Use `status` to see where your request stands.")
+                             "Use `/smpolicy status` to see where your request stands.")
     wf = kinds.of(req)
     nm = await display_names(svc, people_in(req))
     now = svc.now()

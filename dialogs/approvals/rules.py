@@ -124,7 +124,7 @@ def parse_value(value: str) -> tuple[int, int | None]:
         rid, _, step = value.partition(":")
         return int(rid), (int(step) if step else None)
     except ValueError:
-        raise NotFound("That button is out of date. Please use `status` to see where things stand.") from None
+        raise NotFound("That button is out of date. Please use `/smpolicy status` to see where things stand.") from None
 
 
 def same_deciders(a: Step, b: Step) -> bool:

@@ -80,9 +80,9 @@ def parse_chat_args(args: str) -> tuple[Period, str]:
     """`export FROM TO [csv|jsonl]`."""
     words = args.split()
     if not words or words[0].lower() != "export" or len(words) not in (3, 4):
-        raise BadInput("Use `audit export FROM TO [csv|jsonl]` with dates as YYYY-MM-DD, for example "
-                       "`audit export 2026-11-01 2026-11-30`. The file has every recorded event: who, when, what "
-                       "and the outcome (6.2).")
+        raise BadInput("Use `/smpolicy audit export FROM TO [csv|jsonl]` with dates as YYYY-MM-DD, for example "
+                       "`/smpolicy audit export 2026-11-01 2026-11-30`. The file has every recorded event: who, "
+                       "when, what and the outcome (6.2).")
     try:
         period = parse_period(words[1], words[2])
     except BadInput as exc:

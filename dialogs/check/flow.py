@@ -17,7 +17,7 @@ async def run_check(svc: Services, *, text: str, actor: str | None, platform: st
     """Check a draft; returns the result and the profile used. Writes one audit event without the text."""
     if not text.strip():
         raise BadInput("There's no text to check. Paste the draft after the command, "
-                       "e.g. `check Join us at the library on Saturday`.")
+                       "e.g. `/smpolicy check Join us at the library on Saturday`.")
     profile = profile or svc.config.profile_for(actor, channel)
     state = await posting_state(svc, account or account_named_in(svc.config, text))
     # ~20 ms of CPU with the learned layer: in the checker's worker thread, so the loop keeps acknowledging

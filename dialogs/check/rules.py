@@ -75,7 +75,7 @@ def parse_check_args(args: str) -> tuple[str | None, str | None, str]:
     text = text.strip()
     if text.startswith("--"):
         flag = text.split()[0]
-        raise BadInput(f"I don't understand `{flag}`. Try `check --as member <your draft>`.")
+        raise BadInput(f"I don't understand `{flag}`. Try `/smpolicy check --as member <your draft>`.")
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         text = text[1:-1].strip()
     return profile, account, text

@@ -98,7 +98,7 @@ async def submit_report(svc: Services, user: PersonRef, platform: str, values: d
     except Repeated:
         log.info("a reported verdict (%s) was queued by an earlier run: not queued again", request_key)
         return messages.already_sent()
-    return messages.thanks(case.ref, _days(svc), _deleted(svc, case), bool(queued))
+    return messages.thanks(case.ref, _days(svc), _deleted(svc, case), bool(queued), platform)
 
 
 async def card_sent(svc: Services, session, args: dict, ref: MessageRef | None) -> None:
@@ -125,7 +125,7 @@ async def list_pending(svc: Services, email: str | None) -> Message:
 async def _case(svc: Services, raw_ref: str | None):
     ref = parse_ref(raw_ref)
     if ref is None:
-        raise BadInput("That button is out of date: `feedback` lists the cases waiting for review.")
+        raise BadInput("That button is out of date: `/smpolicy feedback` lists the cases waiting for review.")
     return await store.get_case(svc, ref)
 
 

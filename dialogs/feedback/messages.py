@@ -3,6 +3,7 @@ card (never the draft: it may hold personal data and a channel has more readers 
 the list of waiting cases, and the cards after a review or deletion."""
 from __future__ import annotations
 
+from chat.commands import typed
 from chat.messages import Button, Buttons, CopyText, Fields, Form, Header, Input, Message, Note, Text, message
 from dialogs.check.rules import label
 
@@ -92,12 +93,13 @@ def already_sent() -> Message:
     return message(Text("Your report was already sent to the Communications Team's review queue. Thank you."))
 
 
-def thanks(ref: str, days: int, deleted: str, told: bool) -> Message:
+def thanks(ref: str, days: int, deleted: str, told: bool, platform: str | None = None) -> Message:
     lines = [f"Thank you. Case *{display_ref(ref)}* is in the Communications Team's review queue. Only they can "
              f"read your draft there, and it is deleted on {deleted} ({days} days)."]
     if not told:
         lines.append("The Communications Team's channel isn't connected here, so nobody was told; the team will "
-                     "still find the case in their list of reported verdicts (`feedback`).")
+                     "still find the case in their list of reported verdicts "
+                     f"(`{typed('smpolicy', 'feedback', platform)}`).")
     return message(Text("\n".join(lines)), Note("Reviewed cases can be added to the checker's training examples."))
 
 

@@ -82,7 +82,8 @@ async def add_from_chat(svc: Services, email: str | None, words: list[str]) -> M
     if not svc.config.has_role(email, "comms_team", "head_of_comms"):
         raise NotAllowed("Only the Communications Team can add a bank holiday.")
     if len(words) < 3 or words[0].lower() != "add":
-        raise BadInput("Use `foi holiday add YYYY-MM-DD NAME`, for example `foi holiday add 2026-09-21 State "
+        raise BadInput("Use `/smpolicy foi holiday add YYYY-MM-DD NAME`, for example "
+                       "`/smpolicy foi holiday add 2026-09-21 State "
                        "funeral`.")
     try:
         day = date.fromisoformat(words[1])

@@ -306,7 +306,9 @@ def summary_message(today: date, counts: dict, worst: list, cal, name) -> Messag
         more = counts["overdue"] + counts["soon"] - len(worst)
         if more > 0:
             blocks.append(Text(f"…and {more} more overdue or due soon."))
-    blocks.append(Note(f"{day_text(today)}. Each owner also has their own reminder. `foi list` shows every case."))
+    # Posted to the channel on every platform it has, so both ways of typing it.
+    blocks.append(Note(f"{day_text(today)}. Each owner also has their own reminder. `/smpolicy foi list` (in Teams, "
+                       "`foi list`) shows every case."))
     return message(*blocks, text=head)
 
 

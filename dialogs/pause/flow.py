@@ -66,7 +66,7 @@ async def change_end(svc: Services, actor: str | None, raw_day: str) -> tuple[Mo
     new_last = parse_day(raw_day)
     today = svc.today()
     if new_last < today:
-        raise BadInput("That date has already passed. To end the pause now, use `pause end`.")
+        raise BadInput("That date has already passed. To end the pause now, use `/smpolicy pause end`.")
     pause = await current(svc)
     if pause is None:
         raise NotFound("Posting isn't paused, so there's no end date to change.")
@@ -92,7 +92,7 @@ async def end(svc: Services, actor: str | None) -> MourningPause:
     check_may_change(svc, actor, "end", await _comms_by_name(svc, actor))
     pause = await current(svc)
     if pause is None:
-        raise NotFound("Posting isn't paused, so there's nothing to end. `pause` shows the current state.")
+        raise NotFound("Posting isn't paused, so there's nothing to end. `/smpolicy pause` shows the current state.")
     async with svc.db.transaction() as s:
         won = await close(s, pause, actor, svc.now(), "ended")
         fresh = await s.get(MourningPause, pause.id, populate_existing=True)

@@ -50,7 +50,7 @@ def parse_start(args: str, today: date) -> tuple[int, str]:
             raise BadInput("That date has already passed. Give the last day of the pause, today or later.")
     if not 1 <= days <= MAX_DAYS:
         raise BadInput(f"A pause can be 1 to {MAX_DAYS} days; 4.4 suggests about {DEFAULT_DAYS}, ending with the "
-                       "funeral. For example `pause start 10 Death of a senior royal`.")
+                       "funeral. For example `/smpolicy pause start 10 Death of a senior royal`.")
     reason = " ".join(words).strip()[:300] or DEFAULT_REASON
     return days, reason
 

@@ -41,7 +41,8 @@ async def list_accounts(svc: Services, viewer: str | None, scope: str, platform:
     else:
         accounts = [a for a in accounts if platform_match(scope, a.platform)]
         if not accounts and scope not in dict(PLATFORMS):
-            raise BadInput(f"I don't know “{scope}”. Try `accounts mine`, `accounts all` or a platform: "
+            raise BadInput(f"I don't know “{scope}”. Try `{typed('smpolicy', 'accounts mine', platform)}`, "
+                           f"`{typed('smpolicy', 'accounts all', platform)}` or a platform: "
                            + ", ".join(k for k, _ in PLATFORMS if k != "other") + ".")
         title = f"{scope.capitalize()} accounts in the register"
     if not accounts:
@@ -62,7 +63,8 @@ async def list_accounts(svc: Services, viewer: str | None, scope: str, platform:
                               ("Two-factor confirmed (5.6)", _day(svc, a.twofa_confirmed_at)),
                               ("Last review (2.2)", review)]))
     if len(accounts) > 45:
-        blocks.append(Note(f"…and {len(accounts) - 45} more. Narrow it down with a platform, e.g. `accounts x`."))
+        blocks.append(Note(f"…and {len(accounts) - 45} more. Narrow it down with a platform, e.g. "
+                           f"`{typed('smpolicy', 'accounts x', platform)}`."))
     return message(*blocks, text=title)
 
 

@@ -117,11 +117,12 @@ def parse_month(raw: str, today: date) -> date:
     if not raw:
         return previous_month(today)
     if not re.fullmatch(r"\d{4}-\d{2}", raw):
-        raise BadInput(f"“{raw}” isn't a month I can read; write it as YYYY-MM, e.g. `summary 2026-11`.")
+        raise BadInput(f"“{raw}” isn't a month I can read; write it as YYYY-MM, e.g. `/smpolicy summary 2026-11`.")
     try:
         return date(int(raw[:4]), int(raw[5:]), 1)
     except ValueError:
-        raise BadInput(f"“{raw}” isn't a month I can read; write it as YYYY-MM, e.g. `summary 2026-11`.") from None
+        raise BadInput(f"“{raw}” isn't a month I can read; write it as YYYY-MM, e.g. "
+                       "`/smpolicy summary 2026-11`.") from None
 
 
 _MONTH_YEAR = re.compile(r"^([A-Za-z]+)\s+(\d{4})$")

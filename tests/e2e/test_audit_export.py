@@ -130,8 +130,8 @@ async def test_chat_export_posts_the_file_for_the_communications_team_only(bot):
 
 
 async def test_chat_export_explains_bad_input(bot):
-    for args, wanted in (("audit", "Use `audit export FROM TO [csv|jsonl]`"),
-                         ("audit export 2026-12-01", "Use `audit export FROM TO [csv|jsonl]`"),
+    for args, wanted in (("audit", "Use `/smpolicy audit export FROM TO [csv|jsonl]`"),
+                         ("audit export 2026-12-01", "Use `/smpolicy audit export FROM TO [csv|jsonl]`"),
                          ("audit export 1 December 2026-12-02", "I couldn't read the dates: FROM: expected a date"),
                          ("audit export 2026-12-01 2026-12-40", "I couldn't read the dates: TO: expected a date"),
                          ("audit export 2026-12-05 2026-12-01", "FROM (2026-12-05) is after TO (2026-12-01)"),
