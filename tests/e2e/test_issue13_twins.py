@@ -9,7 +9,7 @@ from tests.conftest import london
 from tests.e2e.test_check_wording import FOI, HIGHWAYS, SAR
 from tests.e2e.test_crisis_support import crisis
 from tests.e2e.test_fire_service import DELETE_QUESTION
-from tests.e2e.test_foi_teams import foi_bot, submit_data  # noqa: F401  (fixture)
+from tests.e2e.test_foi_teams import submit_data
 
 PHOTO = {"contentType": "image/jpeg", "contentUrl": "http://127.0.0.1:9/crew.jpg", "name": "crew.jpg"}
 
@@ -91,8 +91,8 @@ async def _teams_forward(bot, question: str, received: date, kind: str = "foi") 
                           user="29:staff")
 
 
-async def test_teams_daily_dm_names_every_open_case_soonest_first(foi_bot):  # noqa: F811
-    bot = foi_bot
+async def test_teams_daily_dm_names_every_open_case_soonest_first(teams_bot_with_mail):
+    bot = teams_bot_with_mail
     await _teams_forward(bot, "How much did the council spend on agency staff in 2025?", date(2026, 12, 1))
     await _teams_forward(bot, "How many potholes were filled in 2025?", date(2026, 11, 20))
     await _teams_forward(bot, "Please send me the records you hold about me.", date(2026, 12, 1), kind="sar")
