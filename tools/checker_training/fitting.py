@@ -1,0 +1,48 @@
+"""Fitting the logistic regressions, out of fold (each file held out in turn), and how good their scores are."""
+from __future__ import annotations
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score
+
+from .corpus import Corpus
+
+C_GRID = (16.0, 64.0)
+ALPHA_GRID = (0.5, 1.0)  # weight of the embedding block (the n-gram block has unit length)
+SCOPES = ("all", "own")  # the stacked head sees every category's rule evidence, or only its own category's
+VERDICT_C = 4.0  # the verdict head's regularisation (it sees every category's rule evidence)
+
+
+def fit(X, y, C: float) -> LogisticRegression:
+    clf = LogisticRegression(C=C, class_weight="balanced", max_iter=3000, solver="lbfgs")
+    clf.fit(X, y)
+    return clf
+
+
+
+def oof_one(X, y, mask, folds, C) -> np.ndarray:
+    out = np.full(len(y), np.nan)
+    for tr, te in folds:
+        tr, te = tr & mask, te & mask
+        if y[tr].sum() == 0 or te.sum() == 0:
+            continue
+        out[te] = fit(X[tr], y[tr], C).predict_proba(X[te])[:, 1]
+    return out
+
+
+def out_of_fold(corpus: Corpus, design, C: float, jobs: int) -> np.ndarray:
+    """(posts, K) out-of-fold probabilities, NaN where a category does not apply to the post's profile."""
+    cols = Parallel(n_jobs=jobs)(delayed(oof_one)(design(k), corpus.Y[:, k], corpus.mask[:, k], corpus.folds, C)
+                                 for k in range(len(corpus.names)))
+    return np.stack(cols, axis=1)
+
+
+def mean_ap(corpus: Corpus, P: np.ndarray) -> float:
+    aps = []
+    for k in range(len(corpus.names)):
+        ok = ~np.isnan(P[:, k])
+        if corpus.Y[ok, k].sum() > 0:
+            aps.append(average_precision_score(corpus.Y[ok, k], P[ok, k]))
+    return float(np.mean(aps)) if aps else 0.0
+
