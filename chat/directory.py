@@ -32,6 +32,18 @@ class Directory:
         # Concurrent first requests from one person share one lookup instead of racing to write it.
         self._pending: dict[tuple[str, str], asyncio.Future] = {}
 
+    async def emails_of(self, people) -> tuple[list[str], list[str]]:
+        """The emails of the people picked in a form, each once and in order, and the label of each one who has
+        none (to say who could not be found)."""
+        found, missing = [], []
+        for person in people or []:
+            email = await self.email_of(person) if isinstance(person, PersonRef) else None
+            if email:
+                found.append(email)
+            else:
+                missing.append(getattr(person, "label", None) or "someone")
+        return list(dict.fromkeys(found)), missing
+
     async def email_of(self, person: PersonRef | None) -> str | None:
         """The person's email: given, remembered, or asked of the platform (then remembered)."""
         if person is None:

@@ -26,14 +26,30 @@ async def crisis_start(svc: Services, inv):
     return await start.start_command(svc, inv.user, inv.args)
 
 
-async def crisis_approver(svc: Services, inv):
-    crisis, rest = await _named(svc, inv, bare_ok=False)
-    return await flow.set_approver(svc, crisis, inv.user.email, inv.platform, rest)
+def _changing_named(change):
+    """The entry point of a command that changes a named (or the only) active crisis: the crisis and the rest of
+    what was typed go to `change(svc, crisis, actor, platform, rest)`."""
+    async def entry(svc: Services, inv):
+        crisis, rest = await _named(svc, inv, bare_ok=False)
+        return await change(svc, crisis, inv.user.email, inv.platform, rest)
+    return entry
 
 
-async def crisis_note(svc: Services, inv):
-    crisis, rest = await _named(svc, inv, bare_ok=False)
-    return await flow.add_note(svc, crisis, inv.user.email, inv.platform, rest)
+def _on_any(act):
+    """The entry point of a command about any crisis, ended ones too: `act(svc, crisis, actor)`."""
+    async def entry(svc: Services, inv):
+        crisis, _ = await _named(svc, inv, bare_ok=True, active_only=False)
+        return await act(svc, crisis, inv.user.email)
+    return entry
+
+
+crisis_approver = _changing_named(flow.set_approver)
+crisis_note = _changing_named(flow.add_note)
+crisis_add = _changing_named(flow.add_person)
+crisis_remove = _changing_named(flow.remove_person)
+crisis_checkins = _changing_named(flow.set_checkin_interval)
+crisis_end = _on_any(end.end_crisis)
+crisis_report = _on_any(report.post_report)
 
 
 async def crisis_status(svc: Services, inv):
@@ -43,31 +59,6 @@ async def crisis_status(svc: Services, inv):
 
 async def crisis_list(svc: Services, inv):
     return await flow.list_active(svc)
-
-
-async def crisis_add(svc: Services, inv):
-    crisis, rest = await _named(svc, inv, bare_ok=False)
-    return await flow.add_person(svc, crisis, inv.user.email, inv.platform, rest)
-
-
-async def crisis_remove(svc: Services, inv):
-    crisis, rest = await _named(svc, inv, bare_ok=False)
-    return await flow.remove_person(svc, crisis, inv.user.email, inv.platform, rest)
-
-
-async def crisis_checkins(svc: Services, inv):
-    crisis, rest = await _named(svc, inv, bare_ok=False)
-    return await flow.set_checkin_interval(svc, crisis, inv.user.email, inv.platform, rest)
-
-
-async def crisis_end(svc: Services, inv):
-    crisis, _ = await _named(svc, inv, bare_ok=True, active_only=False)
-    return await end.end_crisis(svc, crisis, inv.user.email)
-
-
-async def crisis_report(svc: Services, inv):
-    crisis, _ = await _named(svc, inv, bare_ok=True, active_only=False)
-    return await report.post_report(svc, crisis, inv.user.email)
 
 
 # --- message shortcuts ----------------------------------------------------------------------------------------

@@ -40,14 +40,6 @@ async def open_form(svc: Services, user: PersonRef):
     return request_form(ref)
 
 
-async def emails_of(svc: Services, people) -> tuple[list[str], list[str]]:
-    found, missing = [], []
-    for p in people or []:
-        email = await svc.directory.email_of(p)
-        (found if email else missing).append(email or p.label)
-    return list(dict.fromkeys(found)), missing
-
-
 async def submit(svc: Services, user: PersonRef, channel: str | None, values: dict, request_key: str | None = None):
     """Check the form; stop a partnership account (2.6); otherwise file the request and send the first card.
     `request_key`: the delivery's key, so running the same submission again files nothing more."""
@@ -65,7 +57,7 @@ async def submit(svc: Services, user: PersonRef, channel: str | None, values: di
     text = {k: (values.get(k) or "").strip() for k in ("platform", "platform_other", "account_name",
                                                            "service_area", "kind", "business_case", "strategy",
                                                            "audience", "hours", "monitored")}
-    admins, unknown = await emails_of(svc, values.get("administrators"))
+    admins, unknown = await svc.directory.emails_of(values.get("administrators"))
     manager = await svc.directory.email_of(values.get("manager"))
     nm = await display_names(svc, [requester, manager, *admins])
     known = {user.name, nm.get(requester), *(nm.get(a) for a in admins)}

@@ -216,48 +216,54 @@ async def approve(svc: Services, kinds: RequestKinds, actor: str | None, value: 
     return f"Thanks: {wf.ref(req)} is {step.done} and now with {nxt.label}."
 
 
-async def reject(svc: Services, kinds: RequestKinds, actor: str | None, value: str, reason: str) -> str:
+async def _change_pending(svc: Services, kinds: RequestKinds, actor: str | None, value: str, values, then):
+    """A conditional change to the step the clicker saw pending (reject, ask): `values(now)` the columns it sets,
+    `then(s, row, step, wf, nm, now)` its event and messages, queued in the same transaction. A late or repeated
+    click changes nothing and is told who got there first. Returns (request, step, workflow)."""
     req, step, n, wf, nm = await _deciding(svc, kinds, actor, value)
     now = svc.now()
     async with svc.db.transaction() as s:
-        won = await transition(s, req.id, n, PENDING, state=REJECTED, decided_by=actor, decided_at=now,
-                               reason=reason)
+        won = await transition(s, req.id, n, PENDING, **values(now))
         if won:
             row = await s.get(ApprovalRequest, req.id, populate_existing=True)
-            row.history = [*row.history, {"step": n, "outcome": "rejected", "by": actor, "at": now.isoformat(),
-                                          "reason": reason}]
-            await record_event(s, at=now, actor=actor, subject_kind=subject_kind(row), subject_id=row.id,
-                               action="rejected", from_state=f"pending:{step.key}", to_state=REJECTED,
-                               details={"step": step.key, "reason": reason})
-            await s.flush()
-            await queue_refresh(svc, s, wf, row, nm)
-            await queue_to_requester(svc, s, row, f"Sorry, your {wf.noun} {wf.ref(row)} ({wf.title(row)}) was not "
-                                                  f"approved. {nm[actor]} ({step.label}, {step.section}) said: "
-                                                  f"“{reason}”. You can reply to them directly, or make a new "
-                                                  f"request with the changes.")
+            await then(s, row, step, wf, nm, now)
     if not won:
         raise await _late(svc, kinds, req.id, n, actor)
+    return req, step, wf
+
+
+async def reject(svc: Services, kinds: RequestKinds, actor: str | None, value: str, reason: str) -> str:
+    async def rejected(s, row, step, wf, nm, now) -> None:
+        row.history = [*row.history, {"step": row.step, "outcome": "rejected", "by": actor, "at": now.isoformat(),
+                                      "reason": reason}]
+        await record_event(s, at=now, actor=actor, subject_kind=subject_kind(row), subject_id=row.id,
+                           action="rejected", from_state=f"pending:{step.key}", to_state=REJECTED,
+                           details={"step": step.key, "reason": reason})
+        await s.flush()
+        await queue_refresh(svc, s, wf, row, nm)
+        await queue_to_requester(svc, s, row, f"Sorry, your {wf.noun} {wf.ref(row)} ({wf.title(row)}) was not "
+                                              f"approved. {nm[actor]} ({step.label}, {step.section}) said: "
+                                              f"“{reason}”. You can reply to them directly, or make a new "
+                                              f"request with the changes.")
+
+    req, _, wf = await _change_pending(svc, kinds, actor, value, lambda now: dict(
+        state=REJECTED, decided_by=actor, decided_at=now, reason=reason), rejected)
     return f"Rejected {wf.ref(req)}. I've told the requester why."
 
 
 async def ask(svc: Services, kinds: RequestKinds, actor: str | None, value: str, question: str) -> str:
-    req, step, n, wf, nm = await _deciding(svc, kinds, actor, value)
-    now = svc.now()
-    async with svc.db.transaction() as s:
-        won = await transition(s, req.id, n, PENDING, state=INFO, question=question, question_by=actor,
-                               question_at=now)
-        if won:
-            row = await s.get(ApprovalRequest, req.id, populate_existing=True)
-            await record_event(s, at=now, actor=actor, subject_kind=subject_kind(row), subject_id=row.id,
-                               action="info_requested", from_state=f"pending:{step.key}",
-                               to_state=f"{INFO}:{step.key}", details={"step": step.key, "question": question})
-            await queue_refresh(svc, s, wf, row, nm)
-            await queue_to_requester(svc, s, row, f"{nm[actor]} ({step.label}) needs more information about your "
-                                                  f"{wf.noun} {wf.ref(row)} ({wf.title(row)}):\n“{question}”\n"
-                                                  f"Press *Answer* to reply; your answer goes back to them.",
-                                     Buttons(Button("Answer", "approval.answer", str(row.id), "primary")))
-    if not won:
-        raise await _late(svc, kinds, req.id, n, actor)
+    async def asked(s, row, step, wf, nm, now) -> None:
+        await record_event(s, at=now, actor=actor, subject_kind=subject_kind(row), subject_id=row.id,
+                           action="info_requested", from_state=f"pending:{step.key}",
+                           to_state=f"{INFO}:{step.key}", details={"step": step.key, "question": question})
+        await queue_refresh(svc, s, wf, row, nm)
+        await queue_to_requester(svc, s, row, f"{nm[actor]} ({step.label}) needs more information about your "
+                                              f"{wf.noun} {wf.ref(row)} ({wf.title(row)}):\n“{question}”\n"
+                                              f"Press *Answer* to reply; your answer goes back to them.",
+                                 Buttons(Button("Answer", "approval.answer", str(row.id), "primary")))
+
+    _, step, _ = await _change_pending(svc, kinds, actor, value, lambda now: dict(
+        state=INFO, question=question, question_by=actor, question_at=now), asked)
     return f"I've asked the requester. Their answer will come back to {step.label} on a new card."
 
 

@@ -47,11 +47,17 @@ async def set_approver(svc: Services, crisis, actor: str | None, platform: str, 
     return _done(f"Done: {name} approves every post for crisis {crisis.id}.{extra}")
 
 
-async def add_person(svc: Services, crisis, actor: str | None, platform: str, rest: str):
+async def _group_change(svc: Services, crisis, actor: str | None, platform: str, rest: str, question: str,
+                        example: str):
+    """The person a group change names, once the actor is found to be in the group: (email, PersonRef)."""
     await room.require_group(svc, crisis, actor, "change who is in the group")
     if not rest:
-        raise BadInput(f"Who should join? `{messages.cmd(platform, 'add @person')}`.")
-    email, ref = await person_in(svc, platform, rest)
+        raise BadInput(f"{question} `{messages.cmd(platform, example)}`.")
+    return await person_in(svc, platform, rest)
+
+
+async def add_person(svc: Services, crisis, actor: str | None, platform: str, rest: str):
+    email, ref = await _group_change(svc, crisis, actor, platform, rest, "Who should join?", "add @person")
     problem = await _ensure_in_group(svc, crisis, email, ref, actor, role="added", force=True)
     name = await name_of(svc, email)
     if problem:
@@ -62,10 +68,7 @@ async def add_person(svc: Services, crisis, actor: str | None, platform: str, re
 
 
 async def remove_person(svc: Services, crisis, actor: str | None, platform: str, rest: str):
-    await room.require_group(svc, crisis, actor, "change who is in the group")
-    if not rest:
-        raise BadInput(f"Who should leave? `{messages.cmd(platform, 'remove @person')}`.")
-    email, ref = await person_in(svc, platform, rest)
+    email, _ = await _group_change(svc, crisis, actor, platform, rest, "Who should leave?", "remove @person")
     member = next((m for m in await store.members(svc.db, crisis.id)
                    if m.person == email and m.status == "in_room"), None)
     name = await name_of(svc, email)

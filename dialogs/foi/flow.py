@@ -172,10 +172,16 @@ async def clarify(svc: Services, email: str | None, raw_ref: str, platform: str 
                         "FOI Team first (8.1)."))
 
 
-async def resume(svc: Services, email: str | None, raw_ref: str) -> Message:
+async def _dated_change(svc: Services, email: str | None, raw_ref: str, change):
+    """The case named, changed by `change(svc, ref, by, calendar)` (its due date moves): (case, changed, ref)."""
     by = _need_email(email)
     ref = store.parse_reference(raw_ref)
-    case, changed = await store.resume_case(svc, ref, by, await working_calendar(svc))
+    case, changed = await change(svc, ref, by, await working_calendar(svc))
+    return case, changed, ref
+
+
+async def resume(svc: Services, email: str | None, raw_ref: str) -> Message:
+    case, changed, ref = await _dated_change(svc, email, raw_ref, store.resume_case)
     if not changed:
         return message(Text(f"The clock on {ref} is already running."))
     why = (f"{case.paused_days} day{'s' if case.paused_days != 1 else ''} added for the wait" if case.kind == "sar"
@@ -184,9 +190,7 @@ async def resume(svc: Services, email: str | None, raw_ref: str) -> Message:
 
 
 async def extend(svc: Services, email: str | None, raw_ref: str) -> Message:
-    by = _need_email(email)
-    ref = store.parse_reference(raw_ref)
-    case, changed = await store.extend_case(svc, ref, by, await working_calendar(svc))
+    case, changed, ref = await _dated_change(svc, email, raw_ref, store.extend_case)
     if not changed:
         return message(Text(f"{ref} was already extended; it is due on {day_text(case.due)}."))
     return message(Text(f"*{ref}* is extended: now due on *{day_text(case.due)}*, "

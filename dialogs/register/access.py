@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from chat.errors import NotAllowed
-from chat.messages import Form, Input, PersonRef, Text, message
+from chat.messages import Form, Input, Text, message
 from chat.replies import Ephemeral, FormErrors, OpenForm
 from chat.services import Services
 from chat.wording import display_names
@@ -54,21 +54,13 @@ async def open_admins_form(svc: Services, actor: str | None):
     return OpenForm(admins_form(accounts))
 
 
-async def _emails(svc: Services, people) -> tuple[list[str], list[str]]:
-    found, missing = [], []
-    for p in people or []:
-        email = await svc.directory.email_of(p) if isinstance(p, PersonRef) else None
-        (found if email else missing).append((email or "").lower() or getattr(p, "label", "someone"))
-    return list(dict.fromkeys(found)), missing
-
-
 async def admins_submitted(svc: Services, actor: str | None, values: dict, request_key: str | None = None):
     accounts = await _accounts_for(svc, actor)
     chosen = next((a for a in accounts if str(a.id) == (values.get("account") or "")), None)
     if chosen is None:
         raise NotAllowed("Only the account's owner or the Communications Team can change who administers it (5.5).")
-    add, missing_add = await _emails(svc, values.get("add"))
-    remove, missing_remove = await _emails(svc, values.get("remove"))
+    add, missing_add = await svc.directory.emails_of(values.get("add"))
+    remove, missing_remove = await svc.directory.emails_of(values.get("remove"))
     reason = values.get("reason")
     errors = {}
     if missing_add:

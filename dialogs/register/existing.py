@@ -48,19 +48,11 @@ def existing_form(errors: dict | None = None, values: dict | None = None) -> For
         "council can always get in. Never put a password here: I never ask for or keep one."),))
 
 
-async def _emails(svc: Services, people) -> tuple[list[str], list[str]]:
-    found, missing = [], []
-    for p in people or []:
-        email = await svc.directory.email_of(p) if isinstance(p, PersonRef) else None
-        (found if email else missing).append((email or "").lower() or getattr(p, "label", "someone"))
-    return list(dict.fromkeys(found)), missing
-
-
 async def existing_submitted(svc: Services, user: PersonRef, values: dict, request_key: str | None = None):
     owner = user.email
     text = {k: (values.get(k) or "").strip() for k in ("platform", "platform_other", "account_name", "service_area",
                                                            "kind", "access_platform", "monitored")}
-    admins, missing = await _emails(svc, values.get("administrators"))
+    admins, missing = await svc.directory.emails_of(values.get("administrators"))
     label = text["platform_other"] if text["platform"] == "other" else dict(PLATFORMS).get(text["platform"])
     errors = {}
     for key, why in (("platform", "Choose a platform."), ("account_name", "Give the account's name."),
