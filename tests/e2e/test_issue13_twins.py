@@ -6,6 +6,9 @@ import json
 from datetime import date
 
 from tests.conftest import london
+from tests.e2e.test_accounts_helpers import (BOOST, TEAMS_COMMS_CHANNEL, only_request, teams_click_card, teams_said,
+                                             teams_submit, teams_updates)
+from tests.e2e.test_accounts_teams import everyone_says_hello
 from tests.e2e.test_check_wording import FOI, HIGHWAYS, SAR
 from tests.e2e.test_crisis_support import crisis
 from tests.e2e.test_fire_service import DELETE_QUESTION
@@ -132,3 +135,20 @@ async def test_teams_no_signoff_is_offered_during_a_mourning_pause(bot):
     titles = [a["title"] for a in _actions(_last(bot, "29:staff"))]
     assert "Ask for sign-off" not in titles and "Show the posting checklist" in titles
     assert "Ask for sign-off" not in json.dumps(_last(bot, "29:staff").activity)
+
+
+async def test_teams_boost_progress_says_what_comes_next_and_shows_the_budget_code_plainly(bot):
+    """Slack: tests/e2e/test_boost_slack.py::test_budget_holder_then_comms_then_arranged."""
+    await everyone_says_hello(bot)
+    await bot.teams_say("boost", user="29:staff")
+    await teams_submit(bot, "29:staff", {**BOOST, "budget_holder": "budget@example.gov.uk"})
+    req = await only_request(bot, "boost")
+    await teams_click_card(bot, req, "approve", "29:budget")
+    await teams_submit(bot, "29:budget", {"budget_code": "HW-4411"})
+    card = await teams_click_card(bot, req, "approve", "29:comms", TEAMS_COMMS_CHANNEL)
+    told = teams_said(bot, "a:personal-29:staff").split("\n")[-1]
+    assert "Next step: boost arranged, also by the Communications Team (2.7)" in told, told
+    assert "now with the Communications Team" not in told
+    await teams_click_card(bot, req, "approve", "29:comms2", TEAMS_COMMS_CHANNEL)
+    final = teams_updates(bot, TEAMS_COMMS_CHANNEL, card.message_id)[-1].text()
+    assert "(budget code HW-4411)" in final and "budget_code" not in final
