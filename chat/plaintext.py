@@ -5,20 +5,21 @@ import re
 
 from .messages import Buttons, CopyText, Divider, Fields, Header, Message, Note, Text
 
-_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
-_BARE_LINK = re.compile(r"<(https?://[^>|]+)>")
+# The house mrkdwn's marks (chat/messages.py), which every renderer reads: <url|label>, <url>, *bold*, `code`.
+LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
+BARE_LINK = re.compile(r"<(https?://[^>|]+)>")
+BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])")
+CODE = re.compile(r"`([^`\n]+)`")
 _MAILTO = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")
-_BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])")
-_CODE = re.compile(r"`([^`\n]+)`")
 
 
 def inline(text: str) -> str:
     """House mrkdwn (*bold*, <url|label>, `code`) read as plain words."""
-    text = _LINK.sub(r"\2 (\1)", text)
-    text = _BARE_LINK.sub(r"\1", text)
+    text = LINK.sub(r"\2 (\1)", text)
+    text = BARE_LINK.sub(r"\1", text)
     text = _MAILTO.sub(r"\1", text)
-    text = _CODE.sub(r"\1", text)
-    return _BOLD.sub(r"\1", text)
+    text = CODE.sub(r"\1", text)
+    return BOLD.sub(r"\1", text)
 
 
 def as_plain_text(msg: Message) -> str:

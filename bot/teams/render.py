@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 from chat.messages import Buttons, CopyText, Divider, Fields, Form, Header, Message, Note, PersonRef, Text
+from chat.plaintext import BARE_LINK, BOLD, CODE, LINK
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -12,21 +13,17 @@ VERSION = "1.5"
 PEOPLE_DATASET = "graph.microsoft.com/users"   # the whole organisation's directory
 PICKED = "aad:"   # a person chosen in the picker, by Azure AD object id, until the agent finds their email
 
-_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
-_BARE_LINK = re.compile(r"<(https?://[^>|]+)>")
 _MENTION = re.compile(r"<@([A-Z0-9]+)>")
-_BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])")
-_CODE = re.compile(r"`([^`\n]+)`")
 
 
 def markdown(text: str) -> str:
     """Slack-style mrkdwn (our house style) -> the Markdown subset Adaptive Cards understand. Cards have no
     inline code, so `code` (a command to type) is shown in bold, and a stray backtick is dropped."""
-    text = _CODE.sub(r"*\1*", text).replace("`", "")
-    text = _LINK.sub(r"[\2](\1)", text)
-    text = _BARE_LINK.sub(r"\1", text)
+    text = CODE.sub(r"*\1*", text).replace("`", "")
+    text = LINK.sub(r"[\2](\1)", text)
+    text = BARE_LINK.sub(r"\1", text)
     text = _MENTION.sub(r"\1", text)
-    return _BOLD.sub(r"**\1**", text)
+    return BOLD.sub(r"**\1**", text)
 
 
 def _button(btn, universal: bool) -> dict:
