@@ -19,6 +19,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily
 
+from chat.services import Services
 from policy import verdict_tally
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def allowed(request: web.Request, token: str | None, public: bool) -> bool:
     return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
 
 
-async def refresh_from_database(svc) -> None:
+async def refresh_from_database(svc: Services) -> None:
     from storage import gauges
 
     now = svc.now()
@@ -140,7 +141,7 @@ async def refresh_from_database(svc) -> None:
         APPROVALS.labels(kind, age).set(count)
 
 
-def metrics_route(svc, token: str | None, public: bool):
+def metrics_route(svc: Services, token: str | None, public: bool):
     async def metrics(request: web.Request) -> web.Response:
         if not allowed(request, token, public):
             if not token and not public:

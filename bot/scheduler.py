@@ -16,6 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from chat import logcontext
 from chat.registry import Daily, Every, Sweep
+from chat.services import Services
 
 from storage import sweep_runs
 
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 
 
 class SweepRunner:
-    def __init__(self, svc):
+    def __init__(self, svc: Services):
         self.svc = svc
         self.scheduler: AsyncIOScheduler | None = None
 

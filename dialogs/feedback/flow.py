@@ -27,21 +27,21 @@ NOT_COMMS = ("Only the Communications Team can open reported verdicts: the draft
              "data (3.4).")
 
 
-def _days(svc) -> int:
+def _days(svc: Services) -> int:
     return svc.config.feedback_retention_days
 
 
-def _when(svc, at) -> str:
+def _when(svc: Services, at) -> str:
     local = at.astimezone(svc.config.tz)
     return f"{local.day} {local:%B %Y} at {local:%H:%M}"
 
 
-def _deleted(svc, case) -> str:
+def _deleted(svc: Services, case) -> str:
     local = deleted_on(case.created_at, _days(svc)).astimezone(svc.config.tz)
     return f"{local.day} {local:%B %Y}"
 
 
-def _ensure_comms(svc, email: str | None) -> str:
+def _ensure_comms(svc: Services, email: str | None) -> str:
     if not svc.config.has_role(email, "comms_team"):
         raise NotAllowed(NOT_COMMS)
     return email
@@ -129,7 +129,7 @@ async def _case(svc: Services, raw_ref: str | None):
     return await store.get_case(svc, ref)
 
 
-def _already(svc, case) -> Message:
+def _already(svc: Services, case) -> Message:
     return messages.already_reviewed(case, svc.config.display_name(case.reviewed_by or "someone"),
                                      _when(svc, case.reviewed_at))
 
