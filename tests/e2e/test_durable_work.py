@@ -248,3 +248,24 @@ async def test_the_foi_confirmation_does_not_wait_for_a_slow_mail_server(mailing
     await bot.settle(timeout=30)
     assert len(smtp_server.messages) == 1
     assert told_person(bot, "FOI-2026-0001 has now been emailed to foi@example.gov.uk", "UOTHER") == 1
+
+
+async def test_the_teams_foi_dialog_is_answered_before_a_slow_mail_server_takes_the_email(mailing_bot,
+                                                                                          smtp_server):  # noqa: F811
+    from tests.e2e.test_foi_teams import QUESTION, card_of, submit_data
+
+    bot = mailing_bot
+    _, body = await bot.teams_message_action("forward_foi", QUESTION, user="29:staff")
+    data = submit_data(card_of(body), question=QUESTION, source_platform="x", visibility="private",
+                       requester_handle="@jo", received="2026-12-01", kind="sar", owner="staff@example.gov.uk")
+    smtp_server.slow_down(6)
+    started = time.monotonic()
+    submitted = bot.teams_activity("29:staff", type="invoke", name="composeExtension/submitAction", value={"data": data})
+    status, body = await bot.teams_post(submitted, settle=False)
+    answered = time.monotonic() - started
+    assert status == 200 and answered < 3, f"answered after {answered:.1f}s"
+    assert "FOI-2026-0001: saved and being emailed" in json.dumps(body)   # the dialog shows the case at once
+    assert smtp_server.messages == []
+    await bot.settle(timeout=30)
+    assert len(smtp_server.messages) == 1
+    assert bot.teams_to("29:staff").count("FOI-2026-0001 has now been emailed to foi@example.gov.uk") == 1
