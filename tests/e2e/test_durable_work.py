@@ -260,7 +260,8 @@ async def test_the_teams_foi_dialog_is_answered_before_a_slow_mail_server_takes_
                        requester_handle="@jo", received="2026-12-01", kind="sar", owner="staff@example.gov.uk")
     smtp_server.slow_down(6)
     started = time.monotonic()
-    submitted = bot.teams_activity("29:staff", type="invoke", name="composeExtension/submitAction", value={"data": data})
+    submitted = bot.teams_activity("29:staff", type="invoke", name="composeExtension/submitAction",
+                                   value={"data": data})
     status, body = await bot.teams_post(submitted, settle=False)
     answered = time.monotonic() - started
     assert status == 200 and answered < 3, f"answered after {answered:.1f}s"
