@@ -17,5 +17,12 @@ class NotFound(WorkflowError):
     pass
 
 
+def found(row, what: str):
+    """The row looked up, or NotFound naming `what` ("that request") when it has gone."""
+    if row is None:
+        raise NotFound(f"I can't find {what} any more.")
+    return row
+
+
 class BadInput(WorkflowError):
     pass

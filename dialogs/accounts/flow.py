@@ -19,7 +19,7 @@ from chat.wording import display_names, when
 from dialogs.approvals import store as approval_store
 from dialogs.approvals.flow import queue_announce
 from dialogs.approvals.rules import RequestKind, Step, steps_of
-from dialogs.register.rules import PLATFORMS, iso_week
+from dialogs.register.rules import PLATFORMS, administrators_problem, iso_week
 from dialogs.register.store import active_admins, add_account
 from storage.claims import Repeated
 from storage.events import record_event
@@ -75,10 +75,9 @@ async def submit(svc: Services, user: PersonRef, channel: str | None, values: di
     if text["account_name"] and looks_like_a_person(text["account_name"], known):
         errors["account_name"] = ("Name it after the role or service, not a person, e.g. “Suffolk Highways” "
                                   "or “Head of Libraries” (3.7).")
-    if unknown:
-        errors["administrators"] = f"I couldn't find an email address for {', '.join(unknown)}."
-    elif not admins:
-        errors["administrators"] = "Add at least one administrator (2.3)."
+    problem = administrators_problem(admins, unknown, "Add at least one administrator (2.3).")
+    if problem:
+        errors["administrators"] = problem
     try:
         hours = float(text["hours"])
         if not 0 < hours <= 168:

@@ -5,7 +5,7 @@ from typing import Awaitable, Callable
 
 from sqlalchemy import update
 
-from chat.errors import NotFound
+from chat.errors import found
 from chat.messages import MessageRef
 from chat.services import Services
 from storage.claims import once
@@ -45,10 +45,7 @@ async def store_cards(svc: Services, req_id: int, step: int, refs: list[MessageR
 
 async def load(svc: Services, req_id: int) -> ApprovalRequest:
     async with svc.db.sessions() as s:
-        req = await s.get(ApprovalRequest, req_id)
-    if req is None:
-        raise NotFound("I can't find that request any more.")
-    return req
+        return found(await s.get(ApprovalRequest, req_id), "that request")
 
 
 async def transition(s, req_id: int, at_step: int | None, from_state: str, **values) -> bool:

@@ -105,15 +105,17 @@ def thanks(ref: str, days: int, deleted: str, told: bool, platform: str | None =
 
 # --- the Communications Team --------------------------------------------------------------------------------------
 
+def _verdicts(case, reporter: str) -> list[tuple[str, str]]:
+    """The case, what the checker said and what its reporter says it should have said."""
+    return [("Case", display_ref(case.ref)), ("The checker said", said(case.checker_verdict, case.checker_categories)),
+            (reporter, said(case.correction, [case.correction_category] if case.correction_category else []))]
+
+
 def comms_card(case, *, waiting: int, month_checks: int, month_reported: int, deleted: str) -> Message:
     rate = f" ({month_reported / month_checks:.1%})" if month_checks else ""
     return message(
         Header("A verdict was reported wrong"),
-        Fields([("Case", display_ref(case.ref)),
-                ("The checker said", said(case.checker_verdict, case.checker_categories)),
-                ("The reporter says", said(case.correction, [case.correction_category] if case.correction_category
-                                           else [])),
-                ("Account", case.profile), ("Photo", _photo(case.has_image)),
+        Fields([*_verdicts(case, "The reporter says"), ("Account", case.profile), ("Photo", _photo(case.has_image)),
                 ("Waiting for review", str(waiting)),
                 ("This month", f"{month_reported} reported wrong of {month_checks} checks{rate}")]),
         Buttons(Button("Review", REVIEW_ACTION, case.ref, style="primary", private=True)),
@@ -125,10 +127,7 @@ def comms_card(case, *, waiting: int, month_checks: int, month_reported: int, de
 def reviewed_card(case, reviewer_name: str, when: str) -> Message:
     return message(
         Header("Reported verdict: reviewed"),
-        Fields([("Case", display_ref(case.ref)),
-                ("The checker said", said(case.checker_verdict, case.checker_categories)),
-                ("The reporter said", said(case.correction, [case.correction_category] if case.correction_category
-                                           else [])),
+        Fields([*_verdicts(case, "The reporter said"),
                 ("Final label", said(case.final_verdict, case.final_categories)),
                 ("Reviewed by", reviewer_name), ("When", when)]),
         text=f"Reported verdict {display_ref(case.ref)}: reviewed by {reviewer_name}")

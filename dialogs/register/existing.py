@@ -16,7 +16,7 @@ from storage.claims import Repeated, once
 from storage.events import record_event
 from storage.models.accounts import AccountAdmin, SocialAccount
 
-from .rules import ACCESS_PLATFORM, PLATFORMS
+from .rules import ACCESS_PLATFORM, PLATFORMS, administrators_problem
 from .store import on_access_platform, with_station_admin
 
 FORM_ID = "register_existing"
@@ -66,10 +66,9 @@ async def existing_submitted(svc: Services, user: PersonRef, values: dict, reque
     if text["access_platform"] == "yes" and text["platform"] and text["platform"] not in ACCESS_PLATFORM:
         errors["access_platform"] = ("The single access platform supports Facebook, X, Instagram and LinkedIn only "
                                      "(5.5), so this one is logged into directly.")
-    if missing:
-        errors["administrators"] = f"I couldn't find an email address for {', '.join(missing)}."
-    elif not admins:
-        errors["administrators"] = "Add everyone who has access: the register is that list (5.5)."
+    problem = administrators_problem(admins, missing, "Add everyone who has access: the register is that list (5.5).")
+    if problem:
+        errors["administrators"] = problem
     if not values.get("login_given") and text["access_platform"] != "yes":
         errors["login_given"] = ("Registration includes the login, so the council can always get in (5.5). Give it "
                                  "to the Communications Team directly, then tick this.")

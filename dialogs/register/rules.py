@@ -18,6 +18,13 @@ REMOVAL_REASONS = (("left", "They have left the organisation"), ("changed_job", 
                    ("no_longer", "They no longer need access"))
 
 
+def administrators_problem(found: list[str], missing: list[str], when_none: str) -> str | None:
+    """What is wrong with the administrators picked in a form, if anything: someone without an email, or nobody."""
+    if missing:
+        return f"I couldn't find an email address for {', '.join(missing)}."
+    return None if found else when_none
+
+
 def iso_week(day) -> str:
     """`2026-W49`: the key for something sent once a week."""
     year, week, _ = day.isocalendar()

@@ -8,7 +8,7 @@ from typing import Awaitable, Callable
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chat.errors import BadInput, NotAllowed, NotFound
+from chat.errors import BadInput, NotAllowed, found
 from chat.services import Services
 from storage.claims import once
 from storage.events import record_event
@@ -52,10 +52,7 @@ async def create(svc: Services, *, requester: str, approver: str, draft: str, ve
 
 async def get(svc: Services, request_id: int) -> SignOffRequest:
     async with svc.db.sessions() as session:
-        row = await session.get(SignOffRequest, request_id)
-    if row is None:
-        raise NotFound("I can't find that sign-off request any more.")
-    return row
+        return found(await session.get(SignOffRequest, request_id), "that sign-off request")
 
 
 async def add_card(session: AsyncSession, request_id: int, ref: dict) -> None:
