@@ -49,6 +49,16 @@ async def test_slack_foi_gets_twenty_working_days_and_the_slack_command(bot):
     assert "(/smpolicy foi)" in said
 
 
+# --- Members' guidance (Slack: tests/e2e/test_check_wording.py::test_councillor_checking_as_personal_is_offered_mg_3_1)
+
+async def test_teams_councillor_checking_as_personal_is_offered_mg_3_1(bot):
+    await bot.teams_say("check --as personal Lovely evening at the Northgate ward fun day", user="29:cllr")
+    said = _last(bot, "29:cllr").text()
+    assert "views are your own" in said and "council's logo" in said and "(MG 3.1)" in said
+    await bot.teams_say("check --as personal Lovely evening at the Northgate fun day", user="29:staff")
+    assert "MG 3.1" not in _last(bot, "29:staff").text()     # not a councillor
+
+
 # --- fire service (Slack: tests/e2e/test_fire_service.py) ------------------------------------------------------------
 
 async def test_teams_the_fire_services_photo_checklist_makes_permission_a_requirement(bot):

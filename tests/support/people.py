@@ -30,6 +30,7 @@ TEAMS_USERS = {
     "29:comms2": {"email": "comms2@example.gov.uk", "name": "Cat Comms", "aad": "aad-comms2"},
     "29:cfo": {"email": "cfo@examplefire.gov.uk", "name": "Cy Chief", "aad": "aad-cfo"},
     "29:sfrsadmin": {"email": "sfrs.admin@examplefire.gov.uk", "name": "Ash Admin", "aad": "aad-sfrsadmin"},
+    "29:cllr": {"email": "cllr@example.gov.uk", "name": "Cllr Chris", "aad": "aad-cllr"},
 }
 
 
