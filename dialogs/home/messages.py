@@ -19,18 +19,24 @@ def home_message(*, pause: Message, waiting: list[tuple[str, Buttons]], mine: li
         blocks.append(Text("I couldn't find your email address, so I can't show what is waiting for you. "
                            "Ask the Communications Team to check your details in the organisation file."))
         return message(*blocks, text="Social media policy")
-    blocks.append(Text("*Waiting for your decision* (2.5, 2.7, 4.2)"))
-    if not waiting:
-        blocks.append(Note("Nothing is waiting for your decision."))
-    for line, buttons in waiting:
-        blocks += [Text(line), buttons]
-    blocks += [Divider(), Text("*Your requests*")]
-    blocks += [Text("\n".join(f"• {line}" for line in mine))] if mine else [Note("You have no requests waiting.")]
-    blocks += [Divider(), Text("*Your FOI cases* (8.1)")]
-    if not cases:
-        blocks.append(Note("No open cases are yours."))
-    for line, buttons in cases:
-        blocks += [Text(line), buttons]
-    blocks += [Divider(), Text("*Crises you're in* (4.3)")]
-    blocks += [Text("\n".join(f"• {line}" for line in crises))] if crises else [Note("None.")]
+    blocks += _with_buttons("*Waiting for your decision* (2.5, 2.7, 4.2)", waiting,
+                            "Nothing is waiting for your decision.")
+    blocks += [Divider(), *_listed("*Your requests*", mine, "You have no requests waiting.")]
+    blocks += [Divider(), *_with_buttons("*Your FOI cases* (8.1)", cases, "No open cases are yours.")]
+    blocks += [Divider(), *_listed("*Crises you're in* (4.3)", crises, "None.")]
     return message(*blocks, text="Social media policy")
+
+
+def _with_buttons(title: str, rows: list[tuple[str, Buttons]], empty: str) -> list:
+    """A part of Home whose every line has its own buttons."""
+    blocks: list = [Text(title)]
+    if not rows:
+        blocks.append(Note(empty))
+    for line, buttons in rows:
+        blocks += [Text(line), buttons]
+    return blocks
+
+
+def _listed(title: str, lines: list[str], empty: str) -> list:
+    """A part of Home that is a list of lines."""
+    return [Text(title), Text("\n".join(f"• {line}" for line in lines)) if lines else Note(empty)]
