@@ -15,7 +15,7 @@ from chat.outbox import collecting
 from chat.messages import MessageRef, Text, message
 from chat.orgconfig import load_config
 from chat.platforms import RateLimited, SendError
-from chat.registry import Receipt, Registry, Workflow
+from chat.registry import Job, Receipt, Registry, Workflow
 from storage import migrate
 from storage import outbox as store
 from storage.identity import remember_identity
@@ -71,7 +71,18 @@ async def remember_card(svc, session, args, ref):
     RECEIVED.append((args, ref))
 
 
-RECEIPTS = Registry([Workflow("probe", receipts=(Receipt("probe.card", remember_card),))])
+JOBS_RUN: list = []
+JOB_FAILURES: list[Exception] = []
+
+
+async def probe_job(svc, args):
+    if JOB_FAILURES:
+        raise JOB_FAILURES.pop(0)
+    JOBS_RUN.append((args, list(svc.platform.sent)))   # what had been sent when the job ran
+
+
+RECEIPTS = Registry([Workflow("probe", receipts=(Receipt("probe.card", remember_card),),
+                              jobs=(Job("probe.job", probe_job),))])
 
 
 @pytest.fixture
@@ -85,6 +96,8 @@ async def svc(database_url):
     await remember_identity(services.db, "slack", "UMANAGER", "manager@example.gov.uk", "Mo Manager", clock.now())
     services.platform = platform
     RECEIVED.clear()
+    JOBS_RUN.clear()
+    JOB_FAILURES.clear()
     yield services
     await services.db.close()
 
@@ -184,3 +197,33 @@ async def test_an_update_waits_for_the_message_it_changes_and_receipts_run_when_
     assert await svc.outbox.drain() == 2
     assert svc.platform.sent == [("post", "CCOMMS", "card"), ("update", "CCOMMS/1", "card, decided")]
     assert RECEIVED == [({"request": 7}, MessageRef("slack", "CCOMMS", "1"))]
+
+
+async def test_a_job_runs_once_after_the_messages_queued_with_it(svc):
+    for _ in range(2):   # a re-run of the same change queues nothing more
+        with collecting():
+            async with svc.db.transaction() as session:
+                await svc.outbox.job(session, "probe.job", {"case": 7}, key="job1", notify="staff@example.gov.uk",
+                                     about="the probe")
+                await svc.outbox.dm(session, "manager@example.gov.uk", message(Text("A new case.")), key="dm1")
+    assert await svc.outbox.drain() == 2
+    assert await svc.outbox.drain() == 0
+    assert JOBS_RUN == [({"case": 7}, [("dm", "UMANAGER", "A new case.")])]   # the message went first
+    assert (await _rows(svc))["job1"].state == "sent"
+
+
+async def test_a_job_that_keeps_failing_is_retried_then_its_person_is_told(svc):
+    JOB_FAILURES.extend([SendError("the mail server did not answer")] * 20)
+    with collecting():
+        async with svc.db.transaction() as session:
+            await svc.outbox.job(session, "probe.job", {"case": 7}, key="job1", notify="staff@example.gov.uk",
+                                 about="the email of FOI-2026-0007")
+    assert await svc.outbox.drain() == 0
+    assert (await _rows(svc))["job1"].not_before == svc.now() + timedelta(seconds=30)
+    for _ in range(10):
+        svc.clock.advance(hours=3)
+        await svc.outbox.drain()
+    rows = await _rows(svc)
+    assert rows["job1"].state == "failed" and rows["job1"].attempts == 6 and JOBS_RUN == []
+    assert svc.platform.sent == [("dm", "USTAFF", "I couldn't finish the email of FOI-2026-0007: the mail server "
+                                                  "did not answer. Please tell the Communications Team.")]
