@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import threading
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -271,40 +272,38 @@ def clock() -> FixedClock:
     return FixedClock(london(2026, 12, 1, 10, 0))
 
 
-@pytest.fixture
-async def bot(database_url, clock):
-    harness = await BotHarness.start(database_url, clock)
+@asynccontextmanager
+async def running_bot(database_url: str, clock: FixedClock, **options):
+    """The bot on loopback with its stand-ins (BotHarness.start's options), stopped however the test ends."""
+    harness = await BotHarness.start(database_url, clock, **options)
     try:
         yield harness
     finally:
         await harness.stop()
+
+
+@pytest.fixture
+async def bot(database_url, clock):
+    async with running_bot(database_url, clock) as harness:
+        yield harness
 
 
 @pytest.fixture
 async def bot_with_mail(database_url, clock, smtp_server):  # noqa: F811
     """Slack and Teams, with the organisation's SMTP (FOI forwarding, breach and harassment reports by email)."""
-    harness = await BotHarness.start(database_url, clock, env=smtp_server.env())
-    try:
+    async with running_bot(database_url, clock, env=smtp_server.env()) as harness:
         yield harness
-    finally:
-        await harness.stop()
 
 
 @pytest.fixture
 async def teams_bot(database_url, clock):
     """Teams only: no Slack to fall back on."""
-    harness = await BotHarness.start(database_url, clock, slack=False)
-    try:
+    async with running_bot(database_url, clock, slack=False) as harness:
         yield harness
-    finally:
-        await harness.stop()
 
 
 @pytest.fixture
 async def teams_bot_with_mail(database_url, clock, smtp_server):  # noqa: F811
     """Teams only, with the organisation's SMTP (the way round for people Teams cannot reach)."""
-    harness = await BotHarness.start(database_url, clock, env=smtp_server.env(), slack=False)
-    try:
+    async with running_bot(database_url, clock, env=smtp_server.env(), slack=False) as harness:
         yield harness
-    finally:
-        await harness.stop()

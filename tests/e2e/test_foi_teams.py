@@ -3,23 +3,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select
 
 from storage.models.foi import FoiCase
 from tests.conftest import london
-from tests.support.server import BotHarness
 
 QUESTION = "Can I have a copy of all the information you hold about me, please?"
-
-
-@pytest.fixture
-async def foi_bot(database_url, clock, smtp_server):
-    harness = await BotHarness.start(database_url, clock, env=smtp_server.env(), slack=False)
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 def card_of(body: dict) -> dict:
@@ -38,8 +27,8 @@ def by_id(card: dict) -> dict:
     return {el["id"]: el for el in card["body"] if "id" in el}
 
 
-async def test_message_action_forwards_a_subject_access_request(foi_bot, smtp_server):
-    bot = foi_bot
+async def test_message_action_forwards_a_subject_access_request(teams_bot_with_mail, smtp_server):
+    bot = teams_bot_with_mail
     status, body = await bot.teams_message_action("forward_foi", QUESTION, user="29:staff")
     assert status == 200
     card = card_of(body)
@@ -67,19 +56,20 @@ async def test_message_action_forwards_a_subject_access_request(foi_bot, smtp_se
     assert case.kind == "sar" and case.created_by == "staff@example.gov.uk"
 
 
-async def test_errors_redraw_the_form_with_the_message_beside_the_field(foi_bot):
-    status, body = await foi_bot.teams_message_action("forward_foi", "", user="29:staff")
+async def test_errors_redraw_the_form_with_the_message_beside_the_field(teams_bot_with_mail):
+    status, body = await teams_bot_with_mail.teams_message_action("forward_foi", "", user="29:staff")
     data = submit_data(card_of(body), source_platform="facebook", visibility="public", received="2026-12-01",
                        kind="foi", requester_email="nope")
-    status, body = await foi_bot.teams_invoke("composeExtension/submitAction", {"data": data}, user="29:staff")
+    status, body = await teams_bot_with_mail.teams_invoke("composeExtension/submitAction", {"data": data},
+                                                          user="29:staff")
     shown = json.dumps(card_of(body))
     assert "Paste or type the customer's question" in shown
     assert "doesn't look like an email address" in shown
     assert by_id(card_of(body))["requester_email"]["value"] == "nope"      # what they typed is kept
 
 
-async def test_chat_commands_digest_and_done(foi_bot, smtp_server):
-    bot = foi_bot
+async def test_chat_commands_digest_and_done(teams_bot_with_mail, smtp_server):
+    bot = teams_bot_with_mail
     await bot.teams_say("foi", user="29:staff")
     form_card = bot.teams.in_conversation("a:personal-29:staff")[-1].activity["attachments"][0]["content"]
     data = submit_data(form_card, question="When will the flooding on Mill Lane be fixed?",
@@ -119,8 +109,8 @@ async def test_chat_commands_digest_and_done(foi_bot, smtp_server):
     assert bot.teams.in_conversation("a:personal-29:staff") == []
 
 
-async def test_reassign_by_email_in_teams(foi_bot):
-    bot = foi_bot
+async def test_reassign_by_email_in_teams(teams_bot_with_mail):
+    bot = teams_bot_with_mail
     await bot.teams_say("help", user="29:other")          # so the bot can reach them in Teams
     status, body = await bot.teams_message_action("forward_foi", "How many potholes were filled?", user="29:staff")
     data = submit_data(card_of(body), source_platform="facebook", visibility="public", received="2026-12-01",

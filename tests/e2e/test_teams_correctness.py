@@ -4,24 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from tests.support.server import BotHarness
-
 from .test_accounts_helpers import teams_form_data, teams_hello
 
 CLOSURE_POST = "We are closing Hadleigh library next month because of budget cuts"
 HTML_QUESTION = "Can you tell me what&#39;s planned for Mill Lane?<br>Thanks &amp; regards,<br/>Jo &quot;JB&quot;"
 CLEAN_QUESTION = "Can you tell me what's planned for Mill Lane?\nThanks & regards,\nJo \"JB\""
-
-
-@pytest.fixture
-async def mail_bot(database_url, clock, smtp_server):
-    harness = await BotHarness.start(database_url, clock, env=smtp_server.env(), slack=False)
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 def dialog_card(body: dict) -> dict:
@@ -38,8 +25,8 @@ def message_payload(html: str) -> dict:
             "linkToMessage": "https://teams.microsoft.com/l/message/19:x/1", "createdDateTime": "2026-11-20T10:00:00Z"}
 
 
-async def test_an_html_foi_question_arrives_clean_in_the_email(mail_bot, smtp_server):
-    bot = mail_bot
+async def test_an_html_foi_question_arrives_clean_in_the_email(teams_bot_with_mail, smtp_server):
+    bot = teams_bot_with_mail
     status, body = await bot.teams_message_action("forward_foi", HTML_QUESTION, user="29:staff")
     card = dialog_card(body)
     assert inputs(card)["question"]["value"] == CLEAN_QUESTION
@@ -52,8 +39,8 @@ async def test_an_html_foi_question_arrives_clean_in_the_email(mail_bot, smtp_se
     assert "&#39;" not in mail and "&amp;" not in mail and "<br" not in mail and "<p>" not in mail
 
 
-async def test_the_text_being_checked_arrives_clean(mail_bot):
-    bot = mail_bot
+async def test_the_text_being_checked_arrives_clean(teams_bot_with_mail):
+    bot = teams_bot_with_mail
     await bot.teams_say("<at>smpolicy</at> check We&#39;re closing Hadleigh library<br>because of budget cuts",
                         user="29:staff")
     verdict = bot.teams.in_conversation("a:personal-29:staff")[-1]
@@ -64,8 +51,8 @@ async def test_the_text_being_checked_arrives_clean(mail_bot):
     assert draft == "We're closing Hadleigh library\nbecause of budget cuts"
 
 
-async def test_sign_off_from_the_dialog_starts_with_the_message(mail_bot):
-    bot = mail_bot
+async def test_sign_off_from_the_dialog_starts_with_the_message(teams_bot_with_mail):
+    bot = teams_bot_with_mail
     status, body = await bot.teams_message_action("is_this_ok", CLOSURE_POST)
     actions = [a for el in dialog_card(body)["body"] if el["type"] == "ActionSet" for a in el["actions"]]
     signoff = next(a for a in actions if a["title"] == "Ask for sign-off")
@@ -78,8 +65,8 @@ async def test_sign_off_from_the_dialog_starts_with_the_message(mail_bot):
     assert inputs(form)["draft"]["value"] == CLOSURE_POST
 
 
-async def test_a_redrawn_form_keeps_every_field_including_people(mail_bot):
-    bot = mail_bot
+async def test_a_redrawn_form_keeps_every_field_including_people(teams_bot_with_mail):
+    bot = teams_bot_with_mail
     await teams_hello(bot, "29:staff")
     await bot.teams_say("request-account", user="29:staff")
     data = teams_form_data(bot, "a:personal-29:staff")
@@ -94,8 +81,8 @@ async def test_a_redrawn_form_keeps_every_field_including_people(mail_bot):
     assert redrawn["account_name"]["value"] == "Jo Smith" and redrawn["hours"]["value"] == "5"
 
 
-async def test_cards_have_no_literal_backticks(mail_bot):
-    bot = mail_bot
+async def test_cards_have_no_literal_backticks(teams_bot_with_mail):
+    bot = teams_bot_with_mail
     await bot.teams_say("help", user="29:staff")
     await bot.teams_say("frobnicate", user="29:staff")          # "I don't know `frobnicate`..."
     said = json.dumps([s.activity for s in bot.teams.in_conversation("a:personal-29:staff")])
@@ -117,8 +104,8 @@ def _form_of(bot, conversation: str) -> dict:
     raise AssertionError("no form")
 
 
-async def test_people_are_picked_from_the_directory_and_mapped_to_email(mail_bot):
-    bot = mail_bot
+async def test_people_are_picked_from_the_directory_and_mapped_to_email(teams_bot_with_mail):
+    bot = teams_bot_with_mail
     await bot.teams_install("19:general@thread.tacv2", by="29:comms")     # the roster: AAD ids and emails
     await bot.teams_say("foi", user="29:staff")
     form = _form_of(bot, "a:personal-29:staff")
@@ -139,8 +126,8 @@ async def test_people_are_picked_from_the_directory_and_mapped_to_email(mail_bot
         assert (await s.scalar(select(FoiCase))).owner_email == "other@example.gov.uk"
 
 
-async def test_someone_picked_whom_the_bot_has_not_met_is_found_through_teams(mail_bot):
-    bot = mail_bot
+async def test_someone_picked_whom_the_bot_has_not_met_is_found_through_teams(teams_bot_with_mail):
+    bot = teams_bot_with_mail
     await bot.teams_say("foi", user="29:staff")          # no roster read: the bot has met only Sam
     data = {**_form_of(bot, "a:personal-29:staff")["actions"][0]["data"],
             "question": "How many potholes were filled in Mill Lane?", "source_platform": "facebook",
@@ -154,11 +141,11 @@ async def test_someone_picked_whom_the_bot_has_not_met_is_found_through_teams(ma
     assert "I can't find an email address for that person" in bot.teams_to("29:staff")
 
 
-async def test_approval_cards_use_universal_actions_and_a_retried_click_applies_once(mail_bot):
+async def test_approval_cards_use_universal_actions_and_a_retried_click_applies_once(teams_bot_with_mail):
     from .test_accounts_helpers import cards, events, only_request, teams_submit, teams_updates
     from .test_teams_reach import ACCOUNT, GENERAL
 
-    bot = mail_bot
+    bot = teams_bot_with_mail
     await bot.teams_install(GENERAL, by="29:comms")
     await bot.teams_say("request-account", user="29:staff")
     await teams_submit(bot, "29:staff", ACCOUNT)
