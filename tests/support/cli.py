@@ -2,9 +2,10 @@
 environment, working directory, standard input and output a separate process would have.
 
 A separate process costs every test ~2 s of CPU (importing the bot, loading the checker's encoder and model);
-in-process, the test worker pays that once. Each command-line test file keeps one real process run
-(tests/e2e/test_process.py runs the console script's module and app.py), so start-up, exit codes and
-the entry point are still tested for real.
+in-process, the test worker pays that once. A few real processes stay, so start-up, exit codes and the entry
+point are still tested for real: tests/e2e/test_process.py (app.py started and stopped, and `python -m bot`
+refusing bad usage), and one run each in tests/cli/test_cli_check.py, tests/cli/test_config_check.py,
+tests/test_manifests.py and tests/test_logs.py.
 
     done = run_cli("foi", "due-date", "--received", "2026-12-01", env=cli_env(DATABASE_URL=url))
     assert (done.returncode, done.stdout, done.stderr) == (0, "2027-01-04\n", "")
