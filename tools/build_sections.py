@@ -151,12 +151,12 @@ def clean_body(lines: list[str]) -> str:
 
 # ---------------------------------------------------------------- headings
 
-POLICY_TOP = re.compile(r"^([1-8]) ([A-Z][A-Za-z ,'&/()-]+)$")
-POLICY_SUB = re.compile(r"^([1-8]\.\d{1,2}) (\S.*)$")
-FIRE_HEAD = re.compile(r"^([1-6])\.? (\S.*)$")
-FIRE_SUB = re.compile(r"^([1-6]\.\d) (\S.*)$")
-MG_HEAD = re.compile(r"^([1-9])\. (\S.*)$")
-MG_SUB = re.compile(r"^([1-9]\.\d) (\S.*)$")
+# Each document's numbered headings: (a top-level heading, a sub-heading), as its lines are written.
+HEADINGS = {
+    "policy": (re.compile(r"^([1-8]) ([A-Z][A-Za-z ,'&/()-]+)$"), re.compile(r"^([1-8]\.\d{1,2}) (\S.*)$")),
+    "fire": (re.compile(r"^([1-6])\.? (\S.*)$"), re.compile(r"^([1-6]\.\d) (\S.*)$")),
+    "members": (re.compile(r"^([1-9])\. (\S.*)$"), re.compile(r"^([1-9]\.\d) (\S.*)$")),
+}
 
 
 def title_of(s: str) -> str:
@@ -209,11 +209,11 @@ def build_policy(text: str) -> tuple[list[Draft], dict]:
     fire = find_line(lines, "8.2 Suffolk Fire and Rescue Service", start)
     members = find_line(lines, "8.3", fire)
 
-    _, main = split_numbered(lines[start:fire], POLICY_TOP, POLICY_SUB, lambda n: n,
+    _, main = split_numbered(lines[start:fire], *HEADINGS["policy"], lambda n: n,
                              parent_number, "policy", None)
 
     fire_drafts = [Draft("8.2", "Suffolk Fire and Rescue Service", "policy", "8")]
-    pre, subs = split_numbered(lines[fire + 1:members], FIRE_HEAD, FIRE_SUB,
+    pre, subs = split_numbered(lines[fire + 1:members], *HEADINGS["fire"],
                                lambda n: f"8.2/{n}",
                                lambda n: f"8.2/{parent_number(n)}" if "." in n else None,
                                "policy", "8.2")
@@ -236,7 +236,7 @@ def build_members(text: str) -> tuple[list[Draft], dict]:
         raise BuildError("members guidance: review year not found")
     meta = {"title": title, "organisation": "Suffolk County Council", "version": m.group(1),
             "date": m.group(1), "source": MEMBERS_FILE}
-    pre, drafts = split_numbered(lines[first + 1:], MG_HEAD, MG_SUB, lambda n: f"MG {n}",
+    pre, drafts = split_numbered(lines[first + 1:], *HEADINGS["members"], lambda n: f"MG {n}",
                                  lambda n: f"MG {parent_number(n)}" if "." in n else None,
                                  "members_guidance", None)
     if any(ln.strip() for ln in pre):
