@@ -3,7 +3,7 @@
 Communications Team's blocked-accounts list."""
 from __future__ import annotations
 
-from chat.registry import Command, OnSubmit, Shortcut, Workflow
+from chat.registry import Command, Job, OnSubmit, Shortcut, Workflow
 from chat.replies import Ephemeral, FormErrors, OpenForm
 from chat.services import Services
 from dialogs.harassment import flow, messages
@@ -35,4 +35,5 @@ WORKFLOW = Workflow("harassment",
     shortcuts=(Shortcut("report_harassment", "Report harassment",
                         "Tell your manager and the Communications Team about abuse in this message (3.9).",
                         fn=from_message),),
-    forms=(OnSubmit(messages.FORM_ID, submitted),))
+    forms=(OnSubmit(messages.FORM_ID, submitted),),
+    jobs=(Job(flow.EMAIL_JOB, flow.hr_email_job),))

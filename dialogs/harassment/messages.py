@@ -82,6 +82,16 @@ def reported(ref: str, platform: str, handle: str, told: list[str], not_told: li
     return message(*blocks, text=f"{ref}: harassment reported")
 
 
+def hr_not_sent_yet(ref: str, reason: str) -> Message:
+    return message(Text(f"*{ref}*: the email to Human Resources hasn't gone yet ({reason}). I'll keep trying, but "
+                        "the policy says to speak to your manager or Human Resources straight away, so please "
+                        "contact HR yourself as well (3.9)."))
+
+
+def hr_sent_later(ref: str, hr: str) -> Message:
+    return message(Text(f"*{ref}* has now been emailed to Human Resources ({hr}) (3.9)."))
+
+
 def already() -> Message:
     return message(Text("That report was already sent (3.9): nobody was told twice."))
 

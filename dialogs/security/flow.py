@@ -1,6 +1,8 @@
-"""Reporting a suspected information security breach (2.10): the verdict's button files one report per verdict
-and emails Information Management the reference and the kind of material; a failed email is retried by the
-sweep and the reporter told when it goes. A second click is told it was reported already and sends nothing."""
+"""Reporting a suspected information security breach (2.10): the verdict's button files one report per verdict,
+with the email to Information Management (the reference and the kind of material) queued as an outbox job in the
+same transaction, so the click is answered at once and the email goes after it, once, whichever process is alive.
+The reporter hears once how it went: sent, or not yet (then the sweep retries it and tells them when it goes).
+A second click is told it was reported already and sends nothing."""
 from __future__ import annotations
 
 import logging
@@ -16,7 +18,8 @@ from . import messages, store
 from .rules import parse_button_value
 
 log = logging.getLogger(__name__)
-RETRY_AFTER = timedelta(minutes=10)   # the sweep leaves a report this young to the click that is sending it
+RETRY_AFTER = timedelta(minutes=10)   # the sweep leaves a report this young to the outbox job sending it
+EMAIL_JOB = "security.email"
 
 
 async def _email(svc: Services, report) -> str | None:
@@ -48,13 +51,42 @@ async def report(svc: Services, user: PersonRef, platform: str, value: str) -> M
     to = svc.config.security_breach_email
     if not to:
         return messages.no_address()
-    row, filed = await store.file(svc, offer, user.email, platform)
+    queue = None if svc.mailer is None else (lambda session, row: queue_email(svc, session, row))
+    row, filed = await store.file(svc, offer, user.email, platform, then=queue)
     if not filed:
         names = await display_names(svc, [row.reporter])
         return messages.already(row, to, names[row.reporter], when(svc, row.created_at))
+    if svc.mailer is None:     # nothing to wait for: say why now (the sweep does not retry without a mailer)
+        return messages.not_sent(row, await _email(svc, row))
+    return messages.reported(row, to, messages.section_for(svc.config.profile_for(user.email)))
+
+
+async def queue_email(svc: Services, session, row) -> None:
+    """In the transaction filing the report: its email, as outbox work run after the click is answered."""
+    await svc.outbox.job(session, EMAIL_JOB, {"report_id": row.id}, key=f"security:{row.reference}:email",
+                         notify=row.reporter, about=f"the email of {row.reference} to Information Management")
+
+
+async def email_job(svc: Services, args: dict) -> None:
+    """The outbox job: send the email once, then tell the reporter it went, or that it has not gone yet (the
+    sweep retries it and tells them when it goes). A report already emailed (a rerun after a crash) sends nothing."""
+    row = await store.by_id(svc, args["report_id"])
+    if row is None or row.email_state != "pending":
+        return
     reason = await _email(svc, row)
-    section = messages.section_for(svc.config.profile_for(user.email))
-    return messages.reported(row, to, section) if reason is None else messages.not_sent(row, reason)
+    async with svc.db.transaction() as session:
+        if reason is None:
+            await _tell_sent(svc, session, row)
+        else:
+            await svc.outbox.dm(session, row.reporter, messages.not_sent(row, reason),
+                                key=f"security:{row.reference}:not-sent-yet",
+                                about=f"the news that {row.reference} has not been emailed yet")
+
+
+async def _tell_sent(svc: Services, session, row) -> None:
+    """Once, whoever sent it (the job or the sweep)."""
+    await svc.outbox.dm(session, row.reporter, messages.sent_later(row), key=f"security:{row.reference}:emailed",
+                        about=f"the news that {row.reference} has been emailed")
 
 
 async def retry_sweep(svc: Services, now) -> int:
@@ -65,8 +97,6 @@ async def retry_sweep(svc: Services, now) -> int:
     for row in await store.unsent(svc, now - RETRY_AFTER):
         if await _email(svc, row) is None:
             sent += 1
-            try:
-                await svc.notifier.dm(row.reporter, messages.sent_later(row))
-            except Exception as exc:   # the email went, which is what matters; the note is a courtesy
-                log.warning("could not tell the reporter %s was sent: %s", row.reference, type(exc).__name__)
+            async with svc.db.transaction() as session:
+                await _tell_sent(svc, session, row)
     return sent

@@ -40,9 +40,10 @@ def section_for(profile: str) -> str:
 
 def reported(report, to: str, section: str = "2.10") -> Message:
     return message(Text(
-        f"*{report.reference}*: I've emailed Information Management ({to}) that you've reported a suspected "
-        f"information security breach: {kinds_in_words(report.categories)} ({section}). The email gives the reference, "
-        "your name and the kind of material, not the post or the secret itself."),
+        f"*{report.reference}* is saved, and I'm emailing Information Management ({to}) now that you've reported a "
+        f"suspected information security breach: {kinds_in_words(report.categories)} ({section}). The email gives "
+        "the reference, your name and the kind of material, not the post or the secret itself. I'll tell you when "
+        "it has gone."),
         Note("Change the password or code now if it could have been seen. Information Management may ask you "
              f"to complete the {FORM_NAME}."),
         text=f"{report.reference}: reported to Information Management")

@@ -3,6 +3,7 @@ its event. Never the post or the secret: only the reference, who, when and the k
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Awaitable, Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,8 +22,15 @@ async def by_token(svc: Services, token: str) -> SecurityReport | None:
         return await s.scalar(select(SecurityReport).where(SecurityReport.token == token))
 
 
-async def file(svc: Services, offer: Offer, reporter: str, platform: str) -> tuple[SecurityReport, bool]:
-    """(the report, whether this call filed it). A second click, or two at once, finds the first."""
+async def by_id(svc: Services, report_id: int) -> SecurityReport | None:
+    async with svc.db.sessions() as s:
+        return await s.get(SecurityReport, report_id)
+
+
+async def file(svc: Services, offer: Offer, reporter: str, platform: str,
+               then: Callable[..., Awaitable[None]] | None = None) -> tuple[SecurityReport, bool]:
+    """(the report, whether this call filed it). A second click, or two at once, finds the first. `then(session,
+    row)` queues what a new report causes (its email) in the transaction that files it."""
     found = await by_token(svc, offer.token)
     if found is not None:
         return found, False
@@ -38,6 +46,8 @@ async def file(svc: Services, offer: Offer, reporter: str, platform: str) -> tup
             await record_event(s, at=now, actor=reporter, subject_kind=SUBJECT, subject_id=row.reference,
                                action="reported", to_state="pending",
                                details={"categories": list(offer.categories), "platform": platform})
+            if then is not None:
+                await then(s, row)
     except IntegrityError:      # the other click won the race
         return await by_token(svc, offer.token), False
     return row, True

@@ -270,3 +270,71 @@ async def test_the_teams_foi_dialog_is_answered_before_a_slow_mail_server_takes_
     await bot.settle(timeout=30)
     assert len(smtp_server.messages) == 1
     assert bot.teams_to("29:staff").count("FOI-2026-0001 has now been emailed to foi@example.gov.uk") == 1
+
+
+BREACH_DRAFT = "The login for the Highways Facebook page is highways.admin and the password is Tr0ub4dor&3xyz"
+
+
+async def report_harassment(bot) -> float:
+    """Sam reports harassment with the form; how long Slack waited for its answer."""
+    await bot.slack_command("/smpolicy", "harassment", user="USTAFF")
+    started = time.monotonic()
+    ack = await bot.slack_submit({"platform": "facebook", "handle": "@nasty_troll", "details": "Three posts"},
+                                 user="USTAFF", settle=False)
+    assert ack in ({}, None), ack
+    return time.monotonic() - started
+
+
+async def report_breach(bot) -> float:
+    """Sam clicks "Report to Information Management" on a verdict; how long Slack waited for its answer."""
+    await bot.slack_command("/smpolicy", f"check {BREACH_DRAFT}", user="USTAFF")
+    button = next(el for b in bot.slack.responses()[-1].args.get("blocks", []) if b["type"] == "actions"
+                  for el in b["elements"] if el["text"]["text"] == "Report to Information Management")
+    started = time.monotonic()
+    resp = await bot.slack_click("security.report", value=button["value"], user="USTAFF", settle=False)
+    assert resp.status == 200
+    return time.monotonic() - started
+
+
+REPORTS = {"harassment": (report_harassment, "[HA-2026-0001]", "HA-2026-0001: harassment reported"),
+           "breach": (report_breach, "[IS-2026-0001]", "IS-2026-0001* is saved, and I'm emailing")}
+
+
+@pytest.mark.parametrize("report", sorted(REPORTS))
+async def test_a_report_is_answered_before_a_slow_mail_server_takes_its_email(mailing_bot, smtp_server, report):
+    bot = mailing_bot
+    act, subject, confirmation = REPORTS[report]
+    smtp_server.slow_down(4)
+    answered = await act(bot)
+    assert answered < 3, f"answered after {answered:.1f}s"
+    await until(lambda: told(bot, confirmation) == 1, timeout=3)   # the person has their reference at once...
+    assert smtp_server.messages == []                             # ...while the mail server is still taking it
+    await bot.settle(timeout=30)
+    assert [subject in m.message["Subject"] for m in smtp_server.messages] == [True]
+    assert told(bot, "hasn't gone yet") == 0
+
+
+@pytest.mark.parametrize("report", sorted(REPORTS))
+async def test_killed_between_a_reports_answer_and_its_email_it_is_emailed_once_after_restart(
+        mailing_bot, smtp_server, monkeypatch, report):
+    bot = mailing_bot
+    act, subject, confirmation = REPORTS[report]
+    reached = asyncio.Event()
+    deliver = Outbox._deliver
+
+    async def never_runs_jobs(self, row):
+        if row.kind != "job":
+            return await deliver(self, row)
+        reached.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(Outbox, "_deliver", never_runs_jobs)
+    await act(bot)
+    await asyncio.wait_for(reached.wait(), 10)
+    await bot.kill()
+    monkeypatch.undo()
+    assert told(bot, confirmation) == 1 and smtp_server.messages == []
+    await come_back(bot)
+    await bot.settle(timeout=30)
+    assert [subject in m.message["Subject"] for m in smtp_server.messages] == [True]
+    assert told(bot, confirmation) == 1 and told(bot, "hasn't gone yet") == 0

@@ -95,8 +95,8 @@ async def test_slack_a_firefighters_breach_report_cites_the_appendix(bot_with_ma
         await bot.slack_click("security.report", value=button["value"], user=user)
         told.append(bot.slack.responses()[-1].text())
     fire, council = told
-    assert "I've emailed Information Management" in fire and "(8.2 3.1)" in fire
-    assert "I've emailed Information Management" in council and "(2.10)" in council and "8.2" not in council
+    assert "I'm emailing Information Management" in fire and "(8.2 3.1)" in fire
+    assert "I'm emailing Information Management" in council and "(2.10)" in council and "8.2" not in council
     assert len(smtp_server.messages) == 2
 
 

@@ -31,7 +31,8 @@ async def test_slack_report_tells_manager_hr_and_comms_and_blocks_the_account(bo
 
     told = bot.slack.said_to("USTAFF") + "\n".join(r.text() for r in bot.slack.responses())
     assert "HA-2026-0001" in told and "your manager, Mo Manager" in told
-    assert "Human Resources (by email to hr@example.gov.uk)" in told and "the Communications Team" in told
+    assert "Human Resources (the email to hr@example.gov.uk is saved and being sent" in told
+    assert "the Communications Team" in told
 
     manager = "\n".join(c.text() for c in bot.slack.to("UMANAGER"))
     assert "Sam Staff, who reports to you" in manager and "*nasty_troll* on Facebook" in manager
@@ -92,3 +93,25 @@ async def test_teams_message_action_reports_it(teams_bot_with_mail, smtp_server)
     assert len(smtp_server.messages) == 1
     await bot.teams_say("blocked", user="29:comms")
     assert "nasty_troll** on X (Twitter) · 1 report" in bot.teams_to("29:comms")
+
+
+async def test_mail_down_the_reporter_hears_once_and_hr_is_emailed_when_it_comes_back(bot_with_mail, smtp_server):
+    bot = bot_with_mail
+    smtp_server.go_down()
+    await bot.slack_command("/smpolicy", "harassment", user="USTAFF")
+    assert await bot.slack_submit({"platform": "facebook", "handle": "@nasty_troll", "details": DETAILS},
+                                  user="USTAFF") == {}
+    for _ in range(2):                       # the outbox tries again after its back-off; nobody is told twice
+        bot.clock.advance(minutes=1)
+        await bot.svc.outbox.drain()
+    not_yet = [c for c in bot.slack.to("USTAFF") if "email to Human Resources hasn't gone yet" in c.text()]
+    assert len(not_yet) == 1 and "contact HR yourself as well (3.9)" in not_yet[0].text()
+    assert "Error" not in not_yet[0].text() and smtp_server.messages == []
+    smtp_server.come_back()
+    bot.clock.advance(minutes=3)
+    await bot.svc.outbox.drain()
+    await bot.svc.outbox.drain()
+    (mail,) = smtp_server.messages
+    assert "[HA-2026-0001]" in mail.message["Subject"] and DETAILS in mail.body
+    assert sum("HA-2026-0001* has now been emailed to Human Resources" in c.text()
+               for c in bot.slack.to("USTAFF")) == 1

@@ -7,10 +7,16 @@ from sqlalchemy import select
 
 from storage.models.security import SecurityReport
 from tests.conftest import london
+from tests.e2e.test_durable_work import until
 
 SECRET = "Tr0ub4dor&3xyz"
 DRAFT = f"Hi team, the login for the Highways Facebook page is highways.admin and the password is {SECRET}"
 REPORT = "Report to Information Management"
+
+
+def _dms(bot, user: str, needle: str) -> int:
+    """How many of the bot's Slack DMs to `user` say `needle`."""
+    return sum(needle in c.text() for c in bot.slack.to(user))
 
 
 def _slack_report_button(call) -> dict:
@@ -63,15 +69,17 @@ async def test_mail_down_saved_retried_and_reporter_told(bot_with_mail, smtp_ser
     await bot.slack_command("/smpolicy", f"check {DRAFT}", user="USTAFF")
     await bot.slack_click("security.report", value=_slack_report_button(bot.slack.responses()[-1])["value"],
                           user="USTAFF")
-    told = bot.slack.responses()[-1].text()
-    assert "IS-2026-0001" in told and "hasn't gone yet (the mail server could not be reached)" in told
+    assert "IS-2026-0001* is saved, and I'm emailing" in bot.slack.responses()[-1].text()
+    told = bot.slack.said_to("USTAFF")      # then, once the email has been tried, by DM, once
+    assert _dms(bot, "USTAFF", "hasn't gone yet (the mail server could not be reached)") == 1
     assert "Error" not in told              # no exception names for staff
     smtp_server.come_back()
     await bot.run_sweeps(london(2026, 12, 1, 11, 0))
     assert len(smtp_server.messages) == 1 and SECRET not in smtp_server.messages[0].body
-    assert "IS-2026-0001* has now been emailed" in bot.slack.said_to("USTAFF")
+    await until(lambda: _dms(bot, "USTAFF", "IS-2026-0001* has now been emailed") == 1)   # sent after the sweep
     await bot.run_sweeps(london(2026, 12, 1, 11, 30))
-    assert len(smtp_server.messages) == 1
+    await bot.settle()
+    assert len(smtp_server.messages) == 1 and _dms(bot, "USTAFF", "has now been emailed") == 1
 
 
 async def test_teams_report_from_a_verdict(bot_with_mail, smtp_server):
