@@ -24,6 +24,7 @@ from .metrics import SWEEPS
 from storage.claims import any_unfinished_since
 
 from chat.workdays import working_calendar
+from policy.calendar import WorkingCalendar
 
 RECOVERY_MINUTES = 5  # how often to look for reminders whose sender died between claiming and sending
 READINESS_GRACE = timedelta(minutes=30)  # a daily sweep not done this long after its time makes /readyz fail
@@ -40,52 +41,63 @@ class SweepRunner:
     def running(self) -> bool:
         return bool(self.scheduler and self.scheduler.running)
 
-    async def is_due(self, sweep: Sweep, now: datetime) -> bool:
+    async def is_due(self, sweep: Sweep, now: datetime, calendar: _CalendarOnce | None = None) -> bool:
+        """`calendar` shares one read of the proclaimed holidays among the sweeps looked at together."""
         if isinstance(sweep.schedule, Every):
             return True
         local = now.astimezone(self.svc.config.tz)
         if local.time() < sweep.schedule.at:
             return False
         if sweep.schedule.working_days_only:
-            calendar = await working_calendar(self.svc)
-            return calendar.is_working_day(local.date())
+            calendar = calendar or _CalendarOnce(self.svc)
+            return (await calendar.get()).is_working_day(local.date())
         return True
 
     async def run_all(self, now: datetime | None = None, dry_run: bool = False) -> list[tuple[str, str]]:
-        """Run every sweep that is due as at `now`; returns (name, outcome) pairs for the operator."""
+        """Run every sweep that is due as at `now`; returns (name, outcome) pairs for the operator. Their
+        outcomes are recorded together at the end, in one transaction."""
         now = now or self.svc.now()
-        outcomes = []
+        outcomes, finished = [], []
+        calendar = _CalendarOnce(self.svc)
         for sweep in self.svc.registry.sweeps.values():
-            if not await self.is_due(sweep, now):
+            if not await self.is_due(sweep, now, calendar):
                 outcomes.append((sweep.name, "not due"))
                 continue
             if dry_run:
                 outcomes.append((sweep.name, "would run"))
                 continue
-            outcomes.append((sweep.name, await self.run_one(sweep, now)))
+            error = await self._run(sweep, now)
+            finished.append((sweep.name, self.svc.now(), error))
+            outcomes.append((sweep.name, "failed" if error else "ran"))
+        await self._record(finished)
         return outcomes
 
     async def run_one(self, sweep: Sweep, now: datetime | None = None) -> str:
         """Run one sweep and record the outcome in the database; a failure is retried at its next run."""
+        error = await self._run(sweep, now or self.svc.now())
+        await self._record([(sweep.name, self.svc.now(), error)])
+        return "failed" if error else "ran"
+
+    async def _run(self, sweep: Sweep, now: datetime) -> str | None:
+        """Run one sweep; None if it succeeded, else the reason it failed (logged, and counted)."""
         logcontext.start(f"sweep-{uuid.uuid4().hex[:8]}", logcontext.workflow_of(sweep.fn))
         try:
-            await sweep.fn(self.svc, now or self.svc.now())
+            await sweep.fn(self.svc, now)
         except Exception as exc:
             reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".strip(": ")
             log.error("sweep %s failed (%s); it runs again at its next time", sweep.name, reason)
             log.debug("sweep %s failure", sweep.name, exc_info=True)
-            await self._record(sweep.name, reason)
             SWEEPS.labels(sweep.name, "failed").inc()
-            return "failed"
-        await self._record(sweep.name, None)
+            return reason
         SWEEPS.labels(sweep.name, "ran").inc()
-        return "ran"
+        return None
 
-    async def _record(self, name: str, error: str | None) -> None:
+    async def _record(self, finished: list[tuple[str, datetime, str | None]]) -> None:
         try:
-            await sweep_runs.record(self.svc.db, name, self.svc.now(), error)
+            await sweep_runs.record_all(self.svc.db, finished)
         except Exception as exc:  # the database itself is down: readiness reports that separately
-            log.warning("could not record the outcome of sweep %s (%s)", name, type(exc).__name__)
+            names = ", ".join(name for name, _at, _error in finished)
+            log.warning("could not record the outcome of sweeps %s (%s)", names, type(exc).__name__)
 
     async def overdue(self, now: datetime | None = None) -> list[str]:
         """Daily sweeps that should have succeeded today by now (their time plus a grace period) and have not,
@@ -94,8 +106,9 @@ class SweepRunner:
         runs = await sweep_runs.all_runs(self.svc.db)
         tz = self.svc.config.tz
         late = []
+        calendar = _CalendarOnce(self.svc)
         for sweep in self.svc.registry.sweeps.values():
-            if not isinstance(sweep.schedule, Daily) or not await self.is_due(sweep, now):
+            if not isinstance(sweep.schedule, Daily) or not await self.is_due(sweep, now, calendar):
                 continue
             local = now.astimezone(tz)
             due_at = datetime.combine(local.date(), sweep.schedule.at, tzinfo=tz)
@@ -151,3 +164,17 @@ class SweepRunner:
     def stop(self) -> None:
         if self.scheduler and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+
+
+class _CalendarOnce:
+    """The working calendar read from the database the first time a sweep needs it, then reused: one query
+    for all the working-days-only sweeps of a run, and none when no sweep asks."""
+
+    def __init__(self, svc: Services):
+        self.svc = svc
+        self._calendar: WorkingCalendar | None = None
+
+    async def get(self) -> WorkingCalendar:
+        if self._calendar is None:
+            self._calendar = await working_calendar(self.svc)
+        return self._calendar

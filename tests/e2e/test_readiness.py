@@ -36,3 +36,26 @@ async def test_a_daily_sweep_that_never_ran_today_is_overdue(bot):
     bot.clock.set(bot.clock.now().replace(hour=11))
     body = await (await bot.http.get(bot.url + "/readyz")).json()
     assert "foi_digest" in body["sweeps_overdue"]
+
+
+async def test_a_run_of_every_sweep_records_each_outcome_with_one_failing(bot, monkeypatch):
+    """run_all writes every sweep's outcome together: the failure with its reason, the rest as successes."""
+    async def broken(svc, now):
+        raise RuntimeError("Bot Connector unreachable")
+
+    sweeps = bot.svc.registry.sweeps
+    before = await all_runs(bot.svc.db)
+    monkeypatch.setitem(sweeps, "crisis", Sweep("crisis", sweeps["crisis"].schedule, broken))
+    outcomes = dict(await bot.run_sweeps())
+    assert outcomes["crisis"] == "failed" and outcomes["housekeeping"] == "ran"
+    after = await all_runs(bot.svc.db)
+    assert after["crisis"].failures == before["crisis"].failures + 1
+    assert after["crisis"].last_error == "RuntimeError: Bot Connector unreachable"
+    assert after["crisis"].last_outcome == "failed"
+    ran = [name for name, outcome in outcomes.items() if outcome == "ran"]
+    assert len(ran) > 5
+    for name in ran:
+        assert after[name].runs == before[name].runs + 1 and after[name].last_outcome == "ok"
+        assert after[name].failures == before[name].failures
+    body = await (await bot.http.get(bot.url + "/readyz")).json()
+    assert body["sweeps_failing"] == ["crisis"]
