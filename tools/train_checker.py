@@ -25,14 +25,17 @@ The test set (policy/eval/test*.jsonl) is never read here.
    the stacked head's features with every category's rule evidence) gets its two thresholds for the verdict
    targets, stop recall first: among the pairs whose stop recall is no lower than the categories' alone, the
    lowest ok false-alarm rate of those reaching stop recall 0.98 out of fold, or where none does, the best
-   2 x stop recall minus ok false-alarm rate (a missed stop weighs twice a needless hold). At or above "stop" a post stops even when no stop category reached
-   its own threshold; below "hold" the learned layer's findings are set aside (hard overrides still stop).
+   2 x stop recall minus ok false-alarm rate (a missed stop weighs twice a needless hold). At or above "stop" a
+   post stops even when no stop category reached its own threshold; below "hold" the learned layer's findings
+   are set aside (hard overrides still stop).
 3. The figures, out of fold and honest about step 2: for each held-out file, thresholds chosen as in step 2
    on the other files' out-of-fold scores, and the checker's verdicts computed as check() computes them
    (policy.learned.decide: rule findings kept where the category reaches its threshold, dropped where it
    does not, hard overrides always stop). Recorded in model.json for every file, dev's own among them, with
    the rules alone, the text head alone and the old union of the two beside the stacked combination.
 4. The heads refitted on all of train and dev with the chosen settings and thresholds.
+
+The pieces are in tools/checker_training/ (corpus, features, fitting, thresholds, verdicts, figures, pack).
 """
 from __future__ import annotations
 

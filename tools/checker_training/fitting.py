@@ -11,7 +11,9 @@ from .corpus import Corpus
 C_GRID = (16.0, 64.0)
 ALPHA_GRID = (0.5, 1.0)  # weight of the embedding block (the n-gram block has unit length)
 SCOPES = ("all", "own")  # the stacked head sees every category's rule evidence, or only its own category's
-VERDICT_C = 4.0  # the verdict head's regularisation (it sees every category's rule evidence)
+# The verdict head's regularisation: out of fold (writers a-i and dev), 16 against 4 raised accuracy 0.896 -> 0.898
+# and stop recall 0.930 -> 0.935 and lowered ok false alarm 0.109 -> 0.104 (sign-off recall 0.924 -> 0.922).
+VERDICT_C = 16.0
 
 
 def fit(X, y, C: float) -> LogisticRegression:
