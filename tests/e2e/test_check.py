@@ -13,6 +13,8 @@ PHONE_POST = "Please ring Dave Smith on 07911 123456 about his care package"
 CLOSURE_POST = "We are closing Hadleigh library next month because of budget cuts"
 FAIR_POST = "Join us at Christchurch Park on Saturday for the summer fair"
 PLANNING_POST = "I have already made up my mind to refuse the planning application for the Tesco site"
+# A councillor may campaign for their own party on their own account (4.2 does not apply to them); staff may not.
+OWN_PARTY_POST = "Proud to be standing again for the Liberal Democrats in Framlingham - vote for me on 4 May!"
 
 
 def _photo_with_gps() -> bytes:
@@ -78,8 +80,12 @@ async def test_clean_post_is_ok_with_the_checklist_button(bot):
 
 
 async def test_profile_can_be_given_and_comes_from_the_organisation_file(bot):
-    await bot.slack_command("/smpolicy", f"check {PLANNING_POST}", user="USTAFF")
-    assert "This looks OK to post" in bot.slack.responses()[-1].text()
+    await bot.slack_command("/smpolicy", f"check {OWN_PARTY_POST}", user="USTAFF")
+    reply = bot.slack.responses()[-1].text()
+    assert "Party-political content* (4.2)" in reply and "Checked as *staff*" in reply
+    await bot.slack_command("/smpolicy", f"check --as member {OWN_PARTY_POST}", user="USTAFF")
+    reply = bot.slack.responses()[-1].text()
+    assert "This looks OK to post" in reply and "Checked as *member*" in reply
     await bot.slack_command("/smpolicy", f"check --as member {PLANNING_POST}", user="USTAFF")
     assert "Predetermination" in bot.slack.responses()[-1].text()
     # Cllr Chris is a member in org.toml: no flag needed.
