@@ -5,7 +5,7 @@ and calls one function in dialogs/crisis (§4.3).
 """
 from __future__ import annotations
 
-from chat.registry import Action, Command, Every, OnSubmit, Receipt, Shortcut, Sweep, Workflow
+from chat.registry import Action, Command, Every, Job, OnSubmit, Receipt, Shortcut, Sweep, Workflow
 from chat.services import Services
 from dialogs.crisis import convene, end, flow, messages, report, room, rules, schedule, start, state
 
@@ -80,7 +80,7 @@ async def crisis_timeline_submitted(svc: Services, inv):
 # --- forms and buttons ------------------------------------------------------------------------------------------
 
 async def crisis_start_submitted(svc: Services, inv):
-    return await start.start_submitted(svc, inv.user, inv.values, inv.private)
+    return await start.start_submitted(svc, inv.user, inv.values, inv.private, inv.request_key)
 
 
 async def crisis_review_submitted(svc: Services, inv):
@@ -154,4 +154,5 @@ WORKFLOW = Workflow("crisis",
     posting_state=(state.crisis_posting_state,),
     access_given=(convene.stop_new_administrators,),
     cli=(crisis_cli.add_parser,),
-    receipts=(Receipt(convene.STOP_SENT, convene.stop_sent), Receipt(end.RESUME_SENT, end.resume_sent)))
+    receipts=(Receipt(convene.STOP_SENT, convene.stop_sent), Receipt(end.RESUME_SENT, end.resume_sent)),
+    jobs=(Job(start.CONVENE_JOB, start.convene_job),))

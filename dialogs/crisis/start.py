@@ -7,9 +7,13 @@ gives; when none applies the bot says so plainly and still lets the person go on
 from __future__ import annotations
 
 import json
+import uuid
+from dataclasses import asdict
 
-from chat.messages import Form, Input, PersonRef, Text
-from chat.replies import FormErrors, Later, OpenForm
+from chat.commands import in_text
+from chat.errors import WorkflowError
+from chat.messages import Form, Input, PersonRef, Text, message
+from chat.replies import DirectMessage, FormErrors, OpenForm
 from chat.services import Services
 
 from . import messages
@@ -17,6 +21,7 @@ from .convene import StartRequest, convene
 from .rules import slug, unique
 
 FORM_ID = "crisis_start"
+CONVENE_JOB = "crisis.convene"
 
 
 def match_account(config, word: str):
@@ -76,7 +81,7 @@ def start_shortcut(svc: Services, text: str | None, link: str | None):
     return OpenForm(start_form(svc.config, summary=(text or "").strip()[:2900] or None, link=link))
 
 
-async def start_submitted(svc: Services, user: PersonRef, values: dict, private: str):
+async def start_submitted(svc: Services, user: PersonRef, values: dict, private: str, request_key: str | None = None):
     keys = [k for k in values.get("accounts") or [] if k in svc.config.accounts]
     other = values.get("other_account")
     summary = values.get("what")
@@ -101,8 +106,26 @@ async def start_submitted(svc: Services, user: PersonRef, values: dict, private:
         accounts.append({"key": None, "name": other.strip()})
     request = StartRequest(accounts=accounts, summary=summary, indicators=indicators, link=values.get("link"),
                            administrators=admins)
-    # Convening takes a few round trips to the platform: answer the form first (Slack allows 3 seconds).
-    return Later(lambda: convene(svc, user, request))
+    # Convening takes a few round trips to the platform: an outbox job, run once the form is answered (Slack
+    # allows 3 seconds), once per submission whichever process is alive; the starter gets its summary by DM.
+    key = f"crisis:convene:{request_key or uuid.uuid4().hex}"
+    async with svc.db.transaction() as session:
+        await svc.outbox.job(session, CONVENE_JOB, {"user": user, "request": asdict(request), "key": key}, key=key,
+                             notify=user.email, about="starting the crisis")
+    return None
+
+
+async def convene_job(svc: Services, args: dict) -> None:
+    """The outbox job: convene the group, then send the starter what convening says (its summary, or why not)."""
+    user, key = args["user"], args["key"]
+    try:
+        replies = await convene(svc, user, StartRequest(**args["request"]))
+    except WorkflowError as exc:
+        replies = [message(Text(in_text(exc.message, user.platform)))]
+    async with svc.db.transaction() as session:
+        for i, reply in enumerate(replies):
+            to = reply.to if isinstance(reply, DirectMessage) else user
+            await svc.outbox.dm(session, to, getattr(reply, "message", reply), key=f"{key}#{i}")
 
 
 async def _administrators(svc: Services, values: dict, private: str) -> list[str]:

@@ -296,6 +296,22 @@ async def report_breach(bot) -> float:
     return time.monotonic() - started
 
 
+def jobs_never_run(monkeypatch) -> asyncio.Event:
+    """The outbox sends messages but hangs on every job (an email, convening a crisis), as a process killed just
+    before it ran one; the event is set when one is reached."""
+    reached = asyncio.Event()
+    deliver = Outbox._deliver
+
+    async def never_runs_jobs(self, row):
+        if row.kind != "job":
+            return await deliver(self, row)
+        reached.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(Outbox, "_deliver", never_runs_jobs)
+    return reached
+
+
 REPORTS = {"harassment": (report_harassment, "[HA-2026-0001]", "HA-2026-0001: harassment reported"),
            "breach": (report_breach, "[IS-2026-0001]", "IS-2026-0001* is saved, and I'm emailing")}
 
@@ -319,16 +335,7 @@ async def test_killed_between_a_reports_answer_and_its_email_it_is_emailed_once_
         mailing_bot, smtp_server, monkeypatch, report):
     bot = mailing_bot
     act, subject, confirmation = REPORTS[report]
-    reached = asyncio.Event()
-    deliver = Outbox._deliver
-
-    async def never_runs_jobs(self, row):
-        if row.kind != "job":
-            return await deliver(self, row)
-        reached.set()
-        await asyncio.Event().wait()
-
-    monkeypatch.setattr(Outbox, "_deliver", never_runs_jobs)
+    reached = jobs_never_run(monkeypatch)
     await act(bot)
     await asyncio.wait_for(reached.wait(), 10)
     await bot.kill()
@@ -338,3 +345,23 @@ async def test_killed_between_a_reports_answer_and_its_email_it_is_emailed_once_
     await bot.settle(timeout=30)
     assert [subject in m.message["Subject"] for m in smtp_server.messages] == [True]
     assert told(bot, confirmation) == 1 and told(bot, "hasn't gone yet") == 0
+
+
+async def test_killed_between_the_crisis_forms_answer_and_convening_the_group_is_convened_once_after_restart(
+        bot, monkeypatch):
+    await bot.slack_command("/crisis", "start", user="UCOMMS")
+    view = bot.last_view()
+    rooms_before = len(bot.slack.of("conversations.create"))
+    reached = jobs_never_run(monkeypatch)
+    ack = await bot.slack_submit({"accounts": ["highways"], "what": "Residents are furious about the A12 post",
+                                  "indicators": ["press"]}, user="UCOMMS", view=view, settle=False)
+    assert ack in ({}, None)
+    await asyncio.wait_for(reached.wait(), 10)
+    await bot.kill()
+    monkeypatch.undo()
+    assert len(bot.slack.of("conversations.create")) == rooms_before    # answered; nothing convened yet
+    await come_back(bot)
+    await bot.settle(timeout=30)
+    assert (await crisis(bot, 1)).status == "active"
+    assert len(bot.slack.of("conversations.create")) - rooms_before == 1
+    assert told_person(bot, "Crisis 1 started", "UCOMMS") == 1
