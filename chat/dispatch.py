@@ -12,7 +12,7 @@ from .commands import command_parts, in_text, typed
 from .errors import WorkflowError
 from .messages import Button, Buttons, Message, Text, message
 from .registry import Registry
-from .replies import Ephemeral, FormErrors, InChannel, Invocation, Later, OpenForm, UpdateOriginal
+from .replies import Ephemeral, FormErrors, InChannel, Invocation, OpenForm, UpdateOriginal
 
 if TYPE_CHECKING:
     from .services import Services
@@ -50,11 +50,6 @@ def help_message(registry: Registry, platform: str, family: str | None = None, l
 
 async def dispatch(svc: Services, inv: Invocation) -> list:
     return await _safely(svc, inv, lambda: _route(svc, inv))
-
-
-async def run_later(svc: Services, inv: Invocation, later: Later) -> list:
-    """Do a handler's deferred work (after the platform has been answered) with the same safety net."""
-    return await _safely(svc, inv, later.work)
 
 
 async def _safely(svc: Services, inv: Invocation, work) -> list:

@@ -2,8 +2,9 @@
 
 A platform edge turns a delivery into a neutral Invocation and, before it answers the platform, writes it down
 with where replies go (`receive`, keyed by the delivery's request key: a redelivery finds the key and is
-dropped). Then the work runs (`handle`: the handler, within WORK_BUDGET) and is finished (`finish`: any `Later`
-work, then the replies queued in the outbox in the same transaction that marks the item done, then sent). A
+dropped). Then the work runs (`handle`: the handler, within WORK_BUDGET) and is finished (`finish`: the
+replies queued in the outbox in the same transaction that marks the item done, then sent; slow work the
+handler caused, such as an email or convening a crisis, is an outbox job queued with its change). A
 form waits at most FORM_BUDGET for its handler before the platform is answered, so a slow platform never
 keeps Slack's 3-second limit; what the handler says after that reaches the person as a message.
 
@@ -21,12 +22,12 @@ from typing import TYPE_CHECKING
 from storage import inbox as store
 
 from . import wire
-from .dispatch import dispatch, run_later
+from .dispatch import dispatch
 from .commands import typed
 from .messages import Text, message
 from .outbox import collecting
 from .registry import Every, Sweep, Workflow
-from .replies import DirectMessage, Ephemeral, FormErrors, Invocation, Later, OpenForm
+from .replies import DirectMessage, Ephemeral, FormErrors, Invocation, OpenForm
 
 if TYPE_CHECKING:
     from .services import Services
@@ -62,7 +63,7 @@ class Inbox:
         await self.finish(key, inv, ctx, replies, keys, late=late)
 
     async def handle(self, inv: Invocation) -> tuple[list, list[str]]:
-        """Run the handler (not its Later work). Returns its replies and the outbox keys it queued."""
+        """Run the handler. Returns its replies and the outbox keys it queued."""
         with collecting() as keys:
             try:
                 replies = await asyncio.wait_for(self._dispatch(inv), WORK_BUDGET)
@@ -77,17 +78,11 @@ class Inbox:
 
     async def finish(self, key: str, inv: Invocation, ctx: dict, replies: list, keys: list[str],
                      *, late: bool = False) -> None:
-        """Run any Later work, queue every reply and mark the item done in one transaction, then send.
+        """Queue every reply and mark the item done in one transaction, then send.
 
         `late`: the platform has been answered already (a form past its budget, or a re-run after a crash), so
         a form or its errors can only be shown where the platform allows it; elsewhere they become a message."""
         with collecting(keys):
-            try:
-                replies = await asyncio.wait_for(self._expand(inv, replies), WORK_BUDGET)
-            except asyncio.TimeoutError:
-                log.error("later work for %s/%s ran past its time budget and was stopped", inv.kind, inv.command)
-                replies = [r for r in replies if not isinstance(r, Later)] + [
-                    Ephemeral(message(Text(too_slow(inv.platform))))]
             if late and not getattr(self.svc.outbox.replies.get(inv.platform), "forms_after_ack", True):
                 replies = [_as_message(r) for r in replies]
             async with self.svc.db.transaction() as session:
@@ -95,15 +90,6 @@ class Inbox:
                     await self._queue(session, f"{key}#{i}", inv, ctx, reply)
                 await store.mark_done(session, key, self.svc.now())
         await self.svc.outbox.drain(keys)
-
-    async def _expand(self, inv: Invocation, replies: list) -> list:
-        out: list = []
-        for reply in replies:
-            if isinstance(reply, Later):
-                out += await self._expand(inv, await run_later(self.svc, inv, reply))
-            else:
-                out.append(reply)
-        return out
 
     async def _queue(self, session, key: str, inv: Invocation, ctx: dict, reply) -> None:
         if isinstance(reply, DirectMessage):

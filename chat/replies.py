@@ -71,11 +71,5 @@ class UpdateOriginal:
     message: Message
 
 
-@dataclass(frozen=True)
-class Later:
-    """Work to do once the platform has had its answer (Slack wants a form's answer within 3 seconds): the
-    replies `work()` returns are delivered when it finishes. Use it for slow steps such as convening a room."""
-    work: object   # an async callable with no arguments, returning a reply, a list of replies or None
 
-
-Reply = Union[Ephemeral, InChannel, DirectMessage, OpenForm, FormErrors, UpdateOriginal, UploadFile, Later]
+Reply = Union[Ephemeral, InChannel, DirectMessage, OpenForm, FormErrors, UpdateOriginal, UploadFile]
