@@ -23,8 +23,7 @@ from storage import sweep_runs
 from .metrics import SWEEPS
 from storage.claims import any_unfinished_since
 
-from chat.workdays import working_calendar
-from policy.calendar import WorkingCalendar
+from chat.workdays import one_calendar_read, working_calendar
 
 RECOVERY_MINUTES = 5  # how often to look for reminders whose sender died between claiming and sending
 READINESS_GRACE = timedelta(minutes=30)  # a daily sweep not done this long after its time makes /readyz fail
@@ -41,16 +40,14 @@ class SweepRunner:
     def running(self) -> bool:
         return bool(self.scheduler and self.scheduler.running)
 
-    async def is_due(self, sweep: Sweep, now: datetime, calendar: _CalendarOnce | None = None) -> bool:
-        """`calendar` shares one read of the proclaimed holidays among the sweeps looked at together."""
+    async def is_due(self, sweep: Sweep, now: datetime) -> bool:
         if isinstance(sweep.schedule, Every):
             return True
         local = now.astimezone(self.svc.config.tz)
         if local.time() < sweep.schedule.at:
             return False
         if sweep.schedule.working_days_only:
-            calendar = calendar or _CalendarOnce(self.svc)
-            return (await calendar.get()).is_working_day(local.date())
+            return (await working_calendar(self.svc)).is_working_day(local.date())
         return True
 
     async def run_all(self, now: datetime | None = None, dry_run: bool = False) -> list[tuple[str, str]]:
@@ -58,17 +55,17 @@ class SweepRunner:
         outcomes are recorded together at the end, in one transaction."""
         now = now or self.svc.now()
         outcomes, finished = [], []
-        calendar = _CalendarOnce(self.svc)
-        for sweep in self.svc.registry.sweeps.values():
-            if not await self.is_due(sweep, now, calendar):
-                outcomes.append((sweep.name, "not due"))
-                continue
-            if dry_run:
-                outcomes.append((sweep.name, "would run"))
-                continue
-            error = await self._run(sweep, now)
-            finished.append((sweep.name, self.svc.now(), error))
-            outcomes.append((sweep.name, "failed" if error else "ran"))
+        with one_calendar_read():   # the sweeps and their due checks share one read of the proclaimed holidays
+            for sweep in self.svc.registry.sweeps.values():
+                if not await self.is_due(sweep, now):
+                    outcomes.append((sweep.name, "not due"))
+                    continue
+                if dry_run:
+                    outcomes.append((sweep.name, "would run"))
+                    continue
+                error = await self._run(sweep, now)
+                finished.append((sweep.name, self.svc.now(), error))
+                outcomes.append((sweep.name, "failed" if error else "ran"))
         await self._record(finished)
         return outcomes
 
@@ -106,17 +103,17 @@ class SweepRunner:
         runs = await sweep_runs.all_runs(self.svc.db)
         tz = self.svc.config.tz
         late = []
-        calendar = _CalendarOnce(self.svc)
-        for sweep in self.svc.registry.sweeps.values():
-            if not isinstance(sweep.schedule, Daily) or not await self.is_due(sweep, now, calendar):
-                continue
-            local = now.astimezone(tz)
-            due_at = datetime.combine(local.date(), sweep.schedule.at, tzinfo=tz)
-            if now < due_at + READINESS_GRACE:
-                continue
-            run = runs.get(sweep.name)
-            if run is None or run.last_success is None or run.last_success < due_at:
-                late.append(sweep.name)
+        with one_calendar_read():
+            for sweep in self.svc.registry.sweeps.values():
+                if not isinstance(sweep.schedule, Daily) or not await self.is_due(sweep, now):
+                    continue
+                local = now.astimezone(tz)
+                due_at = datetime.combine(local.date(), sweep.schedule.at, tzinfo=tz)
+                if now < due_at + READINESS_GRACE:
+                    continue
+                run = runs.get(sweep.name)
+                if run is None or run.last_success is None or run.last_success < due_at:
+                    late.append(sweep.name)
         return late
 
     async def failing(self) -> dict[str, str]:
@@ -165,16 +162,3 @@ class SweepRunner:
         if self.scheduler and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
-
-class _CalendarOnce:
-    """The working calendar read from the database the first time a sweep needs it, then reused: one query
-    for all the working-days-only sweeps of a run, and none when no sweep asks."""
-
-    def __init__(self, svc: Services):
-        self.svc = svc
-        self._calendar: WorkingCalendar | None = None
-
-    async def get(self) -> WorkingCalendar:
-        if self._calendar is None:
-            self._calendar = await working_calendar(self.svc)
-        return self._calendar

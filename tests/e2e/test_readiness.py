@@ -59,3 +59,17 @@ async def test_a_run_of_every_sweep_records_each_outcome_with_one_failing(bot, m
         assert after[name].failures == before[name].failures
     body = await (await bot.http.get(bot.url + "/readyz")).json()
     assert body["sweeps_failing"] == ["crisis"]
+
+
+async def test_a_holiday_proclaimed_between_two_runs_of_the_sweeps_is_seen_by_the_second(bot):
+    """A run of the sweeps reads the proclaimed holidays once, and only for itself: the next run reads again."""
+    from storage.models import ProclaimedHoliday
+
+    first = dict(await bot.run_sweeps())
+    assert first["foi_digest"] == "ran" and first["approval_chasers"] == "ran"
+    async with bot.svc.db.transaction() as session:
+        session.add(ProclaimedHoliday(day=bot.clock.now().date().isoformat(), name="State funeral",
+                                      added_by="admin@example.gov.uk", added_at=bot.clock.now()))
+    second = dict(await bot.run_sweeps())
+    assert second["foi_digest"] == "not due" and second["approval_chasers"] == "not due"
+    assert second["housekeeping"] == "ran"      # a daily sweep that runs on any day
