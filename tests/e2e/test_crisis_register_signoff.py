@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 from tests.conftest import london
-from tests.e2e.test_accounts_helpers import approved_account, ephemeral_to, teams_hello, teams_submit
-from tests.e2e.test_crisis_support import LISTENING, actions, crisis
+from tests.e2e.test_accounts_helpers import ephemeral_to, teams_hello, teams_submit
+from tests.e2e.test_crisis_support import LISTENING, actions, crisis, registered_highways, told_anywhere, told_count
 
 CLOSURE_POST = "We are closing Hadleigh library next month because of budget cuts"
 START = "start highways Residents are furious about our post saying the A12 is shut when it is not"
@@ -18,30 +18,18 @@ def _buttons(call) -> list[dict]:
     return [el for block in call.args.get("blocks", []) if block["type"] == "actions" for el in block["elements"]]
 
 
-def _count(bot, user: str, words: str) -> int:
-    return sum(1 for c in bot.slack.to(user) if words in c.text())
 
-
-def _anywhere(bot, slack_user: str, teams_user: str, words: str) -> int:
-    """How often a person was told something on either platform (the bot reaches each person on one)."""
-    return _count(bot, slack_user, words) + bot.teams_to(teams_user).count(words)
-
-
-async def _registered_highways(bot):
-    """Test Highways in the register, run by Oz Other and Fran Fire (neither is named in the organisation file)."""
-    return await approved_account(bot, user="USTAFF", account_name="Test Highways",
-                                  administrators=["UOTHER", "UFIRE"])
 
 
 async def test_slack_crisis_stop_resume_once_each_and_signoff_only_by_the_approver(bot):
-    await _registered_highways(bot)
+    await registered_highways(bot)
     await bot.slack_command("/crisis", START, user="UCOMMS")
     c = await crisis(bot)
     # Everyone the register lists for the account, and the service lead, was told to STOP, with the listening
     # response to post first.
     assert set(c.administrators) == {"other@example.gov.uk", "firefighter@examplefire.gov.uk", "lead@example.gov.uk"}
     for user in ("UOTHER", "UFIRE", "ULEAD"):
-        assert _count(bot, user, "STOP posting on Test Highways") == 1, user
+        assert told_count(bot, user, "STOP posting on Test Highways") == 1, user
         assert LISTENING in bot.slack.said_to(user)
     await bot.slack_command("/crisis", "approver <@UCOMMS2|cat.comms>", user="UCOMMS", channel=c.room_id)
 
@@ -82,8 +70,8 @@ async def test_slack_crisis_stop_resume_once_each_and_signoff_only_by_the_approv
     await bot.restart()
     await bot.run_sweeps(london(2026, 12, 1, 11, 0))
     for user in ("UOTHER", "UFIRE", "ULEAD"):
-        assert _count(bot, user, "You may resume posting") == 1, user
-        assert _count(bot, user, "STOP posting on Test Highways") == 1, user
+        assert told_count(bot, user, "You may resume posting") == 1, user
+        assert told_count(bot, user, "STOP posting on Test Highways") == 1, user
     assert (await actions(bot)).count("resume_sent") == 3 and (await actions(bot)).count("stop_sent") == 3
 
 
@@ -136,13 +124,13 @@ async def test_slack_no_signoff_before_an_approver_is_appointed(bot):
 
 
 async def test_teams_crisis_stop_resume_once_each_and_signoff_only_by_the_approver(bot):
-    await _registered_highways(bot)
+    await registered_highways(bot)
     await teams_hello(bot, "29:comms", "29:comms2", "29:manager", "29:other", "29:fire", "29:staff")
     await bot.teams_say(f"crisis {START}", user="29:comms")
     c = await crisis(bot)
     assert c.platform == "teams"
     for slack_user, teams_user in (("UOTHER", "29:other"), ("UFIRE", "29:fire"), ("ULEAD", "29:lead")):
-        assert _anywhere(bot, slack_user, teams_user, "STOP posting on Test Highways") == 1, slack_user
+        assert told_anywhere(bot, slack_user, teams_user, "STOP posting on Test Highways") == 1, slack_user
     await bot.teams_say("crisis approver comms2@example.gov.uk", user="29:comms", conversation=c.room_id,
                         conversation_type="channel")
 
@@ -169,13 +157,13 @@ async def test_teams_crisis_stop_resume_once_each_and_signoff_only_by_the_approv
     await bot.teams_click(data, user="29:manager")
     assert "only its one approver, Cat Comms, can decide this (4.3)" in bot.teams_to("29:manager")
     await bot.teams_click(data, user="29:comms2", reply_to=card.activity.get("id"))
-    assert _anywhere(bot, "USTAFF", "29:staff", "was approved by Cat Comms") == 1
+    assert told_anywhere(bot, "USTAFF", "29:staff", "was approved by Cat Comms") == 1
 
     await bot.teams_say("crisis end", user="29:comms", conversation=c.room_id, conversation_type="channel")
     await bot.restart()
     await bot.run_sweeps(london(2026, 12, 1, 11, 0))
     for slack_user, teams_user in (("UOTHER", "29:other"), ("UFIRE", "29:fire"), ("ULEAD", "29:lead")):
-        assert _anywhere(bot, slack_user, teams_user, "You may resume posting") == 1, slack_user
+        assert told_anywhere(bot, slack_user, teams_user, "You may resume posting") == 1, slack_user
     assert (await actions(bot)).count("resume_sent") == 3
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dialogs.crisis import store
+from tests.e2e.test_accounts_helpers import approved_account
 
 LISTENING = ("Thank you for bringing this to our attention, we are investigating and will respond as soon as we are "
              "able – we are listening")
@@ -30,3 +31,20 @@ def updates_of(bot, channel: str, ts: str) -> list:
 
 def teams_sent(bot, conversation: str, method: str | None = None) -> list:
     return [s for s in bot.teams.in_conversation(conversation) if method is None or s.method == method]
+
+
+def told_count(bot, user: str, words: str) -> int:
+    """How many of the bot's Slack messages to a person contain these words."""
+    return sum(1 for c in bot.slack.to(user) if words in c.text())
+
+
+def told_anywhere(bot, slack_user: str, teams_user: str, words: str) -> int:
+    """How often a person was told something on either platform (the bot reaches each person on one)."""
+    return told_count(bot, slack_user, words) + bot.teams_to(teams_user).count(words)
+
+
+async def registered_highways(bot):
+    """Test Highways in the register (owner Sam Staff), run by Oz Other and Fran Fire (neither named in the
+    organisation file)."""
+    return await approved_account(bot, user="USTAFF", account_name="Test Highways",
+                                  administrators=["UOTHER", "UFIRE"])

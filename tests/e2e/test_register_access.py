@@ -10,6 +10,7 @@ from sqlalchemy import select
 from dialogs.register import store
 from storage.models.accounts import SocialAccount
 from tests.conftest import london
+from tests.e2e.test_crisis_support import told_count
 
 from .test_accounts_helpers import (approved_account, ephemeral_to, teams_hello, teams_join_comms_channel,
                                     teams_said, teams_submit)
@@ -27,9 +28,6 @@ def told(bot, user: str) -> str:
     """What a person was told after a form: privately, or in their DM."""
     return ephemeral_to(bot, user) + "\n" + bot.slack.said_to(user)
 
-
-def _count(bot, user: str, words: str) -> int:
-    return sum(1 for c in bot.slack.to(user) if words in c.text())
 
 
 async def _account(bot, name: str) -> SocialAccount:
@@ -65,7 +63,7 @@ async def test_slack_owner_changes_who_has_access_and_the_pause_and_crisis_follo
     await bot.slack_submit({"account": str(acct.id), "add": ["UFIRE"], "remove": ["UOTHER"],
                             "reason": "changed_job"}, user="USTAFF", view=view)
     assert "No change for Fran Fire, Oz Other" in told(bot, "USTAFF")
-    assert _count(bot, "UFIRE", "has given you access") == 1
+    assert told_count(bot, "UFIRE", "has given you access") == 1
 
     # The mourning pause asks whoever the register lists now: Fran, not Oz.
     await bot.slack_command("/smpolicy", "pause start 10 Death of a senior member of the Royal Family",
@@ -78,8 +76,8 @@ async def test_slack_owner_changes_who_has_access_and_the_pause_and_crisis_follo
                             user="UCOMMS")
     await bot.slack_submit({"other_account": "Suffolk Highways", "what": "A wrong closure post",
                             "indicators": ["press"]}, user="UCOMMS")
-    assert _count(bot, "UFIRE", "STOP posting on Suffolk Highways") == 1
-    assert _count(bot, "UOTHER", "STOP posting") == 0
+    assert told_count(bot, "UFIRE", "STOP posting on Suffolk Highways") == 1
+    assert told_count(bot, "UOTHER", "STOP posting") == 0
 
 
 async def test_slack_register_an_existing_account_then_two_factor_and_password_reminders(bot):
@@ -101,7 +99,7 @@ async def test_slack_register_an_existing_account_then_two_factor_and_password_r
     # Two-factor was not confirmed at registration: the owner is asked, once a week however many instances run.
     await bot.run_sweeps(london(2026, 12, 2, 9, 0))
     await bot.run_sweeps(london(2026, 12, 3, 9, 0))
-    assert _count(bot, "USTAFF", "Is two-factor authentication still on?") == 1
+    assert told_count(bot, "USTAFF", "Is two-factor authentication still on?") == 1
     card = next(c for c in bot.slack.to("USTAFF") if "Is two-factor authentication still on?" in c.text())
     assert "(5.6)" in card.text()
     button = next(b for b in _buttons(card) if b["action_id"] == "register.twofa_on")
@@ -112,23 +110,23 @@ async def test_slack_register_an_existing_account_then_two_factor_and_password_r
     await bot.slack_click("register.twofa_on", button["value"], user="USTAFF", channel="DSTAFF")
     assert "already confirmed" in ephemeral_to(bot, "USTAFF")
     await bot.run_sweeps(london(2026, 12, 9, 9, 0))
-    assert _count(bot, "USTAFF", "Is two-factor authentication still on?") == 1
+    assert told_count(bot, "USTAFF", "Is two-factor authentication still on?") == 1
 
     # The password, every password_change_days (90 by default): not before, then weekly until done.
     await bot.run_sweeps(london(2027, 2, 26, 9, 0))
-    assert _count(bot, "USTAFF", "Time to change the password") == 0
+    assert told_count(bot, "USTAFF", "Time to change the password") == 0
     await bot.run_sweeps(london(2027, 3, 2, 9, 0))
     await bot.run_sweeps(london(2027, 3, 3, 9, 0))
-    assert _count(bot, "USTAFF", "Time to change the password") == 1
+    assert told_count(bot, "USTAFF", "Time to change the password") == 1
     reminder = next(c for c in bot.slack.to("USTAFF") if "Time to change the password" in c.text())
     assert "(5.5" in reminder.text()
     button = next(b for b in _buttons(reminder) if b["action_id"] == "register.password_changed")
     await bot.slack_click("register.password_changed", button["value"], user="UOTHER", channel="DOTHER")
     await bot.run_sweeps(london(2027, 3, 9, 9, 0))
-    assert _count(bot, "USTAFF", "Time to change the password") == 1
+    assert told_count(bot, "USTAFF", "Time to change the password") == 1
     # Oz leaves: the owner is asked at once as well as the remaining administrator.
     await bot.slack_command("/smpolicy", "leaver <@UOTHER|oz.other>", user="UCOMMS")
-    assert _count(bot, "USTAFF", "Oz Other no longer administers TikTok") == 1
+    assert told_count(bot, "USTAFF", "Oz Other no longer administers TikTok") == 1
 
 
 async def test_teams_register_an_existing_account_and_change_who_has_access(bot):
