@@ -52,7 +52,11 @@ def build_routes(app: web.Application, *, runtime) -> None:
         refused = await admit(request, settings, teams_auth, teams_urls)
         if refused is not None:
             return refused
-        return await runtime.teams_adapter.process(request, runtime.teams_agent)
+        try:
+            return await runtime.teams_adapter.process(request, runtime.teams_agent)
+        except Exception as exc:   # the adapter raises a turn's failure (bot/teams/host.py): the type, never text
+            log.error("a Teams activity could not be handled: %s", type(exc).__name__)
+            return web.json_response({"error": "the bot could not handle that activity"}, status=500)
 
     async def slack_state() -> dict:
         slack = {"mode": settings.slack_mode}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+from .platforms import RateLimited
+
 # platform -> (messages per second, burst)
 DEFAULT_RATES = {"slack": (4.0, 10), "teams": (20.0, 20)}
 DEFAULT_HOLD = 2.0
@@ -59,6 +61,8 @@ def retry_after(exc: BaseException | None) -> float | None:
     seen = 0
     while exc is not None and seen < 10:
         seen += 1
+        if isinstance(exc, RateLimited):
+            return exc.retry_after
         status = getattr(exc, "status", None) or getattr(getattr(exc, "response", None), "status_code", None)
         headers = getattr(exc, "headers", None) or getattr(getattr(exc, "response", None), "headers", None)
         if status == 429:

@@ -87,14 +87,26 @@ def build_adapter(settings: Settings) -> CloudAdapter:
     if settings.teams_mode == "authenticated":
         config = auth_configuration(settings)
         manager = MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": config})
-        return CloudAdapter(connection_manager=manager,
-                            channel_service_client_factory=_GuardedClientFactory(manager, policy),
-                            host_validator=policy.host_validator())
+        return _raising(CloudAdapter(connection_manager=manager,
+                                     channel_service_client_factory=_GuardedClientFactory(manager, policy),
+                                     host_validator=policy.host_validator()))
     if settings.teams_mode == "anonymous":
         log.warning("TEAMS_ANONYMOUS=1: Teams runs in anonymous local mode, with no token checks, for callers on "
                     "this machine only (loopback, no proxy headers). Never use it behind a proxy or in production; "
                     "set TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID for a real tenant.")
     # Teams off: the adapter exists so the sender can be wired, but the route answers 503 and the factory
     # refuses every service URL.
-    return CloudAdapter(channel_service_client_factory=_GuardedClientFactory(_AnonymousConnections(), policy,
-                                                                             anonymous=True))
+    return _raising(CloudAdapter(channel_service_client_factory=_GuardedClientFactory(_AnonymousConnections(),
+                                                                                      policy, anonymous=True)))
+
+
+def _raising(adapter: CloudAdapter) -> CloudAdapter:
+    """The SDK's default turn-error handler sends the person "Exception caught : <the error>" (internals, a
+    connector URL) and then swallows the error, so a proactive send the Bot Connector refused (a 429, a 5xx)
+    would look sent and the outbox would never retry it. Raise it instead: the outbox retries a send, and an
+    inbound turn's failure is logged by the web route."""
+    async def turn_failed(context, error: Exception) -> None:
+        raise error
+
+    adapter.on_turn_error = turn_failed
+    return adapter

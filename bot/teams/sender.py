@@ -10,7 +10,8 @@ from microsoft_agents.activity import (Activity, ChannelAccount, ConversationAcc
 from sqlalchemy import select
 
 from chat.messages import Message, MessageRef, Text, UploadFile
-from chat.platforms import Room, SendError, Unreachable
+from chat.pacing import retry_after
+from chat.platforms import RateLimited, Room, SendError, Unreachable
 from chat.plaintext import inline
 from storage.identity import conversation_ref, save_conversation_ref
 from storage.models import ConversationRef, Identity, utcnow
@@ -52,7 +53,11 @@ class TeamsSender:
         return sent.get("id", "")
 
     async def _continue(self, reference: ConversationReference, callback) -> None:
-        await self.adapter.continue_conversation(self.app_id, reference.get_continuation_activity(), callback)
+        try:
+            await self.adapter.continue_conversation(self.app_id, reference.get_continuation_activity(), callback)
+        except Exception as exc:
+            _raise_if_rate_limited(exc)
+            raise
 
     async def _create(self, params: ConversationParameters, any_ref: ConversationReference,
                       activity: Activity) -> MessageRef:
@@ -68,8 +73,12 @@ class TeamsSender:
                 resp = await context.send_activity(activity)
                 created["id"] = resp.id if resp else ""
 
-        await self.adapter.create_conversation(self.app_id, "msteams", any_ref.service_url,
-                                               "https://api.botframework.com", params, callback)
+        try:
+            await self.adapter.create_conversation(self.app_id, "msteams", any_ref.service_url,
+                                                   "https://api.botframework.com", params, callback)
+        except Exception as exc:
+            _raise_if_rate_limited(exc)
+            raise
         reference = ConversationReference(
             agent=any_ref.agent, channel_id="msteams", service_url=any_ref.service_url,
             conversation=ConversationAccount(id=created["conversation"], is_group=bool(params.is_group),
@@ -200,6 +209,14 @@ class TeamsSender:
 
     async def user_by_email(self, email: str) -> str | None:
         return None
+
+
+def _raise_if_rate_limited(exc: Exception) -> None:
+    """The Bot Connector's 429 as RateLimited, so the outbox waits the Retry-After it gave instead of its own
+    back-off (the Agents SDK raises the bare HTTP error and, unlike slack_sdk, never retries by itself)."""
+    wait = retry_after(exc)
+    if wait is not None:
+        raise RateLimited("Teams asked the bot to slow down", wait) from exc
 
 
 def activity_of(message: Message) -> Activity:

@@ -91,6 +91,40 @@ async def test_rate_limited_send_is_retried_after_retry_after(bot):
     assert "after the wait" in bot.slack.said_to("USTAFF")
 
 
+async def test_teams_asking_the_bot_to_slow_down_is_waited_out_for_its_retry_after_and_sent_once(bot):
+    """The Bot Connector answers 429 with Retry-After: 7. The message waits those 7 seconds (not the outbox's own
+    30-second back-off), then goes exactly once."""
+    from chat.messages import Message, PersonRef
+    from chat.outbox import collecting
+
+    await bot.teams_say("help", user="29:staff")      # their personal chat with the bot exists
+    bot.teams.clear()
+    bot.teams.throttled, bot.teams.retry_after = 1, 7
+    with collecting():
+        async with bot.svc.db.transaction() as session:
+            await bot.svc.outbox.dm(session, PersonRef("teams", "29:staff"), Message("after the wait"), key="slow")
+    assert await bot.svc.outbox.drain() == 0
+    assert [r for r in bot.teams.requests if r.startswith("429 ")] != []
+    assert bot.teams.sent == []                       # nothing reached them, not even the SDK's "Exception caught"
+    bot.clock.advance(seconds=6)
+    assert await bot.svc.outbox.drain() == 0          # not yet: Teams said 7 seconds
+    bot.clock.advance(seconds=1)
+    assert await bot.svc.outbox.drain() == 1
+    assert await bot.svc.outbox.drain() == 0
+    assert len([s for s in bot.teams.sent if "after the wait" in s.text()]) == 1
+
+
+async def test_a_teams_answer_held_back_by_a_rate_limit_arrives_after_the_wait_once(bot):
+    await bot.teams_say("help", user="29:staff")
+    bot.teams.clear()
+    bot.teams.throttled, bot.teams.retry_after = 1, 7
+    await bot.teams_say("help", user="29:staff")
+    assert bot.teams.sent == [] and await bot.svc.outbox.drain() == 0
+    bot.clock.advance(seconds=7)
+    assert await bot.svc.outbox.drain() == 1
+    assert [s.text().splitlines()[0] for s in bot.teams.sent] == ["**What I can do**"]
+
+
 async def test_restart_keeps_identities(bot):
     await bot.slack_command("/smpolicy", "help", user="UIM")
     await bot.restart()

@@ -42,6 +42,10 @@ class TeamsStandIn:
     # Who a 1:1 chat cannot be started with, as the connector answers 403 (outside the tenant, app blocked...).
     unreachable: set[str] = field(default_factory=set)
     page_size: int = 3   # members per roster page, small so paging is exercised
+    # Sends and thread starts answered 429 with this Retry-After (seconds), as many times as `throttled` says:
+    # the Bot Connector's throttling answer (an error body and the header), which the Agents SDK never retries.
+    throttled: int = 0
+    retry_after: int = 5
 
     def __post_init__(self):
         self._ids = itertools.count(1)
@@ -52,7 +56,16 @@ class TeamsStandIn:
             self.requests.append(f"{request.method} {request.path}")
             return await handler(request)
 
-        app = web.Application(middlewares=[record])
+        @web.middleware
+        async def throttle(request, handler):
+            if self.throttled and request.method in ("POST", "PUT"):
+                self.throttled -= 1
+                self.requests.append(f"429 {request.path}")
+                return web.json_response({"error": {"code": "TooManyRequests", "message": "Too many requests"}},
+                                         status=429, headers={"Retry-After": str(self.retry_after)})
+            return await handler(request)
+
+        app = web.Application(middlewares=[record, throttle])
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
