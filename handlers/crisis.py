@@ -23,7 +23,7 @@ async def _clicked(svc: Services, inv, crisis_id: int):
 
 
 async def crisis_start(svc: Services, inv):
-    return await start.start_command(svc, inv.user, inv.args)
+    return await start.start_command(svc, inv.user, inv.args, inv.request_key)
 
 
 def _changing_named(change):

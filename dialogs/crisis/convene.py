@@ -64,14 +64,22 @@ async def already_active(svc: Services, accounts: list[dict]):
     return None
 
 
-async def convene(svc: Services, user: PersonRef, req: StartRequest) -> list:
-    """Start a crisis for `user` on their platform. Returns the replies for the starter."""
+async def refuse_at_once(svc: Services, user: PersonRef, req: StartRequest) -> Ephemeral | None:
+    """Why this crisis cannot be started (no chat platform; one already active on the account), answered before
+    anything is queued; None when convening may go ahead. Convening checks again: two people can race."""
     platform = user.platform if svc.notifier.connected(user.platform) else None
     if platform is None:
-        return [Ephemeral(message(Text("Crisis rooms can only be started from Slack or Teams.")))]
+        return Ephemeral(message(Text("Crisis rooms can only be started from Slack or Teams.")))
     existing = await already_active(svc, req.accounts)
-    if existing is not None:
-        return [_already(svc, existing, platform)]
+    return _already(svc, existing, platform) if existing is not None else None
+
+
+async def convene(svc: Services, user: PersonRef, req: StartRequest) -> list:
+    """Start a crisis for `user` on their platform. Returns the replies for the starter."""
+    refusal = await refuse_at_once(svc, user, req)
+    if refusal is not None:
+        return [refusal]
+    platform = user.platform
     now = svc.now()
     starter = user.email or f"{platform}:{user.user_id}"
     keys = [a["key"] for a in req.accounts if a.get("key")]

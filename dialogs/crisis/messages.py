@@ -73,6 +73,10 @@ ROLE_LABELS = {
     "added": "added",
 }
 
+# The typed start's answer; the summary (who was reached, the room) follows by DM once the group is convened.
+CONVENING = ("Convening the Crisis Management Group for *{account}* now (%s): I'll message you with the room and "
+             "who has been told to stop posting in a moment." % SECTION)
+
 BAD_DAY = (
     "From your answers this looks like a *bad day rather than a crisis*: none of the four signs in {s} applies. "
     "The policy is clear that not every bad day is a crisis.\n"

@@ -13,11 +13,11 @@ from dataclasses import asdict
 from chat.commands import in_text
 from chat.errors import WorkflowError
 from chat.messages import Form, Input, PersonRef, Text, message
-from chat.replies import DirectMessage, FormErrors, OpenForm
+from chat.replies import DirectMessage, Ephemeral, FormErrors, OpenForm
 from chat.services import Services
 
 from . import messages
-from .convene import StartRequest, convene
+from .convene import StartRequest, convene, refuse_at_once
 from .rules import slug, unique
 
 FORM_ID = "crisis_start"
@@ -65,13 +65,17 @@ def start_form(config, *, accounts=(), other: str | None = None, summary: str | 
                 private=json.dumps({"a": list(admins)}) if admins else "")
 
 
-async def start_command(svc: Services, user: PersonRef, args: str):
+async def start_command(svc: Services, user: PersonRef, args: str, request_key: str | None = None):
     """`/crisis start [account] [what is happening]`: straight in when both are given, else the short form."""
     first, _, rest = (args or "").strip().partition(" ")
     account = match_account(svc.config, first)
     if account is not None and rest.strip():
         request = StartRequest(accounts=[{"key": account.key, "name": account.name}], summary=rest.strip())
-        return await convene(svc, user, request)
+        refusal = await refuse_at_once(svc, user, request)
+        if refusal is not None:
+            return refusal
+        await _queue_convening(svc, user, request, request_key)
+        return Ephemeral(message(Text(messages.CONVENING.format(account=account.name))))
     summary = rest.strip() if account is not None else (args or "").strip()
     return OpenForm(start_form(svc.config, accounts=[account.key] if account else (), summary=summary or None))
 
@@ -106,13 +110,17 @@ async def start_submitted(svc: Services, user: PersonRef, values: dict, private:
         accounts.append({"key": None, "name": other.strip()})
     request = StartRequest(accounts=accounts, summary=summary, indicators=indicators, link=values.get("link"),
                            administrators=admins)
-    # Convening takes a few round trips to the platform: an outbox job, run once the form is answered (Slack
-    # allows 3 seconds), once per submission whichever process is alive; the starter gets its summary by DM.
+    await _queue_convening(svc, user, request, request_key)
+    return None
+
+
+async def _queue_convening(svc: Services, user: PersonRef, request: StartRequest, request_key: str | None) -> None:
+    """Convening takes a few round trips to the platform: an outbox job, run once the command or form is answered
+    (Slack allows 3 seconds), once per delivery whichever process is alive; the starter gets its summary by DM."""
     key = f"crisis:convene:{request_key or uuid.uuid4().hex}"
     async with svc.db.transaction() as session:
         await svc.outbox.job(session, CONVENE_JOB, {"user": user, "request": asdict(request), "key": key}, key=key,
                              notify=user.email, about="starting the crisis")
-    return None
 
 
 async def convene_job(svc: Services, args: dict) -> None:

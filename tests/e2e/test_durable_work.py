@@ -365,3 +365,27 @@ async def test_killed_between_the_crisis_forms_answer_and_convening_the_group_is
     assert (await crisis(bot, 1)).status == "active"
     assert len(bot.slack.of("conversations.create")) - rooms_before == 1
     assert told_person(bot, "Crisis 1 started", "UCOMMS") == 1
+
+
+async def test_a_typed_crisis_start_is_answered_at_once_and_convened_once_even_if_killed_before_convening(
+        bot, monkeypatch):
+    """`/crisis start highways <what>` answers straight away and convenes as an outbox job, as the form does: a
+    process killed between the answer and convening leaves it to the next one, which convenes once."""
+    rooms_before = len(bot.slack.of("conversations.create"))
+    reached = jobs_never_run(monkeypatch)
+    await bot.slack_command("/crisis", "start highways Residents are furious about the A12 post", user="UCOMMS",
+                            settle=False)
+    await asyncio.wait_for(reached.wait(), 10)
+    await until(lambda: told(bot, "Convening the Crisis Management Group for *Test Highways*") == 1)
+    await bot.kill()
+    monkeypatch.undo()
+    assert len(bot.slack.of("conversations.create")) == rooms_before    # answered; nothing convened yet
+    await come_back(bot)
+    await bot.settle(timeout=30)
+    assert (await crisis(bot, 1)).status == "active"
+    assert len(bot.slack.of("conversations.create")) - rooms_before == 1
+    assert told_person(bot, "Crisis 1 started", "UCOMMS") == 1
+    # A second typed start on the same account is told at once where the crisis is, and nothing is queued.
+    await bot.slack_command("/crisis", "start highways Still going", user="UOTHER")
+    assert "already an active crisis on Test Highways" in bot.slack.responses()[-1].text()
+    assert await crisis(bot, 2) is None
