@@ -28,6 +28,27 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+
+def _keep_compiled_modules() -> None:
+    """With PYTHONDONTWRITEBYTECODE set (as on the team's machines) every test worker compiles the bot's modules
+    again and pytest rewrites the asserts of every test module again: ~4.6 s of CPU a worker before its first
+    test (collecting: 7.5 s -> 2.9 s). So the compiled files go to a cache outside the repository instead
+    (~/.cache/smpolicy/pycache, mirroring the source paths), for this process, its workers and the processes
+    the tests start; the tree stays as clean as the setting asks. An explicit PYTHONPYCACHEPREFIX is left alone."""
+    if not sys.dont_write_bytecode or sys.pycache_prefix:
+        return
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "smpolicy" / "pycache"
+    try:
+        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:   # a read-only home: compile as before
+        return
+    sys.pycache_prefix, sys.dont_write_bytecode = str(cache), False
+    os.environ["PYTHONPYCACHEPREFIX"] = str(cache)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+_keep_compiled_modules()
+
 from chat.clock import FixedClock  # noqa: E402
 from tests.support.server import BotHarness  # noqa: E402
 from tests.support.smtp import smtp_server  # noqa: E402, F401  (the fixture, for every test file)
