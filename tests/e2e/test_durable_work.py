@@ -347,6 +347,18 @@ async def test_killed_between_a_reports_answer_and_its_email_it_is_emailed_once_
     assert told(bot, confirmation) == 1 and told(bot, "hasn't gone yet") == 0
 
 
+async def assert_convened_once_after_restart(bot, monkeypatch, rooms_before: int) -> None:
+    """Kill the bot after the answer and before convening; the next process convenes crisis 1 exactly once."""
+    await bot.kill()
+    monkeypatch.undo()
+    assert len(bot.slack.of("conversations.create")) == rooms_before    # answered; nothing convened yet
+    await come_back(bot)
+    await bot.settle(timeout=30)
+    assert (await crisis(bot, 1)).status == "active"
+    assert len(bot.slack.of("conversations.create")) - rooms_before == 1
+    assert told_person(bot, "Crisis 1 started", "UCOMMS") == 1
+
+
 async def test_killed_between_the_crisis_forms_answer_and_convening_the_group_is_convened_once_after_restart(
         bot, monkeypatch):
     await bot.slack_command("/crisis", "start", user="UCOMMS")
@@ -357,14 +369,7 @@ async def test_killed_between_the_crisis_forms_answer_and_convening_the_group_is
                                   "indicators": ["press"]}, user="UCOMMS", view=view, settle=False)
     assert ack in ({}, None)
     await asyncio.wait_for(reached.wait(), 10)
-    await bot.kill()
-    monkeypatch.undo()
-    assert len(bot.slack.of("conversations.create")) == rooms_before    # answered; nothing convened yet
-    await come_back(bot)
-    await bot.settle(timeout=30)
-    assert (await crisis(bot, 1)).status == "active"
-    assert len(bot.slack.of("conversations.create")) - rooms_before == 1
-    assert told_person(bot, "Crisis 1 started", "UCOMMS") == 1
+    await assert_convened_once_after_restart(bot, monkeypatch, rooms_before)
 
 
 async def test_a_typed_crisis_start_is_answered_at_once_and_convened_once_even_if_killed_before_convening(
@@ -377,14 +382,7 @@ async def test_a_typed_crisis_start_is_answered_at_once_and_convened_once_even_i
                             settle=False)
     await asyncio.wait_for(reached.wait(), 10)
     await until(lambda: told(bot, "Convening the Crisis Management Group for *Test Highways*") == 1)
-    await bot.kill()
-    monkeypatch.undo()
-    assert len(bot.slack.of("conversations.create")) == rooms_before    # answered; nothing convened yet
-    await come_back(bot)
-    await bot.settle(timeout=30)
-    assert (await crisis(bot, 1)).status == "active"
-    assert len(bot.slack.of("conversations.create")) - rooms_before == 1
-    assert told_person(bot, "Crisis 1 started", "UCOMMS") == 1
+    await assert_convened_once_after_restart(bot, monkeypatch, rooms_before)
     # A second typed start on the same account is told at once where the crisis is, and nothing is queued.
     await bot.slack_command("/crisis", "start highways Still going", user="UOTHER")
     assert "already an active crisis on Test Highways" in bot.slack.responses()[-1].text()
