@@ -1,7 +1,16 @@
 """The policy's yearly review (6.1): the owner is reminded once a year on or after the anniversary of approval."""
 from __future__ import annotations
 
-from tests.conftest import london
+import pytest
+
+from tests.conftest import london, running_bot
+
+
+@pytest.fixture
+async def bot(database_url, clock):
+    """The bot with no review recorded (the other tests' bots have a recent one): the pack's date counts."""
+    async with running_bot(database_url, clock, review_recorded=None) as harness:
+        yield harness
 
 
 def reminders(bot) -> list:
