@@ -236,7 +236,7 @@ async def test_every_form_is_answered_within_3s_while_slack_rate_limits_and_its_
 async def test_the_foi_confirmation_does_not_wait_for_a_slow_mail_server(mailing_bot, smtp_server):
     bot = mailing_bot
     await bot.slack_shortcut("forward_foi", "How much did the council spend on consultants in 2025?", user="UOTHER")
-    smtp_server.slow_down(6)
+    held = smtp_server.hold()                # the mail server takes the email only when let go below
     started = time.monotonic()
     ack = await bot.slack_submit({"question": "How much did the council spend on consultants in 2025?",
                                   "source_platform": "facebook", "visibility": "public", "received": date(2026, 12, 1),
@@ -245,6 +245,7 @@ async def test_the_foi_confirmation_does_not_wait_for_a_slow_mail_server(mailing
     await until(lambda: told_person(bot, "FOI-2026-0001: saved and being emailed", "UOTHER") == 1)
     assert time.monotonic() - started < 3          # the person has their reference and replies...
     assert smtp_server.messages == []              # ...while the mail server is still taking the email
+    held.set()
     await bot.settle(timeout=30)
     assert len(smtp_server.messages) == 1
     assert told_person(bot, "FOI-2026-0001 has now been emailed to foi@example.gov.uk", "UOTHER") == 1
@@ -258,7 +259,7 @@ async def test_the_teams_foi_dialog_is_answered_before_a_slow_mail_server_takes_
     _, body = await bot.teams_message_action("forward_foi", QUESTION, user="29:staff")
     data = submit_data(card_of(body), question=QUESTION, source_platform="x", visibility="private",
                        requester_handle="@jo", received="2026-12-01", kind="sar", owner="staff@example.gov.uk")
-    smtp_server.slow_down(6)
+    held = smtp_server.hold()                # the mail server takes the email only when let go below
     started = time.monotonic()
     submitted = bot.teams_activity("29:staff", type="invoke", name="composeExtension/submitAction",
                                    value={"data": data})
@@ -267,6 +268,7 @@ async def test_the_teams_foi_dialog_is_answered_before_a_slow_mail_server_takes_
     assert status == 200 and answered < 3, f"answered after {answered:.1f}s"
     assert "FOI-2026-0001: saved and being emailed" in json.dumps(body)   # the dialog shows the case at once
     assert smtp_server.messages == []
+    held.set()
     await bot.settle(timeout=30)
     assert len(smtp_server.messages) == 1
     assert bot.teams_to("29:staff").count("FOI-2026-0001 has now been emailed to foi@example.gov.uk") == 1
@@ -320,11 +322,12 @@ REPORTS = {"harassment": (report_harassment, "[HA-2026-0001]", "HA-2026-0001: ha
 async def test_a_report_is_answered_before_a_slow_mail_server_takes_its_email(mailing_bot, smtp_server, report):
     bot = mailing_bot
     act, subject, confirmation = REPORTS[report]
-    smtp_server.slow_down(4)
+    held = smtp_server.hold()                # the mail server takes the email only when let go below
     answered = await act(bot)
     assert answered < 3, f"answered after {answered:.1f}s"
     await until(lambda: told(bot, confirmation) == 1, timeout=3)   # the person has their reference at once...
     assert smtp_server.messages == []                             # ...while the mail server is still taking it
+    held.set()
     await bot.settle(timeout=30)
     assert [subject in m.message["Subject"] for m in smtp_server.messages] == [True]
     assert told(bot, "hasn't gone yet") == 0

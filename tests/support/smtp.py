@@ -7,11 +7,13 @@ refuse, to test that nothing is lost when mail fails.
     server.go_down(); ...; server.come_back()    # connection refused meanwhile
     server.refuse_with(451); ...; server.refuse_with(None)
     server.slow_down(5)                 # each message accepted only after 5 s (a slow mail server)
+    held = server.hold(); ...; held.set()   # each message accepted once the test lets it go (or after 5 s)
 """
 from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -45,6 +47,9 @@ class _Handler:
     async def handle_DATA(self, smtp, session, envelope):
         if self.server.delay:
             await asyncio.sleep(self.server.delay)
+        held, until = self.server.held, asyncio.get_running_loop().time() + self.server.held_at_most
+        while held is not None and not held.is_set() and asyncio.get_running_loop().time() < until:
+            await asyncio.sleep(0.005)   # the server's loop runs in a thread of its own: look, not await
         msg = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         self.server.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), msg))
         return "250 Message accepted for delivery"
@@ -63,6 +68,8 @@ class SmtpServer:
         self.messages: list[Received] = []
         self.refuse_code: int | None = None
         self.delay = 0.0
+        self.held: threading.Event | None = None
+        self.held_at_most = 0.0
         self._controller: Controller | None = None
 
     def env(self) -> dict:
@@ -99,7 +106,16 @@ class SmtpServer:
         """Accept each message only after `seconds` (0: at once again)."""
         self.delay = seconds
 
+    def hold(self, at_most: float = 5.0) -> threading.Event:
+        """Keep each message's DATA unanswered (a mail server still taking it) until the returned event is set,
+        or for `at_most` seconds: as slow as the test needs without a fixed wait, and a bot that waits for the
+        mail before answering is still answered, late, for the test to say so."""
+        self.held, self.held_at_most = threading.Event(), at_most
+        return self.held
+
     def stop(self) -> None:
+        if self.held is not None:
+            self.held.set()             # nothing left waiting in the server's thread
         self.go_down()
 
     def to(self, address: str) -> list[Received]:
