@@ -59,6 +59,18 @@ def _freeze_once() -> None:
         gc.freeze()
 
 
+def _forget_stopped_apps() -> None:
+    """aiohttp keeps each app's middleware chains in a module-level cache of 1,024 entries keyed by the app, so
+    every bot a test worker had stopped stayed in memory with all it held (its services, engines, event loop):
+    ~11,000 objects a test, and each full garbage collection had ~100 e2e tests' worth to look through (100 ms
+    each). One process runs one app, so only the tests build so many; they empty that cache once a bot stops."""
+    from aiohttp import web_app
+
+    cache_clear = getattr(getattr(web_app, "_cached_build_middleware", None), "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()
+
+
 class BotHarness:
     def __init__(self, database_url: str, clock, org_file: Path, env: dict, review_recorded: date | None = None):
         self.database_url = database_url
@@ -157,6 +169,7 @@ class BotHarness:
             await runner.cleanup()
         if self.http is not None:
             await self.http.close()
+        _forget_stopped_apps()
 
     async def settle(self, timeout: float = 30.0) -> None:
         """Wait until the bot has finished the work it does after answering (after ack).
