@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from storage import inbox as store
@@ -43,6 +44,10 @@ GAVE_UP = ("Sorry: I couldn't finish what you asked at {when}, after several tri
            "if it keeps happening, tell the Communications Team.")
 
 
+# The writes the running handler left for the transaction that queues its replies (`with_replies`).
+_for_finish: ContextVar[list | None] = ContextVar("inbox_for_finish", default=None)
+
+
 def too_slow(platform: str | None) -> str:
     return TOO_SLOW.format(status=typed("smpolicy", "status", platform))
 
@@ -65,11 +70,14 @@ class Inbox:
     async def handle(self, inv: Invocation) -> tuple[list, list[str]]:
         """Run the handler. Returns its replies and the outbox keys it queued."""
         with collecting() as keys:
+            token = _for_finish.set(keys.writes)
             try:
                 replies = await asyncio.wait_for(self._dispatch(inv), WORK_BUDGET)
             except asyncio.TimeoutError:
                 log.error("%s %s/%s ran past its time budget and was stopped", inv.platform, inv.kind, inv.command)
                 replies = [Ephemeral(message(Text(too_slow(inv.platform))))]
+            finally:
+                _for_finish.reset(token)
         return replies, keys
 
     async def _dispatch(self, inv: Invocation) -> list:
@@ -82,20 +90,26 @@ class Inbox:
 
         `late`: the platform has been answered already (a form past its budget, or a re-run after a crash), so
         a form or its errors can only be shown where the platform allows it; elsewhere they become a message."""
+        claimed = []
         with collecting(keys):
             if late and not getattr(self.svc.outbox.replies.get(inv.platform), "forms_after_ack", True):
                 replies = [_as_message(r) for r in replies]
             async with self.svc.db.transaction() as session:
+                for write in getattr(keys, "writes", ()):
+                    await write(session)
                 for i, reply in enumerate(replies):
-                    await self._queue(session, f"{key}#{i}", inv, ctx, reply)
+                    row = await self._queue(session, f"{key}#{i}", inv, ctx, reply, claim=True)
+                    if row is not None:
+                        claimed.append(row)
                 await store.mark_done(session, key, self.svc.now())
-        await self.svc.outbox.drain(keys)
+        # The replies were queued claimed by this process in that transaction (never committed unclaimed, so no
+        # other sender can take them while this one lives): sent now without a look-up or a claim of their own.
+        await self.svc.outbox.drain(keys, claimed=claimed)
 
-    async def _queue(self, session, key: str, inv: Invocation, ctx: dict, reply) -> None:
+    async def _queue(self, session, key: str, inv: Invocation, ctx: dict, reply, claim: bool = False):
         if isinstance(reply, DirectMessage):
-            await self.svc.outbox.dm(session, reply.to, reply.message, key=key)
-        else:
-            await self.svc.outbox.reply(session, inv.platform, ctx, reply, key=key)
+            return await self.svc.outbox.dm(session, reply.to, reply.message, key=key, claim=claim)
+        return await self.svc.outbox.reply(session, inv.platform, ctx, reply, key=key, claim=claim)
 
     # --- recovery -------------------------------------------------------------------------------------------
 
@@ -128,6 +142,19 @@ class Inbox:
                 await self._queue(session, f"{key}#gave-up", inv, ctx, sorry)
                 await store.mark_done(session, key, self.svc.now(), error="given up after repeated failures")
         await self.svc.outbox.drain(keys)
+
+
+async def with_replies(svc: "Services", write) -> None:
+    """`write` (an async fn(session)) made in the transaction that queues this work's replies and marks it done
+    (`finish`), when called from work the inbox runs: written once, together with the answer, even if a crash
+    makes the work run again. Elsewhere (a command-line run, a test calling a handler) in a transaction of its
+    own, now."""
+    writes = _for_finish.get()
+    if writes is not None:
+        writes.append(write)
+        return
+    async with svc.db.transaction() as session:
+        await write(session)
 
 
 def _as_message(reply):

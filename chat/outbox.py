@@ -48,13 +48,22 @@ BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), t
 MAX_ATTEMPTS = len(BACKOFF) + 1
 BATCH = 100
 
+class Collected(list):
+    """The keys of the messages a piece of work queued (a list), and `writes`: what its handler left to be
+    written in the transaction that queues its replies (chat/inbox.py `with_replies`)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.writes: list = []
+
+
 _collected: ContextVar[list[str] | None] = ContextVar("outbox_collected", default=None)
 
 
 @contextmanager
 def collecting(keys: list[str] | None = None) -> Iterator[list[str]]:
     """Collect the keys of the messages queued inside (in this task), so the work can send them itself."""
-    keys = [] if keys is None else keys
+    keys = Collected() if keys is None else keys
     token = _collected.set(keys)
     try:
         yield keys
@@ -83,15 +92,16 @@ class Outbox:
 
     async def dm(self, session, to: str | PersonRef, msg: Message, *, key: str, notify: str | None = None,
                  about: str | None = None, receipt: str | None = None, receipt_args: dict | None = None,
-                 banner: bool = True) -> None:
+                 banner: bool = True, claim: bool = False):
         """A direct message to a person (an email, or a platform person). `notify`: whom to tell if it never
-        goes (the person whose action caused it); `about`: what it was, as that person would say it."""
+        goes (the person whose action caused it); `about`: what it was, as that person would say it.
+        `claim`: see `reply`."""
         target = to if isinstance(to, str) else (to.email or f"{to.platform}:{to.user_id}")
         body = {"message": wire.dump(msg), "banner": banner, "about": about}
         if isinstance(to, PersonRef):
             body["to"] = wire.dump(to)
-        await self._add(session, key, "dm", None, target.lower() if "@" in target else target, body, notify,
-                        receipt, receipt_args)
+        return await self._add(session, key, "dm", None, target.lower() if "@" in target else target, body,
+                               notify, receipt, receipt_args, claim=claim and bool(self.svc.notifier.senders))
 
     async def post(self, session, channel: str, msg: Message, *, key: str, platform: str | None = None,
                    notify: str | None = None, about: str | None = None, receipt: str | None = None,
@@ -120,19 +130,26 @@ class Outbox:
         await self._add(session, key, "job", None, name, {"args": wire.dump(args), "about": about}, notify,
                         None, None)
 
-    async def reply(self, session, platform: str, ctx: dict, reply, *, key: str) -> None:
-        """An answer to an interaction, delivered where the person asked (chat/inbox.py queues these)."""
-        await self._add(session, key, "reply", platform, str(ctx.get("user") or ""),
-                        {"reply": wire.dump(reply), "ctx": ctx}, None, None, None)
+    async def reply(self, session, platform: str, ctx: dict, reply, *, key: str, claim: bool = False):
+        """An answer to an interaction, delivered where the person asked (chat/inbox.py queues these).
 
-    async def _add(self, session, key, kind, platform, target, body, notify, receipt, receipt_args) -> None:
-        await store.add(session, key=key, kind=kind, platform=platform, target=target, body=body,
-                        now=self.svc.now(), notify=notify, receipt=receipt, receipt_args=receipt_args)
+        `claim`: queued already claimed by this process, which can send it (storage/outbox.py `add`); returns
+        the row for `drain(claimed=...)` after commit, None when it was queued before or is left to others."""
+        return await self._add(session, key, "reply", platform, str(ctx.get("user") or ""),
+                               {"reply": wire.dump(reply), "ctx": ctx}, None, None, None,
+                               claim=claim and platform in self.replies)
+
+    async def _add(self, session, key, kind, platform, target, body, notify, receipt, receipt_args,
+                   claim: bool = False):
+        row = await store.add(session, key=key, kind=kind, platform=platform, target=target, body=body,
+                              now=self.svc.now(), notify=notify, receipt=receipt, receipt_args=receipt_args,
+                              claim=claim)
         collected = _collected.get()
         if collected is not None:
             collected.append(key)
         else:
             self._kick_after_commit(session)
+        return row
 
     def _kick_after_commit(self, session) -> None:
         if session.info.get("outbox_kick"):
@@ -163,21 +180,30 @@ class Outbox:
             if not self._again:
                 return
 
-    async def drain(self, keys: list[str] | None = None) -> int:
+    async def drain(self, keys: list[str] | None = None, *, claimed: list | tuple = ()) -> int:
         """Send what is due (only these keys, when given). Returns how many went. A notice queued while
         draining (a message that could not be delivered) is sent in the same drain. A process that cannot send
         a message (no platform connected: a command-line run; an answer on a platform it has no edge for)
-        leaves it for one that can."""
+        leaves it for one that can. `claimed`: rows among the keys that this process claimed in the transaction
+        that queued them (`reply(claim=True)`): sent without looking them up or claiming them again."""
         sent = 0
+        held = {row.key: row for row in claimed}
+        tried: set[str] = set(held)
         for _ in range(20):   # a bound, not a limit anyone meets: each pass leaves what it tried not due
-            rows = await store.due(self.svc.db, self.svc.now(), None if keys is None else list(keys), limit=BATCH)
+            wanted = None if keys is None else [k for k in keys if store.column_text(k) not in tried]
+            rows = await store.due(self.svc.db, self.svc.now(), wanted, limit=BATCH) if wanted != [] else []
             # Jobs (an email) last, so a slow one never holds back the messages queued with it.
-            mine = sorted((r for r in rows if self._can_send(r)), key=lambda r: r.kind == "job")
+            mine = sorted([*(r for r in rows if self._can_send(r)), *held.values()],
+                          key=lambda r: (r.kind == "job", r.id))
             if not mine:
                 break
             with collecting(keys):
                 for row in mine:
-                    sent += await self._send(row)
+                    sent += await self._send(row, claimed=row.key in held)
+            held = {}
+            if keys is not None:   # a key tried once is sent, failed or waiting for its retry: only keys
+                # queued since (a notice that one could not be delivered) can be due in another pass
+                tried.update((store.column_text(k) for k in wanted) if len(rows) < BATCH else (r.key for r in rows))
         return sent
 
     def _can_send(self, row) -> bool:
@@ -193,8 +219,8 @@ class Outbox:
         keys = _collected.get()
         return await self.drain(list(keys)) if keys else 0
 
-    async def _send(self, row) -> bool:
-        before = await store.claim(self.svc.db, row.id, self.svc.now())
+    async def _send(self, row, claimed: bool = False) -> bool:
+        before = "pending" if claimed else await store.claim(self.svc.db, row.id, self.svc.now())
         if before is None:
             return False   # another process holds it, or it has gone
         try:

@@ -36,15 +36,30 @@ def _due(now: datetime):
 
 async def add(session: AsyncSession, *, key: str, kind: str, platform: str | None, target: str, body: dict,
               now: datetime, notify: str | None = None, receipt: str | None = None,
-              receipt_args: dict | None = None) -> None:
-    """Queue a message in the caller's transaction; a key already queued is left as it is."""
+              receipt_args: dict | None = None, claim: bool = False) -> OutboxMessage | None:
+    """Queue a message in the caller's transaction; a key already queued is left as it is.
+
+    `claim`: queue it already claimed by this process (`sending`, leased, one attempt), as `claim` would leave
+    it, and return it to send after commit without a look-up or a second transaction: the row is committed
+    only together with its claim, so a sender that dies before sending it leaves a lease that runs out and
+    any instance sends it then, as for any claimed message. None when the key was queued before (that row
+    is sent the usual way) or when not claiming."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(OutboxMessage).values(
-        key=column_text(key), kind=kind, platform=platform, target=column_text(target, 320), body=body,
-        state="pending", attempts=0, not_before=now, created_at=now, notify=notify and column_text(notify, 320),
-        receipt=receipt, receipt_args=receipt_args).on_conflict_do_nothing(index_elements=[OutboxMessage.key])
-    await session.execute(stmt)
+    values = dict(key=column_text(key), kind=kind, platform=platform, target=column_text(target, 320), body=body,
+                  state="pending", attempts=0, not_before=now, created_at=now,
+                  notify=notify and column_text(notify, 320), receipt=receipt, receipt_args=receipt_args)
+    claimed = {"state": "sending", "attempts": 1, "lease_until": now + LEASE} if claim else {}
+    stmt = insert(OutboxMessage).values({**values, **claimed}).on_conflict_do_nothing(
+        index_elements=[OutboxMessage.key])
+    if not claim:
+        await session.execute(stmt)
+        return None
+    row_id = (await session.execute(stmt.returning(OutboxMessage.id))).scalar()
+    if row_id is None:
+        return None
+    # As a sender holds a row it has just claimed: the attempts before this one, the state it was claimed from.
+    return OutboxMessage(id=row_id, **values)
 
 
 async def due(db: Database, now: datetime, keys: list[str] | None = None, limit: int = 100) -> list[OutboxMessage]:

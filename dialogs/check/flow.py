@@ -1,8 +1,10 @@
 """Running the post checker for a person: their profile, the organisation's own details, the posting state,
-and an audit event that keeps a hash of the text, the verdict and the categories — never the text (3.4)."""
+and an audit event that keeps a hash of the text, the verdict and the categories — never the text (3.4),
+written with the verdict's reply when the inbox runs the check."""
 from __future__ import annotations
 
 from chat.errors import BadInput
+from chat.inbox import with_replies
 from chat.posting import posting_state
 from chat.services import Services
 from policy.checker import CheckResult, check_async
@@ -23,9 +25,15 @@ async def run_check(svc: Services, *, text: str, actor: str | None, platform: st
     # ~20 ms of CPU with the learned layer: in the checker's worker thread, so the loop keeps acknowledging
     result = await check_async(text, profile=profile, has_image=has_image, own=own_contacts(svc.config),
                                state=state, image_gps=image_gps)
-    async with svc.db.transaction() as session:
-        await record_event(session, at=svc.now(), actor=actor or f"{platform}:unknown", subject_kind="check",
+    at = svc.now()
+
+    async def audit(session) -> None:
+        await record_event(session, at=at, actor=actor or f"{platform}:unknown", subject_kind="check",
                            subject_id=result.text_hash[:16], action="checked", to_state=result.verdict,
                            details={"categories": result.categories, "profile": profile, "platform": platform,
                                     "text_sha256": result.text_hash, "has_image": has_image})
+
+    # In the transaction that queues the verdict (no commit of its own on the way to the person), so a check
+    # answered is audited once, even when a crash makes the work run again.
+    await with_replies(svc, audit)
     return result, profile

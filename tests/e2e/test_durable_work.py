@@ -19,7 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import delete, select
 
 from chat.outbox import Outbox
-from storage.models import Identity
+from storage.models import Event, Identity
 from storage.models.foi import FoiCase
 from storage.models.signoff import SignOffRequest
 from tests.e2e.test_accounts_helpers import ACCOUNT, BOOST, cards, events, only_request, requests, slack_request_account
@@ -146,6 +146,59 @@ async def test_killed_after_a_message_went_but_before_it_was_recorded_it_is_not_
     assert told(bot, TOLD_REQUESTER) + told(bot, COMMS_CARD, "CCOMMS") == 1   # the first one went; nobody knew
     await come_back(bot)
     await assert_applied_once_and_everyone_told_once(bot, req)
+
+
+async def checked_events(bot) -> list:
+    async with bot.svc.db.sessions() as session:
+        rows = await session.scalars(select(Event).where(Event.subject_kind == "check"))
+        return [(e.action, e.to_state) for e in rows]
+
+
+async def test_a_check_killed_after_its_verdict_was_queued_is_answered_once_after_restart(bot, monkeypatch):
+    """The verdict is queued already claimed by the worker that checked (no look-up or claim of its own on the
+    way to the person): a worker that dies before sending it leaves a lease that runs out, and the verdict
+    goes then, once, with its one audit event."""
+    reached = asyncio.Event()
+
+    async def never_sends(self, row):
+        reached.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(Outbox, "_deliver", never_sends)
+    await bot.slack_command("/smpolicy", f"check {CLOSURE_POST}", settle=False)
+    await asyncio.wait_for(reached.wait(), 10)
+    await bot.kill()
+    monkeypatch.undo()
+    assert told(bot, "Get sign-off before you post this") == 0
+    assert await checked_events(bot) == [("checked", "sign_off")]   # written with the queued verdict
+    await come_back(bot)
+    await bot.settle()
+    assert told(bot, "Get sign-off before you post this") == 1
+    assert await checked_events(bot) == [("checked", "sign_off")]
+
+
+async def test_a_check_killed_before_its_verdict_was_queued_is_checked_and_audited_once_after_restart(
+        bot, monkeypatch):
+    """Killed after the check ran but before its verdict was queued: nothing of it was kept (its audit event is
+    written in the transaction that queues the verdict), so the re-run makes the one event and the one verdict."""
+    from chat.inbox import Inbox
+
+    reached = asyncio.Event()
+
+    async def never_finishes(self, *args, **kwargs):
+        reached.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(Inbox, "finish", never_finishes)
+    await bot.slack_command("/smpolicy", f"check {CLOSURE_POST}", settle=False)
+    await asyncio.wait_for(reached.wait(), 10)
+    await bot.kill()
+    monkeypatch.undo()
+    assert await checked_events(bot) == []
+    await come_back(bot)
+    await bot.settle()
+    assert told(bot, "Get sign-off before you post this") == 1
+    assert await checked_events(bot) == [("checked", "sign_off")]
 
 
 def _view_submission(bot, view: dict, values: dict, user: str, trigger: str) -> str:
