@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import functools
 import hashlib
+import inspect
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -192,6 +193,18 @@ def check(text: str, *, profile: str = "staff", has_image: bool = False,
     _validate(text, profile, image_gps)
     pack = pack or PACK
     found = _text_findings(pack, text, profile, bool(has_image), _own_index(own), encode_ahead)
+    return _result(pack, text, found, profile, has_image, state, image_gps)
+
+
+def _checked_text(text: str, *, profile: str = "staff", has_image: bool = False, own: OwnContacts = OwnContacts(),
+                  image_gps=None, pack: Pack | None = None, encode_ahead: bool = False) -> list[Finding]:
+    """What the text alone says (check() before the posting state is added): the checker thread's part."""
+    return _text_findings(pack or PACK, text, profile, bool(has_image), _own_index(own), encode_ahead)
+
+
+def _result(pack: Pack | None, text: str, found: list[Finding], profile: str, has_image: bool,
+            state: PostingState, image_gps) -> CheckResult:
+    pack = pack or PACK
     if state.pause_reason:
         found.append(_from_template(pack, "pause", "state", profile, reason=state.pause_reason))
     if state.crisis_approver:
@@ -232,10 +245,28 @@ def _pool() -> ThreadPoolExecutor:
 
 async def check_async(text: str, **kwargs) -> CheckResult:
     """``check`` in a worker thread, for callers on the event loop. Same arguments, same result; errors
-    (TypeError, ValueError for a bad argument) are raised here as check() raises them."""
-    _validate(text, kwargs.get("profile", "staff"), kwargs.get("image_gps"))  # bad input fails fast, on the loop
+    (TypeError, ValueError for a bad argument) are raised here as check() raises them. ``state`` may also be
+    an awaitable of the PostingState (a database read): it is awaited on the loop while the thread checks the
+    text, which does not depend on it, and added after, as check() adds it."""
+    state = kwargs.pop("state", PostingState())
+    try:
+        _validate(text, kwargs.get("profile", "staff"), kwargs.get("image_gps"))  # bad input fails fast, on the loop
+    except Exception:
+        if inspect.iscoroutine(state):
+            state.close()
+        raise
     loop = asyncio.get_running_loop()
-    result = await loop.run_in_executor(_pool(), functools.partial(check, text, encode_ahead=True, **kwargs))
+    if isinstance(state, PostingState):
+        result = await loop.run_in_executor(_pool(), functools.partial(check, text, encode_ahead=True, state=state,
+                                                                       **kwargs))
+    else:
+        found = loop.run_in_executor(_pool(), functools.partial(_checked_text, text, encode_ahead=True, **kwargs))
+        try:
+            state = await state
+        finally:
+            text_findings = await found   # never left running unawaited, whatever the state read did
+        result = _result(kwargs.get("pack"), text, text_findings, kwargs.get("profile", "staff"),
+                         kwargs.get("has_image", False), state, kwargs.get("image_gps"))
     verdict_tally.record(result.verdict, result.categories)   # counts for /metrics, never the text
     return result
 

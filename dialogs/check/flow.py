@@ -21,8 +21,9 @@ async def run_check(svc: Services, *, text: str, actor: str | None, platform: st
         raise BadInput("There's no text to check. Paste the draft after the command, "
                        "e.g. `/smpolicy check Join us at the library on Saturday`.")
     profile = profile or svc.config.profile_for(actor, channel)
-    state = await posting_state(svc, account or account_named_in(svc.config, text))
-    # ~20 ms of CPU with the learned layer: in the checker's worker thread, so the loop keeps acknowledging
+    # ~20 ms of CPU with the learned layer: in the checker's worker thread, so the loop keeps acknowledging; the
+    # posting state is read from the database meanwhile (the text's findings do not depend on it)
+    state = posting_state(svc, account or account_named_in(svc.config, text))
     result = await check_async(text, profile=profile, has_image=has_image, own=own_contacts(svc.config),
                                state=state, image_gps=image_gps)
     at = svc.now()

@@ -275,3 +275,34 @@ def test_results_are_frozen():
     assert isinstance(result, CheckResult)
     with pytest.raises(Exception):
         result.verdict = "ok"  # type: ignore[misc]
+
+
+async def test_check_async_reads_the_posting_state_while_the_checker_thread_reads_the_text(monkeypatch):
+    """The server gives check_async its database read of the posting state rather than waiting for it first:
+    the read runs on the loop while the checker's thread reads the text, and the verdict is the one check()
+    gives with that state (a mourning pause makes every post stop)."""
+    import asyncio
+    import threading
+
+    text_started, state_read = threading.Event(), threading.Event()
+    real = checker._text_findings
+
+    def text_part(*args, **kwargs):
+        text_started.set()
+        assert state_read.wait(10), "the text was checked only after the posting state had been read"
+        return real(*args, **kwargs)
+
+    async def read_state():
+        while not text_started.is_set():   # the database read, still going when the text check starts
+            await asyncio.sleep(0.001)
+        state_read.set()
+        return PostingState(pause_reason="Operation London Bridge")
+
+    monkeypatch.setattr(checker, "_text_findings", text_part)
+    text = "Join us at Christchurch Park on Saturday for the summer fair"
+    result = await asyncio.wait_for(checker.check_async(text, profile="staff", state=read_state()), 20)
+    monkeypatch.undo()
+    assert result == checker.check(text, profile="staff", state=PostingState(pause_reason="Operation London Bridge"))
+    assert result.verdict == "stop"
+    with pytest.raises(ValueError, match="unknown profile"):   # bad input fails before anything is read
+        await checker.check_async(text, profile="nobody", state=read_state())
