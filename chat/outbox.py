@@ -17,7 +17,10 @@ after the acknowledgement, after the messages queued with it, under the same lea
 
 Who sends: the work that queued a message drains it as soon as that work is done (chat/inbox.py collects the
 keys it queued), anything queued elsewhere is sent just after its commit, and the recovery sweep (every minute,
-any instance) sends whatever is left: a message queued once goes out once, whichever process is alive.
+any instance) sends whatever is left: a message queued once goes out once, whichever process is alive. An
+interaction's replies are queued already claimed (`reply(..., claim=True)`: committed only with their claim) and
+handed to `drain(claimed=...)` by the work that queued them, so the answer goes without a look-up or a second
+transaction; if that process dies first, their lease runs out and the sweep sends them, as for any claimed row.
 """
 from __future__ import annotations
 
