@@ -37,6 +37,7 @@ class Category:
     section: dict[str, str]
     message: dict[str, str]
     always_stop: tuple[Override, ...] = ()
+    identifier: bool = False  # a category of identifiers (cards, passwords): see categories.toml
 
 
 def _by_profile(value, where: str) -> dict[str, str]:
@@ -76,7 +77,7 @@ def load_categories(path: Path) -> dict[str, Category]:
         for p, m in message.items():
             if "{section}" not in m:
                 raise PackError(f'{where} key "message": the message for {p} must cite {{section}}')
-        unknown = set(spec) - {"profiles", "severity", "section", "message", "always_stop"}
+        unknown = set(spec) - {"profiles", "severity", "section", "message", "always_stop", "identifier"}
         if unknown:
             raise PackError(f"{where}: unknown key {sorted(unknown)[0]!r}")
         overrides = []
@@ -88,6 +89,10 @@ def load_categories(path: Path) -> dict[str, Category]:
             overrides.append(Override(o["rule"], tuple(o.get("evidence", []))))
         if overrides and severity != "stop":
             raise PackError(f'{where} key "always_stop": only a stop category has hard overrides')
+        identifier = spec.get("identifier", False)
+        if not isinstance(identifier, bool):
+            raise PackError(f'{where} key "identifier": expected true or false')
         out[name] = Category(name, frozenset(profiles), severity,
-                             _by_profile(spec.get("section"), f'{where} key "section"'), message, tuple(overrides))
+                             _by_profile(spec.get("section"), f'{where} key "section"'), message, tuple(overrides),
+                             identifier)
     return out

@@ -51,6 +51,7 @@ class Scored(NamedTuple):
     own2: np.ndarray
     stop: float | None = None  # the verdict head's probability that the post must stop (stacked scoring only)
     hold: float | None = None  # ... that it must be held back at all (stop or sign-off)
+    rules: np.ndarray | None = None  # (K, RULE_WIDTH) the rules' evidence per category (stacked scoring only)
 
     def judged(self) -> dict[str, float]:
         """Each category this profile is judged on, with its probability."""
@@ -64,7 +65,10 @@ class Scored(NamedTuple):
 
     def escalation(self) -> str | None:
         """When the verdict head says stop and no stop category reached its own threshold: the stop category
-        nearest its threshold (in log-odds), to report the stop under; else None."""
+        nearest its threshold (in log-odds), to report the stop under; else None. None too when that category
+        is an identifier one (card details, passwords) and the rules saw nothing of it, not even a quiet match:
+        the whole-post stop then has nothing to stand on (out of fold this stopped fewer harmless posts and
+        missed no more stops than reporting it under the next category, or anyway)."""
         m = self.model
         if self.stop is None or self.stop < m.verdict.high[0]:
             return None
@@ -73,7 +77,9 @@ class Scored(NamedTuple):
                   if m.mask[self.profile][k] and m.categories[n].severity == "stop"]
         if not judged:
             return None
-        _, best = max(judged, key=lambda kn: _logit(self.probs[kn[0]]) - _logit(high[kn[0]]))
+        k, best = max(judged, key=lambda kn: _logit(self.probs[kn[0]]) - _logit(high[kn[0]]))
+        if m.categories[best].identifier and (self.rules is None or not self.rules[k].any()):
+            return None  # an identifier the rules saw nothing of is not why this post stops (categories.toml)
         return best
 
     def cleared(self) -> bool:
@@ -116,7 +122,7 @@ def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -
     extra = dense_extra(profile, has_image)
     hidden = len(e.vector)
     logits = head.bias + e.vector @ head.dense[:hidden] + extra @ head.dense[hidden:] + contrib.sum(axis=0)
-    stop = hold = None
+    stop = hold = evidence = None
     if head.rule_w is not None:
         evidence = model.rule_vector(rules)
         logits = logits + evidence @ head.rule_w
@@ -125,7 +131,8 @@ def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -
         v_logit = (v.bias + e.vector @ v.dense[:hidden] + extra @ v.dense[hidden:] + v_contrib.sum(axis=0)
                    + evidence @ v.rule_w)
         stop, hold = (float(x) for x in _sigmoid(v_logit))
-    return Scored(model, head_name, profile, _sigmoid(logits), e, toks, contrib, own1[known], own2[known], stop, hold)
+    return Scored(model, head_name, profile, _sigmoid(logits), e, toks, contrib, own1[known], own2[known], stop, hold,
+                  None if evidence is None else evidence.reshape(len(model.names), -1))
 
 
 def score(text: str, profile: str = "staff", has_image: bool = False, rules=None) -> dict[str, float]:

@@ -18,14 +18,17 @@ def verdict_of(severities) -> str:
     return "stop" if top >= 3 else "sign_off" if top >= 2 else "ok"
 
 
-def escalation(corpus: Corpus, P_stack, th_stack, i: int, p_stop: float, t_stop: float):
-    """As Scored.escalation: the stop category nearest its threshold when the verdict head says stop."""
+def escalation(corpus: Corpus, feats: Features, P_stack, th_stack, i: int, p_stop: float, t_stop: float):
+    """As Scored.escalation: the stop category nearest its threshold when the verdict head says stop, unless
+    that is an identifier category the rules saw nothing of."""
     if p_stop < t_stop:
         return None
     stops = [k for k, n in enumerate(corpus.names) if corpus.mask[i, k] and corpus.cats[n].severity == "stop"]
     if not stops:
         return None
     k = max(stops, key=lambda k: logit(P_stack[i, k]) - logit(th_stack[corpus.names[k]]))
+    if corpus.cats[corpus.names[k]].identifier and not feats.rules[i, k].any():
+        return None
     return corpus.names[k], float(p_stop)
 
 
@@ -47,7 +50,7 @@ def predictions(corpus: Corpus, feats: Features, P_stack, P_text, th_stack, th_t
         verdict = stacked
         if th_verdict is not None:
             t_stop, t_hold = th_verdict
-            up = escalation(corpus, P_stack, th_stack, i, P_verdict[i, 0], t_stop)
+            up = escalation(corpus, feats, P_stack, th_stack, i, P_verdict[i, 0], t_stop)
             verdict = [(d.category, d.severity)
                        for d in learned.decide(cats, judged_s, flagged, raw, up, P_verdict[i, 1] < t_hold)]
         for key, found in (("rules", rules), ("learned", text), ("union", rules + text), ("stacked", stacked),
@@ -80,7 +83,7 @@ def choose_verdict_thresholds(corpus: Corpus, feats: Features, P_stack, P_verdic
         decided = learned.decide(corpus.cats, judged, flagged, feats.found[i])
         v_all.append(rank[verdict_of(d.severity for d in decided)])
         v_kept.append(rank[verdict_of(d.severity for d in decided if d.why in ("rules", "override"))])
-        can_escalate.append(escalation(corpus, P_stack, th_stack, i, 1.0, 0.0) is not None)
+        can_escalate.append(escalation(corpus, feats, P_stack, th_stack, i, 1.0, 0.0) is not None)
     v_all, v_kept, can_escalate = np.array(v_all), np.array(v_kept), np.array(can_escalate)
     p_stop, p_hold = P_verdict[idx, 0], P_verdict[idx, 1]
 
