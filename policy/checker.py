@@ -179,7 +179,8 @@ def _ahead(text: str):
     """The post's embedding started on the encoder's own thread while the rules run on this one (the two do not
     depend on each other): a post costs the longer of the two rather than both, on two cores."""
     encoder = get_encoder()
-    return encoder.ahead(encoder.ids(text), learned.get_model().project)
+    model = learned.get_model()
+    return encoder.ahead(encoder.ids(text), model.project, model.layers)
 
 
 def check(text: str, *, profile: str = "staff", has_image: bool = False,

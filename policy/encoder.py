@@ -5,7 +5,10 @@
 
 What it does is what sentence-transformers does with this model: BERT WordPiece tokens (uncased),
 at most 256 of them with [CLS] and [SEP], six transformer layers, the mean of the token vectors
-(padding excluded) and L2 normalisation. No torch: the weights are numpy arrays converted by
+(padding excluded) and L2 normalisation. With ``layers`` (e.g. ``(6, 4)``), the vector is the means of those
+layers' outputs side by side, each L2-normalised (``(n, 384 * len(layers))``): an earlier layer's mean comes
+from the same pass at no extra cost, and keeps more of the words than the last layer's (the learned layer
+uses it, policy/pack/learned/model.json "embedding_layers"). No torch: the weights are numpy arrays converted by
 tools/build_encoder.py into policy/pack/encoder/ (or the directory named by SMPOLICY_ENCODER_DIR,
 a council's own copy), and both files are checked against the SHA-256 in the pack's manifest before
 they are used. The encoder is loaded lazily, once per process.
@@ -139,11 +142,20 @@ class Encoder:
     def ids(self, text: str) -> list[int]:
         return self.wordpiece.encode(text, self.max_len)
 
-    def _forward(self, batch: list[list[int]], project: np.ndarray | None = None, split: bool = False):
-        """Mean-pooled, L2-normalised vectors for token id lists (one forward pass).
+    def _layers(self, layers) -> tuple[int, ...]:
+        layers = (self.layers,) if layers is None else tuple(int(i) for i in layers)
+        if not layers or any(not 1 <= i <= self.layers for i in layers):
+            raise ValueError(f"layers must be drawn from 1-{self.layers}, not {layers}")
+        return layers
 
-        With ``project`` (384, k), also each token's share of ``vector @ project``: the pooled vector is
-        a mean of token vectors, so (token vector @ project) / (tokens * norm) sums exactly to it.
+    def _forward(self, batch: list[list[int]], project: np.ndarray | None = None, split: bool = False,
+                 layers: tuple[int, ...] | None = None):
+        """Mean-pooled, L2-normalised vectors for token id lists (one forward pass): the last layer's, or with
+        ``layers`` each of those layers' (1 = the first transformer layer's output) side by side.
+
+        With ``project`` (384 * len(layers), k), also each token's share of ``vector @ project``: each pooled
+        vector is a mean of token vectors, so (token vector @ its block of project) / (tokens * norm), summed
+        over the layers, sums exactly to it.
 
         With ``split``, each layer's work is done in two halves side by side, one on the encoder's other
         thread (each matrix product by halves of its columns, attention by halves of the heads): what makes
@@ -161,16 +173,25 @@ class Encoder:
         x = _layer_norm(x.reshape(n * length, d), w["emb_ln.g"], w["emb_ln.b"], self.eps)
         bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]  # (n, 1, 1, L): padding gets no attention
         both = _Halves(_pool() if split else None)
-        for i in range(self.layers):
-            x = self._layer(f"l{i}.", x, n, length, bias, both)
-        x = x.reshape(n, length, d)
+        layers = self._layers(layers)
         counts = np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
-        pooled = (x * mask[:, :, None]).sum(axis=1) / counts
-        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        pooled /= norms
+        pooled_parts, shares = [], None
+        for i in range(max(layers)):
+            x = self._layer(f"l{i}.", x, n, length, bias, both)
+            for j, wanted in enumerate(layers):
+                if wanted != i + 1:
+                    continue
+                xs = x.reshape(n, length, d)
+                pooled = (xs * mask[:, :, None]).sum(axis=1) / counts
+                norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+                pooled /= norms
+                pooled_parts.append((j, pooled))
+                if project is not None:
+                    part = (xs @ project[j * d:(j + 1) * d]) / (counts * norms)[:, :, None]  # (n, L, k)
+                    shares = part if shares is None else shares + part
+        pooled = np.hstack([p for _, p in sorted(pooled_parts, key=lambda jp: jp[0])])
         if project is None:
             return pooled, None
-        shares = (x @ project) / (counts * norms)[:, :, None]  # (n, L, k)
         return pooled, [shares[i, :len(b)] for i, b in enumerate(batch)]
 
     def _layer(self, p: str, x: np.ndarray, n: int, length: int, bias: np.ndarray, both: "_Halves") -> np.ndarray:
@@ -205,16 +226,18 @@ class Encoder:
         return _layer_norm(f, w[p + "ln2.g"], w[p + "ln2.b"], eps)
 
     def encode_ids(self, all_ids: list[list[int]], batch_size: int = BATCH, project: np.ndarray | None = None,
-                   batch_tokens: int = BATCH_TOKENS):
-        """Vectors (n, 384) for token id lists, grouped by length into batches; with ``project``, also
-        each post's per-token shares (see _forward). Several batches run side by side on the encoder's
+                   batch_tokens: int = BATCH_TOKENS, layers: tuple[int, ...] | None = None):
+        """Vectors (n, 384 * len(layers)) for token id lists, grouped by length into batches; with ``project``,
+        also each post's per-token shares (see _forward). Several batches run side by side on the encoder's
         threads; one batch of at least SPLIT_TOKENS tokens runs each layer by halves on them instead.
         Within ``ahead(ids, project)``, those ids with that projection take the result encoded ahead."""
+        layers = self._layers(layers)
         pending = _ahead.get()
-        if pending is not None and len(all_ids) == 1 and pending[1] is project and pending[0] == all_ids[0]:
+        if (pending is not None and len(all_ids) == 1 and pending[1] is project and pending[0] == all_ids[0]
+                and pending[3] == layers):
             _ahead.set(None)  # used once
             return pending[2].result()
-        out = np.zeros((len(all_ids), self.hidden), dtype=np.float32)
+        out = np.zeros((len(all_ids), self.hidden * len(layers)), dtype=np.float32)
         shares: list = [None] * len(all_ids)
         order = sorted(range(len(all_ids)), key=lambda i: len(all_ids[i]))
         chunks: list[list[int]] = []
@@ -229,7 +252,7 @@ class Encoder:
             batch = [all_ids[i] for i in chunk]
             # Halves only when this thread is not one of the pool's own (it would wait on itself).
             split = pool is None and len(batch) * max(map(len, batch)) >= SPLIT_TOKENS
-            return chunk, self._forward(batch, project, split=split)
+            return chunk, self._forward(batch, project, split=split, layers=layers)
 
         for chunk, (vectors, parts) in (pool.map(run, chunks) if pool else map(run, chunks)):
             out[chunk] = vectors
@@ -240,23 +263,26 @@ class Encoder:
             _give_back_memory()
         return (out, shares) if project is not None else out
 
-    def encode(self, texts: list[str] | tuple[str, ...], batch_size: int = BATCH) -> np.ndarray:
-        """(len(texts), 384) float32 unit vectors. Texts are grouped by length for the batches."""
+    def encode(self, texts: list[str] | tuple[str, ...], batch_size: int = BATCH,
+               layers: tuple[int, ...] | None = None) -> np.ndarray:
+        """(len(texts), 384 * len(layers)) float32: unit vectors, one per layer (default the last). Texts are
+        grouped by length for the batches."""
         if isinstance(texts, str):
             raise TypeError("encode() takes a list of texts")
-        return self.encode_ids([self.ids(t) for t in texts], batch_size)
+        return self.encode_ids([self.ids(t) for t in texts], batch_size, layers=layers)
 
     def encode_one(self, text: str) -> np.ndarray:
         ids = self.ids(text)
         return self._forward([ids], split=len(ids) >= SPLIT_TOKENS)[0][0]
 
     @contextlib.contextmanager
-    def ahead(self, ids: list[int], project: np.ndarray | None = None):
+    def ahead(self, ids: list[int], project: np.ndarray | None = None, layers: tuple[int, ...] | None = None):
         """Start encoding one post's ids on another thread now, while the caller does other work (the checker's
-        rules); within this block, encode_ids([ids], project=project) waits for that result instead of encoding
-        again. A handoff, not a cache: it is used once, and nothing of it outlives the block."""
-        future = _ahead_pool().submit(self.encode_ids, [list(ids)], BATCH, project)
-        token = _ahead.set((list(ids), project, future))
+        rules); within this block, encode_ids([ids], project=project, layers=layers) waits for that result
+        instead of encoding again. A handoff, not a cache: it is used once, and nothing of it outlives the block."""
+        layers = self._layers(layers)
+        future = _ahead_pool().submit(self.encode_ids, [list(ids)], BATCH, project, BATCH_TOKENS, layers)
+        token = _ahead.set((list(ids), project, future, layers))
         try:
             yield
         finally:

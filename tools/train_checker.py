@@ -55,7 +55,7 @@ try:
     from sklearn.metrics import average_precision_score
 
     from tools.checker_training.corpus import EVAL, Corpus, read_corpus
-    from tools.checker_training.features import Features
+    from tools.checker_training.features import EMBEDDING_LAYERS, Features
     from tools.checker_training.figures import nested_figures, summary
     from tools.checker_training.fitting import ALPHA_GRID, C_GRID, SCOPES, VERDICT_C, mean_ap, oof_one, out_of_fold
     from tools.checker_training.pack import write_pack
@@ -80,6 +80,8 @@ def main(argv=None) -> int:
     ap.add_argument("--C", type=float, help="skip the search: this regularisation (with --alpha and --scope)")
     ap.add_argument("--alpha", type=float, help="skip the search: this embedding weight")
     ap.add_argument("--scope", choices=SCOPES, help="skip the search: which rule evidence each category sees")
+    ap.add_argument("--layers", type=int, nargs="+", default=list(EMBEDDING_LAYERS),
+                    help=f"the encoder layers whose means make the embedding (default {EMBEDDING_LAYERS})")
     args = ap.parse_args(argv)
 
     t0 = time.time()
@@ -99,7 +101,7 @@ def main(argv=None) -> int:
     print(f"{len(rows)} posts from {', '.join(f.name for f in files)} (each file one fold)", flush=True)
 
     encoder = enc.get_encoder()
-    feats = Features(rows, encoder, corpus.names)
+    feats = Features(rows, encoder, corpus.names, tuple(args.layers))
     print(f"features in {time.time() - t0:.0f}s", flush=True)
 
     searched = {}

@@ -17,7 +17,7 @@ from policy.learned.model import Model, enabled
 # --- the embedding part, one post or many ---------------------------------------------------
 
 class _Encoded(NamedTuple):
-    vector: np.ndarray  # (384,) unit length
+    vector: np.ndarray  # (384 * layers,): each layer's mean, unit length
     piece_scores: np.ndarray  # (pieces, 2K): each word piece's share of the embedding's logits, both heads
     piece_spans: list[tuple[int, int]]
 
@@ -25,7 +25,7 @@ class _Encoded(NamedTuple):
 def _encode(texts: list[str], model: Model) -> list[_Encoded]:
     encoder = enc.get_encoder()
     spans = [encoder.wordpiece.encode_with_spans(t, encoder.max_len) for t in texts]
-    vectors, shares = encoder.encode_ids([s[0] for s in spans], project=model.project)
+    vectors, shares = encoder.encode_ids([s[0] for s in spans], project=model.project, layers=model.layers)
     return [_Encoded(vectors[i], shares[i], spans[i][1]) for i in range(len(texts))]
 
 

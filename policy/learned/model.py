@@ -34,7 +34,7 @@ VERDICT_OUTPUTS = ("stop", "hold")
 
 
 class Head(NamedTuple):
-    dense: np.ndarray  # (389, K): embedding, then the profile and image flags
+    dense: np.ndarray  # (384 * layers + 5, K): the embedding (each layer's mean), then the profile and image flags
     sparse_w: np.ndarray  # (M, K) float16: the n-gram buckets in Model.sparse_idx
     bias: np.ndarray  # (K,)
     rule_w: np.ndarray | None  # (RULE_WIDTH * K, K): the rules' evidence, or None for the text head
@@ -61,6 +61,12 @@ class Model:
             raise PackError(f"{npz_path}: SHA-256 {digest[:16]}... differs from {str(self.meta.get('sha256'))[:16]}... "
                             f"in {meta_path}; retrain with tools/train_checker.py")
         self.names: list[str] = list(self.meta["categories"])
+        # Which of the encoder's layers' means the embedding is made of (policy/encoder.py); older models: the last.
+        layers = self.meta.get("embedding_layers")
+        if layers is not None and (not isinstance(layers, list) or not layers
+                                   or not all(isinstance(i, int) and i >= 1 for i in layers)):
+            raise PackError(f"{meta_path}: embedding_layers must be a list of layer numbers, not {layers!r}")
+        self.layers: tuple[int, ...] | None = tuple(layers) if layers is not None else None
         if (self.meta.get("n_hash") != N_HASH or list(self.meta.get("char_ngrams", [])) != list(CHAR_NGRAMS)
                 or list(self.meta.get("rule_bands", [])) != list(RULE_BANDS)):
             raise PackError(f"{meta_path}: trained with other features than policy/learned/features.py computes; retrain")
@@ -125,6 +131,11 @@ def get_model() -> Model:
                     raise PackError(f"{model.dir / 'model.json'}: trained on another encoder "
                                     f"({str(model.encoder_sha256)[:16]}...) than {encoder.dir} "
                                     f"({encoder.sha256[:16]}...); retrain with tools/train_checker.py")
+                width = encoder.hidden * len(model.layers or (encoder.layers,))
+                if model.project.shape[0] != width or (model.layers and max(model.layers) > encoder.layers):
+                    raise PackError(f"{model.dir / 'model.json'}: embedding of {model.project.shape[0]} numbers "
+                                    f"(layers {model.layers or 'last'}) that the encoder in {encoder.dir} cannot give; "
+                                    "retrain with tools/train_checker.py")
                 _model = model
     return _model
 

@@ -37,6 +37,25 @@ def test_embedding_of_a_fixed_sentence_matches_the_reference_vector():
     assert float(batch[1] @ mine) >= 0.99999
 
 
+def test_an_intermediate_layers_mean_comes_beside_the_last_from_the_same_pass():
+    e = enc.get_encoder()
+    texts = ["ok", REFERENCE["vector_sentence"], "a much longer post " * 20]
+    last = e.encode(texts)
+    both = e.encode(texts, layers=(6, 4))
+    assert both.shape == (3, 768)
+    assert np.abs(both[:, :384] - last).max() < 1e-6  # the last layer's mean is unchanged
+    assert np.allclose(np.linalg.norm(both[:, 384:], axis=1), 1.0, atol=1e-5)
+    fourth = e.encode(texts, layers=(4,))
+    assert np.abs(both[:, 384:] - fourth).max() < 1e-6  # layer 4 on its own: the same numbers
+    assert float(both[1, 384:] @ last[1]) < 0.99  # and not the last layer's again
+    # each word piece's share of a projection of both means adds up to the projection of the vector
+    project = np.random.default_rng(1).standard_normal((768, 3)).astype(np.float32)
+    vectors, shares = e.encode_ids([e.ids(texts[1])], project=project, layers=(6, 4))
+    assert np.abs(shares[0].sum(axis=0) - vectors[0] @ project).max() < 1e-4
+    with pytest.raises(ValueError, match="layers"):
+        e.encode(texts, layers=(7,))
+
+
 def _copy_pack(tmp_path: Path) -> Path:
     d = tmp_path / "encoder"
     d.mkdir()
@@ -174,23 +193,52 @@ def test_the_verdict_head_stops_a_post_under_the_category_nearest_its_threshold_
     assert [(d.category, d.why) for d in decided] == [("profanity", "learned")]
 
 
-def test_the_whole_checker_stops_on_the_verdict_head_alone(monkeypatch):
+def _forced_judge(monkeypatch, stop, nearest):
+    """check() with the learned scores forced: every category far below its threshold except ``nearest``, just
+    below its own (so it is the stop category nearest its threshold), and the verdict head's stop at ``stop``."""
     real = learned.judge
 
-    def forced(stop):
-        def judge(text, profile, has_image, rules):
-            scored = real(text, profile, has_image, rules)
-            return scored._replace(probs=np.full_like(scored.probs, 0.01), stop=stop)
-        return judge
+    def judge(text, profile, has_image, rules):
+        scored = real(text, profile, has_image, rules)
+        probs = np.full_like(scored.probs, 1e-4)
+        k = scored.model.index[nearest]
+        probs[k] = scored.model.heads["stacked"].high[k] * 0.9
+        return scored._replace(probs=probs, stop=stop)
 
+    monkeypatch.setattr(learned, "judge", judge)
+
+
+def test_the_whole_checker_stops_on_the_verdict_head_alone(monkeypatch):
     text = "Lovely to see so many of you at the library's craft morning"
-    monkeypatch.setattr(learned, "judge", forced(0.99))
+    _forced_judge(monkeypatch, 0.99, "personal_data")
     result = check(text, profile="staff")
     assert result.verdict == "stop"
     [f] = result.findings
+    assert f.category == "personal_data"
     assert f.severity == "stop" and f.confidence == 0.99 and "99% sure" in f.message
-    monkeypatch.setattr(learned, "judge", forced(0.01))
+    _forced_judge(monkeypatch, 0.01, "personal_data")
     assert check(text, profile="staff").verdict == "ok"
+
+
+def test_the_verdict_heads_stop_is_never_put_down_to_an_identifier_the_rules_saw_nothing_of(monkeypatch):
+    # The verdict head says stop and the stop category nearest its threshold is credentials, but nothing in the
+    # post looks like a login, password or code to the rules: the stop is not taken (832cc76 stopped a
+    # councillor's harmless post as "Passwords and logins" this way).
+    text = "Lovely to see so many of you at the library's craft morning"
+    for category in ("credentials", "payment_data"):
+        _forced_judge(monkeypatch, 0.99, category)
+        assert check(text, profile="staff").verdict == "ok", category
+    # Where the rules did see something of it (here a request for a login, which the forced low score would
+    # otherwise drop), the stop stands under that category, with the rule's words.
+    text = "Can you share the login for the Facebook page with the new starter?"
+    _forced_judge(monkeypatch, 0.99, "credentials")
+    result = check(text, profile="staff")
+    assert result.verdict == "stop"
+    [f] = [f for f in result.findings if f.severity == "stop"]
+    assert f.category == "credentials" and "99% sure" in f.message
+    assert any("login" in text[a:b] for _, a, b in f.evidence)  # the rule's words, not a guess
+    _forced_judge(monkeypatch, 0.01, "credentials")
+    assert check(text, profile="staff").verdict == "ok"  # neither the score nor the verdict head: dropped
 
 
 def test_the_whole_checker_combines_them(monkeypatch):

@@ -11,13 +11,18 @@ from policy.checker import PACK, OwnContacts, _own_index
 
 BETA = 1.0  # weight of the profile and image flags
 GAMMA = 1.0  # weight of the rule evidence (one-hot bands and a 0-1 confidence, like the flags)
+# The embedding: the means of the encoder's last layer and its fourth, side by side (each unit length). Out of
+# fold on writers a-m and dev (6,674 posts), against the last layer's alone: 2 x stop recall - ok false alarm
+# 1.808 -> 1.826, mean AP 0.941 -> 0.945 (the fourth layer keeps more of the words than the last).
+EMBEDDING_LAYERS = (6, 4)
 
 
 class Features:
     """Everything a classifier sees for a list of posts, computed once."""
 
-    def __init__(self, rows: list[dict], encoder: enc.Encoder, names: list[str]):
-        self.emb = encoder.encode([r["text"] for r in rows])
+    def __init__(self, rows: list[dict], encoder: enc.Encoder, names: list[str], layers: tuple[int, ...]):
+        self.layers = tuple(layers)
+        self.emb = encoder.encode([r["text"] for r in rows], layers=self.layers)
         self.extra = np.stack([learned.dense_extra(r["profile"], r["has_image"]) for r in rows])
         indptr, indices, data = [0], [], []
         for r in rows:

@@ -31,7 +31,7 @@ def write_pack(out: Path, corpus: Corpus, feats: Features, encoder, chosen: dict
     # Refit both heads on everything.
     used = feats.used
     K = len(corpus.names)
-    hidden = encoder.hidden
+    hidden = feats.emb.shape[1]  # each of the chosen layers' means side by side
     d = hidden + len(PROFILES) + 1
     arrays = {"sparse_idx": used.astype(np.int32)}
     for head, (sc, c, a) in (("stacked", (scope, C, alpha)), ("text", (None, C_text, alpha_text))):
@@ -89,6 +89,7 @@ def write_pack(out: Path, corpus: Corpus, feats: Features, encoder, chosen: dict
         "date": dt.date.today().isoformat(),
         "sha256": hashlib.sha256(data).hexdigest(),
         "encoder_sha256": encoder.sha256,
+        "embedding_layers": list(feats.layers),
         "categories": corpus.names,
         "thresholds": {h: {n: round(t, 6) for n, t in th[h].items()} for h in th},
         "n_hash": learned.N_HASH,
