@@ -57,7 +57,9 @@ try:
     from tools.checker_training.corpus import EVAL, Corpus, read_corpus
     from tools.checker_training.features import EMBEDDING_LAYERS, Features
     from tools.checker_training.figures import nested_figures, summary
-    from tools.checker_training.fitting import ALPHA_GRID, C_GRID, SCOPES, VERDICT_C, mean_ap, oof_one, out_of_fold
+    from tools.checker_training.fitting import (
+        ALPHA_GRID, C_GRID, SCOPES, VERDICT_C, blend, mean_ap, mlp_out_of_fold, oof_one, out_of_fold,
+    )
     from tools.checker_training.pack import write_pack
     from tools.checker_training.thresholds import thresholds
     from tools.checker_training.verdicts import choose_verdict_thresholds
@@ -132,6 +134,15 @@ def main(argv=None) -> int:
         f"{o} {average_precision_score(y_verdict[:, j], P_verdict[:, j]):.4f}"
         for j, o in enumerate(learned.VERDICT_OUTPUTS)) + f" ({time.time() - t0:.0f}s)", flush=True)
 
+    # The MLP beside both (categories and verdict outputs at once), blended with their probabilities.
+    K = len(corpus.names)
+    y_mlp = np.hstack([corpus.Y, y_verdict])
+    P_mlp = mlp_out_of_fold(feats.mlp_matrix(), y_mlp, corpus.folds, args.jobs)
+    P_stack, P_verdict = blend(P_stack, P_mlp[:, :K]), blend(P_verdict, P_mlp[:, K:])
+    print(f"blended with the MLP out of fold: mean AP {mean_ap(corpus, P_stack):.4f}; verdict AP " + ", ".join(
+        f"{o} {average_precision_score(y_verdict[:, j], P_verdict[:, j]):.4f}"
+        for j, o in enumerate(learned.VERDICT_OUTPUTS)) + f" ({time.time() - t0:.0f}s)", flush=True)
+
     everything = np.ones(len(rows), dtype=bool)
     th = {"stacked": thresholds(corpus, P_stack, everything), "text": thresholds(corpus, P_text, everything)}
     th["verdict"] = dict(zip(learned.VERDICT_OUTPUTS,
@@ -145,7 +156,7 @@ def main(argv=None) -> int:
 
     chosen = {"stacked": (scope, C, alpha), "text": (None, C_text, alpha_text), "searched": searched}
     write_pack(args.out, corpus, feats, encoder, chosen, th, nested, P_stack, P_text, verdict_design, y_verdict,
-               files, args.jobs, t0)
+               y_mlp, files, args.jobs, t0)
     return 0
 
 

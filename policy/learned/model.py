@@ -41,6 +41,22 @@ class Head(NamedTuple):
     high: np.ndarray  # (K,) each category's threshold
 
 
+class Mlp(NamedTuple):
+    """The MLP beside the stacked head and the verdict head: one hidden layer of ReLU units over [embedding |
+    flags | every category's rule evidence], a sigmoid output for each category and then each verdict output.
+    Its probabilities are blended with the logistic ones: (1 - blend) x logistic + blend x MLP."""
+
+    w1: np.ndarray  # (inputs, hidden)
+    b1: np.ndarray
+    w2: np.ndarray  # (hidden, K + len(VERDICT_OUTPUTS))
+    b2: np.ndarray
+    blend: float
+
+    def probs(self, x: np.ndarray) -> np.ndarray:
+        h = np.maximum(x @ self.w1 + self.b1, 0.0)
+        return 1.0 / (1.0 + np.exp(-np.clip(h @ self.w2 + self.b2, -30, 30)))
+
+
 class Model:
     """The weights and thresholds, loaded once per process."""
 
@@ -91,6 +107,10 @@ class Model:
                                     np.ascontiguousarray(z["verdict_sparse_w"]),
                                     np.ascontiguousarray(z["verdict_bias"], dtype=np.float32),
                                     np.ascontiguousarray(z["verdict_rule_w"], dtype=np.float32), high)
+                spec = self.meta.get("method", {}).get("mlp")
+                self.mlp = None if spec is None else Mlp(
+                    *(np.ascontiguousarray(z[f"mlp_{n}"], dtype=np.float32) for n in ("w1", "b1", "w2", "b2")),
+                    float(spec["blend"]))
         except (KeyError, ValueError) as exc:
             raise PackError(f"{npz_path} or {meta_path}: not the layout policy/learned/model.py reads ({exc}); "
                             "retrain with tools/train_checker.py") from None
@@ -98,6 +118,12 @@ class Model:
         for name, head, width in (("rule", stacked, k), ("verdict rule", self.verdict, len(VERDICT_OUTPUTS))):
             if head.rule_w.shape != (RULE_WIDTH * k, width):
                 raise PackError(f"{npz_path}: {name} weights of shape {head.rule_w.shape}, not {(RULE_WIDTH * k, width)}")
+        if self.mlp is not None:
+            inputs = stacked.dense.shape[0] + RULE_WIDTH * k
+            if (self.mlp.w1.shape[0] != inputs or self.mlp.w2.shape[1] != k + len(VERDICT_OUTPUTS)
+                    or not 0.0 <= self.mlp.blend <= 1.0):
+                raise PackError(f"{npz_path}: MLP weights of shapes {self.mlp.w1.shape}, {self.mlp.w2.shape} "
+                                f"(blend {self.mlp.blend}) do not fit {inputs} inputs and {k} categories")
         self.index = {n: i for i, n in enumerate(self.names)}
         self.mask = {p: np.array([p in self.categories[n].profiles for n in self.names]) for p in PROFILES}
         self.encoder_sha256 = self.meta.get("encoder_sha256")

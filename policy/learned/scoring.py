@@ -122,7 +122,6 @@ def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -
     extra = dense_extra(profile, has_image)
     hidden = len(e.vector)
     logits = head.bias + e.vector @ head.dense[:hidden] + extra @ head.dense[hidden:] + contrib.sum(axis=0)
-    stop = hold = evidence = None
     if head.rule_w is not None:
         evidence = model.rule_vector(rules)
         logits = logits + evidence @ head.rule_w
@@ -130,9 +129,16 @@ def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -
         v_contrib, _ = model.sparse_part(v, idx, val)
         v_logit = (v.bias + e.vector @ v.dense[:hidden] + extra @ v.dense[hidden:] + v_contrib.sum(axis=0)
                    + evidence @ v.rule_w)
-        stop, hold = (float(x) for x in _sigmoid(v_logit))
-    return Scored(model, head_name, profile, _sigmoid(logits), e, toks, contrib, own1[known], own2[known], stop, hold,
-                  None if evidence is None else evidence.reshape(len(model.names), -1))
+        probs, verdict = _sigmoid(logits), _sigmoid(v_logit)
+        if model.mlp is not None:  # blended with the MLP's probabilities (model.Mlp)
+            b = model.mlp.blend
+            mlp = model.mlp.probs(np.concatenate([e.vector, extra, evidence]))
+            probs = (1 - b) * probs + b * mlp[:len(model.names)]
+            verdict = (1 - b) * verdict + b * mlp[len(model.names):]
+        stop, hold = (float(x) for x in verdict)
+        return Scored(model, head_name, profile, probs, e, toks, contrib, own1[known], own2[known], stop, hold,
+                      evidence.reshape(len(model.names), -1))
+    return Scored(model, head_name, profile, _sigmoid(logits), e, toks, contrib, own1[known], own2[known])
 
 
 def score(text: str, profile: str = "staff", has_image: bool = False, rules=None) -> dict[str, float]:

@@ -11,10 +11,9 @@ from policy.checker import PACK, OwnContacts, _own_index
 
 BETA = 1.0  # weight of the profile and image flags
 GAMMA = 1.0  # weight of the rule evidence (one-hot bands and a 0-1 confidence, like the flags)
-# The embedding: the means of the encoder's last layer and its fourth, side by side (each unit length). Out of
-# fold on writers a-m and dev (6,674 posts), against the last layer's alone: 2 x stop recall - ok false alarm
-# 1.808 -> 1.826, mean AP 0.941 -> 0.945 (the fourth layer keeps more of the words than the last).
-EMBEDDING_LAYERS = (6, 4)
+# The embedding: the means of the encoder's last, fourth and second layers, side by side (each unit length): the
+# earlier layers keep more of the words than the last. Candidate (e2) of the method experiments (train_checker).
+EMBEDDING_LAYERS = (6, 4, 2)
 
 
 class Features:
@@ -52,6 +51,10 @@ class Features:
         """[alpha * embedding | BETA * flags | the n-gram buckets seen in training]."""
         dense = np.hstack([alpha * self.emb, BETA * self.extra])
         return sp.hstack([sp.csr_matrix(dense), self.ngrams[:, self.used]], format="csr")
+
+    def mlp_matrix(self) -> np.ndarray:
+        """What the MLP sees: [embedding | flags | every category's rule evidence], dense."""
+        return np.hstack([self.emb, self.extra, self.rules.reshape(len(self.emb), -1)]).astype(np.float32)
 
     def design(self, alpha: float, scope: str | None):
         """A function: category index -> the matrix its classifier sees (scope None: the text alone)."""

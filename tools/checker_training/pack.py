@@ -17,12 +17,12 @@ from policy.check_pack import PROFILES
 
 from .corpus import ROOT, Corpus, sha256
 from .features import BETA, GAMMA, Features
-from .fitting import VERDICT_C, fit
+from .fitting import MLP_BLEND, MLP_HIDDEN, MLP_L2, VERDICT_C, fit, fit_mlp
 from .thresholds import BETA_OTHER, BETA_STOP
 
 
 def write_pack(out: Path, corpus: Corpus, feats: Features, encoder, chosen: dict, th: dict, nested: dict,
-               P_stack, P_text, verdict_design, y_verdict, files: list[Path], jobs: int, t0: float) -> None:
+               P_stack, P_text, verdict_design, y_verdict, y_mlp, files: list[Path], jobs: int, t0: float) -> None:
     """``chosen``: the stacked head's (scope, C, alpha) and the text head's, and what the search measured."""
     scope, C, alpha = chosen["stacked"]
     _, C_text, alpha_text = chosen["text"]
@@ -68,6 +68,11 @@ def write_pack(out: Path, corpus: Corpus, feats: Features, encoder, chosen: dict
     arrays["verdict_sparse_w"] = W[d:d + len(used)].astype(np.float16)
     arrays["verdict_bias"] = np.array([clf.intercept_[0] for clf in fitted], dtype=np.float32)
     arrays["verdict_rule_w"] = (GAMMA * W[d + len(used):]).astype(np.float32)
+    mlp = fit_mlp(feats.mlp_matrix(), y_mlp)
+    arrays["mlp_w1"] = mlp.coefs_[0].astype(np.float32)  # (embedding + flags + rule evidence, MLP_HIDDEN)
+    arrays["mlp_b1"] = mlp.intercepts_[0].astype(np.float32)
+    arrays["mlp_w2"] = mlp.coefs_[1].astype(np.float32)  # (MLP_HIDDEN, categories + verdict outputs)
+    arrays["mlp_b2"] = mlp.intercepts_[1].astype(np.float32)
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     data = buf.getvalue()
@@ -108,6 +113,11 @@ def write_pack(out: Path, corpus: Corpus, feats: Features, encoder, chosen: dict
                                       "recall is no lower than the categories' alone, the lowest ok false alarm "
                                       "reaching stop recall 0.98, else the best 2 x stop recall minus ok false "
                                       "alarm"},
+            "mlp": {"hidden": MLP_HIDDEN, "activation": "relu", "l2": MLP_L2, "blend": MLP_BLEND,
+                    "inputs": "the embedding, the profile and image flags, every category's rule evidence",
+                    "outputs": "each category, then the verdict head's outputs, each a sigmoid",
+                    "used": "each stacked category's and verdict output's probability is (1 - blend) x the "
+                            "logistic one + blend x the MLP's"},
             "searched": searched,
         },
         "corpus": {str(f.relative_to(ROOT)) if f.is_relative_to(ROOT) else str(f): sha256(f) for f in files},
