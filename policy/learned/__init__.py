@@ -7,11 +7,13 @@ the rule layers' evidence.
     #                 span=(17, 23), confidence=0.93, evidence=(("weighed towards this", 17, 23), ...))]
 
 Each category's score is a logistic regression over: the post's sentence embedding (policy/encoder.py,
-all-MiniLM-L6-v2) with the profile and whether there is an image; hashed word, word-pair and character
+all-MiniLM-L6-v2; the means of its last, fourth and second layers, model.json "embedding_layers") with the
+profile and whether there is an image; hashed word, word-pair and character
 n-grams; and what the rule layers found (for each category, the best band its rules reached, high, medium
 or low, one-hot, and that finding's confidence, 0-1). So the model learns when a rule hit is a false alarm
 ("never give your card details") and when a weak rule hit plus the meaning is enough (a mistyped number
-beside "ring her"). Inference is numpy only. The weights and each category's threshold are data in
+beside "ring her"), blended 50/50 with a small MLP (256 units over the embedding, the flags and the rules'
+evidence; model.Mlp). Inference is numpy only. The weights and each category's threshold are data in
 policy/pack/learned/ (model.npz, model.json), written by tools/train_checker.py from policy/eval/train/ and
 dev.jsonl together, with thresholds chosen on out-of-fold scores; what each category is called for which
 profile, its section, its message and its hard overrides are in categories.toml. A category applies only to

@@ -195,7 +195,8 @@ def test_the_verdict_head_stops_a_post_under_the_category_nearest_its_threshold_
 
 def _forced_judge(monkeypatch, stop, nearest):
     """check() with the learned scores forced: every category far below its threshold except ``nearest``, just
-    below its own (so it is the stop category nearest its threshold), and the verdict head's stop at ``stop``."""
+    below its own (so it is the stop category nearest its threshold), and the verdict head's stop at ``stop``
+    (and its hold there too: a post that must stop must be held back)."""
     real = learned.judge
 
     def judge(text, profile, has_image, rules):
@@ -203,7 +204,7 @@ def _forced_judge(monkeypatch, stop, nearest):
         probs = np.full_like(scored.probs, 1e-4)
         k = scored.model.index[nearest]
         probs[k] = scored.model.heads["stacked"].high[k] * 0.9
-        return scored._replace(probs=probs, stop=stop)
+        return scored._replace(probs=probs, stop=stop, hold=stop)
 
     monkeypatch.setattr(learned, "judge", judge)
 
@@ -345,6 +346,24 @@ def test_an_altered_model_is_refused(tmp_path):
     (tmp_path / "model.npz").write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))
     with pytest.raises(learned.PackError, match="model.npz: SHA-256"):
         learned.Model(tmp_path)
+
+
+def test_a_model_whose_mlp_does_not_fit_its_categories_is_refused(tmp_path):
+    import hashlib
+    import io
+    shutil.copy(learned.LEARNED_DIR / "categories.toml", tmp_path / "categories.toml")
+    with np.load(learned.LEARNED_DIR / "model.npz") as z:
+        arrays = {name: z[name] for name in z.files}
+    arrays["mlp_w2"] = arrays["mlp_w2"][:, :-1]  # one output short
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    (tmp_path / "model.npz").write_bytes(buf.getvalue())
+    meta = json.loads((learned.LEARNED_DIR / "model.json").read_text(encoding="utf-8"))
+    meta["sha256"] = hashlib.sha256(buf.getvalue()).hexdigest()  # the hash matches: the layout is what is wrong
+    (tmp_path / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(learned.PackError, match="MLP weights") as err:
+        learned.Model(tmp_path)
+    assert "\n" not in str(err.value)
 
 
 def test_every_category_cites_a_real_section_for_every_profile():
