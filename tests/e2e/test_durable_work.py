@@ -18,6 +18,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import delete, select
 
+from chat.inbox import Inbox
 from chat.outbox import Outbox
 from storage.models import Event, Identity
 from storage.models.foi import FoiCase
@@ -148,6 +149,18 @@ async def test_killed_after_a_message_went_but_before_it_was_recorded_it_is_not_
     await assert_applied_once_and_everyone_told_once(bot, req)
 
 
+def hangs_at(monkeypatch, owner: type, method: str) -> asyncio.Event:
+    """`owner.method` never returns, as in a process killed there; the event is set when it is reached."""
+    reached = asyncio.Event()
+
+    async def hangs(self, *args, **kwargs):
+        reached.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(owner, method, hangs)
+    return reached
+
+
 async def checked_events(bot) -> list:
     async with bot.svc.db.sessions() as session:
         rows = await session.scalars(select(Event).where(Event.subject_kind == "check"))
@@ -158,13 +171,7 @@ async def test_a_check_killed_after_its_verdict_was_queued_is_answered_once_afte
     """The verdict is queued already claimed by the worker that checked (no look-up or claim of its own on the
     way to the person): a worker that dies before sending it leaves a lease that runs out, and the verdict
     goes then, once, with its one audit event."""
-    reached = asyncio.Event()
-
-    async def never_sends(self, row):
-        reached.set()
-        await asyncio.Event().wait()
-
-    monkeypatch.setattr(Outbox, "_deliver", never_sends)
+    reached = hangs_at(monkeypatch, Outbox, "_deliver")
     await bot.slack_command("/smpolicy", f"check {CLOSURE_POST}", settle=False)
     await asyncio.wait_for(reached.wait(), 10)
     await bot.kill()
@@ -181,15 +188,7 @@ async def test_a_check_killed_before_its_verdict_was_queued_is_checked_and_audit
         bot, monkeypatch):
     """Killed after the check ran but before its verdict was queued: nothing of it was kept (its audit event is
     written in the transaction that queues the verdict), so the re-run makes the one event and the one verdict."""
-    from chat.inbox import Inbox
-
-    reached = asyncio.Event()
-
-    async def never_finishes(self, *args, **kwargs):
-        reached.set()
-        await asyncio.Event().wait()
-
-    monkeypatch.setattr(Inbox, "finish", never_finishes)
+    reached = hangs_at(monkeypatch, Inbox, "finish")
     await bot.slack_command("/smpolicy", f"check {CLOSURE_POST}", settle=False)
     await asyncio.wait_for(reached.wait(), 10)
     await bot.kill()
