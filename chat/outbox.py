@@ -104,7 +104,7 @@ class Outbox:
         if isinstance(to, PersonRef):
             body["to"] = wire.dump(to)
         return await self._add(session, key, "dm", None, target.lower() if "@" in target else target, body,
-                               notify, receipt, receipt_args, claim=claim and bool(self.svc.notifier.senders))
+                               notify, receipt, receipt_args, claim=claim)
 
     async def post(self, session, channel: str, msg: Message, *, key: str, platform: str | None = None,
                    notify: str | None = None, about: str | None = None, receipt: str | None = None,
@@ -139,14 +139,13 @@ class Outbox:
         `claim`: queued already claimed by this process, which can send it (storage/outbox.py `add`); returns
         the row for `drain(claimed=...)` after commit, None when it was queued before or is left to others."""
         return await self._add(session, key, "reply", platform, str(ctx.get("user") or ""),
-                               {"reply": wire.dump(reply), "ctx": ctx}, None, None, None,
-                               claim=claim and platform in self.replies)
+                               {"reply": wire.dump(reply), "ctx": ctx}, None, None, None, claim=claim)
 
     async def _add(self, session, key, kind, platform, target, body, notify, receipt, receipt_args,
                    claim: bool = False):
         row = await store.add(session, key=key, kind=kind, platform=platform, target=target, body=body,
                               now=self.svc.now(), notify=notify, receipt=receipt, receipt_args=receipt_args,
-                              claim=claim)
+                              claim=claim and self._sends(kind, platform, target))   # only what it can send
         collected = _collected.get()
         if collected is not None:
             collected.append(key)
@@ -210,10 +209,14 @@ class Outbox:
         return sent
 
     def _can_send(self, row) -> bool:
-        if row.kind == "reply":
-            return row.platform in self.replies
-        if row.kind == "job":
-            return row.target in self.svc.registry.jobs
+        return self._sends(row.kind, row.platform, row.target)
+
+    def _sends(self, kind: str, platform: str | None, target: str) -> bool:
+        """Whether this process can send a message of this kind (else it leaves it for one that can)."""
+        if kind == "reply":
+            return platform in self.replies
+        if kind == "job":
+            return target in self.svc.registry.jobs
         return bool(self.svc.notifier.senders)
 
     async def send_queued(self) -> int:

@@ -192,13 +192,12 @@ def check(text: str, *, profile: str = "staff", has_image: bool = False,
     thread while the rules run (one post at a time, as the server checks; not inside ``learned.prefetch``, whose
     batches already have it encoded)."""
     _validate(text, profile, image_gps)
-    pack = pack or PACK
-    found = _text_findings(pack, text, profile, bool(has_image), _own_index(own), encode_ahead)
+    found = _checked_text(text, profile=profile, has_image=has_image, own=own, pack=pack, encode_ahead=encode_ahead)
     return _result(pack, text, found, profile, has_image, state, image_gps)
 
 
 def _checked_text(text: str, *, profile: str = "staff", has_image: bool = False, own: OwnContacts = OwnContacts(),
-                  image_gps=None, pack: Pack | None = None, encode_ahead: bool = False) -> list[Finding]:
+                  pack: Pack | None = None, encode_ahead: bool = False) -> list[Finding]:
     """What the text alone says (check() before the posting state is added): the checker thread's part."""
     return _text_findings(pack or PACK, text, profile, bool(has_image), _own_index(own), encode_ahead)
 
@@ -256,18 +255,17 @@ async def check_async(text: str, **kwargs) -> CheckResult:
         if inspect.iscoroutine(state):
             state.close()
         raise
-    loop = asyncio.get_running_loop()
-    if isinstance(state, PostingState):
-        result = await loop.run_in_executor(_pool(), functools.partial(check, text, encode_ahead=True, state=state,
-                                                                       **kwargs))
-    else:
-        found = loop.run_in_executor(_pool(), functools.partial(_checked_text, text, encode_ahead=True, **kwargs))
-        try:
+    image_gps = kwargs.pop("image_gps", None)
+    found = asyncio.get_running_loop().run_in_executor(
+        _pool(), functools.partial(_checked_text, text, encode_ahead=True, **kwargs))
+    try:
+        if not isinstance(state, PostingState):
             state = await state
-        finally:
-            text_findings = await found   # never left running unawaited, whatever the state read did
-        result = _result(kwargs.get("pack"), text, text_findings, kwargs.get("profile", "staff"),
-                         kwargs.get("has_image", False), state, kwargs.get("image_gps"))
+    finally:
+        text_findings = await found   # never left running unawaited, whatever the state read did
+    # The rest (the state's and the image's findings, the verdict, the hash) is cheap: done here, on the loop.
+    result = _result(kwargs.get("pack"), text, text_findings, kwargs.get("profile", "staff"),
+                     kwargs.get("has_image", False), state, image_gps)
     verdict_tally.record(result.verdict, result.categories)   # counts for /metrics, never the text
     return result
 

@@ -300,13 +300,13 @@ async def test_check_async_runs_in_a_worker_thread_and_gives_the_same_result(mon
     from policy import checker
 
     threads = []
-    real = checker.check
+    real = checker._checked_text   # the text's findings: the learned layer and the rules, the costly part
 
     def spy(*args, **kwargs):
         threads.append(threading.current_thread().name)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(checker, "check", spy)
+    monkeypatch.setattr(checker, "_checked_text", spy)
     text = "Ring Dave on 07911 123456 about the closure of the library"
     ticks = 0
 
@@ -319,7 +319,7 @@ async def test_check_async_runs_in_a_worker_thread_and_gives_the_same_result(mon
     t = asyncio.create_task(ticker())
     result = await checker.check_async(text, profile="staff")
     t.cancel()
-    assert result == real(text, profile="staff")
+    assert result == checker.check(text, profile="staff")
     assert threads and threads[0].startswith("checker") and threads[0] != threading.current_thread().name
     assert ticks > 0  # the loop kept running while the check ran
     with pytest.raises(ValueError, match="unknown profile"):
