@@ -10,6 +10,7 @@ from policy.check_pack import SEVERITIES
 from policy.learned.encoding import _Encoded, _encode, _prefetched
 from policy.learned.features import dense_extra, hashed_features, tokens
 from policy.learned.model import Model, enabled, get_model
+from policy.learned.windows import windows
 
 
 TOP_WORDS = 3
@@ -111,34 +112,53 @@ def sure(p: float) -> str:
 
 def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -> Scored:
     """Score one post: with ``rules`` (the rule engine's findings and quiet matches) the stacked head, without
-    them the text head."""
+    them the text head. A long post is scored in windows too, each category keeping its highest (windows.py)."""
     head_name = "text" if rules is None else "stacked"
-    head = model.heads[head_name]
     pre = _prefetched.get()
     e = pre.get(text, model) if pre is not None else _encode([text], model)[0]
     toks = tokens(text)
     idx, val, own1, own2 = hashed_features(toks)
-    contrib, known = model.sparse_part(head, idx, val)
+    contrib, known = model.sparse_part(model.heads[head_name], idx, val)
     extra = dense_extra(profile, has_image)
-    hidden = len(e.vector)
-    logits = head.bias + e.vector @ head.dense[:hidden] + extra @ head.dense[hidden:] + contrib.sum(axis=0)
-    if head.rule_w is not None:
-        evidence = model.rule_vector(rules)
-        logits = logits + evidence @ head.rule_w
-        v = model.verdict
-        v_contrib, _ = model.sparse_part(v, idx, val)
-        v_logit = (v.bias + e.vector @ v.dense[:hidden] + extra @ v.dense[hidden:] + v_contrib.sum(axis=0)
-                   + evidence @ v.rule_w)
-        probs, verdict = _sigmoid(logits), _sigmoid(v_logit)
-        if model.mlp is not None:  # blended with the MLP's probabilities (model.Mlp)
-            b = model.mlp.blend
-            mlp = model.mlp.probs(np.concatenate([e.vector, extra, evidence]))
-            probs = (1 - b) * probs + b * mlp[:len(model.names)]
-            verdict = (1 - b) * verdict + b * mlp[len(model.names):]
-        stop, hold = (float(x) for x in verdict)
-        return Scored(model, head_name, profile, probs, e, toks, contrib, own1[known], own2[known], stop, hold,
-                      evidence.reshape(len(model.names), -1))
-    return Scored(model, head_name, profile, _sigmoid(logits), e, toks, contrib, own1[known], own2[known])
+    evidence = None if rules is None else model.rule_vector(rules)
+    probs, verdict = _probs(model, head_name, e.vector, contrib.sum(axis=0), idx, val, extra, evidence)
+    parts = windows(text)
+    if parts:
+        for vector, part in zip(_encode(parts, model), parts):
+            p_idx, p_val, _, _ = hashed_features(tokens(part))
+            p_contrib, _ = model.sparse_part(model.heads[head_name], p_idx, p_val)
+            p_probs, p_verdict = _probs(model, head_name, vector.vector, p_contrib.sum(axis=0), p_idx, p_val,
+                                        extra, evidence)
+            probs = np.maximum(probs, p_probs)
+            verdict = None if verdict is None else np.maximum(verdict, p_verdict)
+    if verdict is None:
+        return Scored(model, head_name, profile, probs, e, toks, contrib, own1[known], own2[known])
+    stop, hold = (float(x) for x in verdict)
+    return Scored(model, head_name, profile, probs, e, toks, contrib, own1[known], own2[known], stop, hold,
+                  evidence.reshape(len(model.names), -1))
+
+
+def _probs(model: Model, head_name: str, vector: np.ndarray, ngrams: np.ndarray, idx, val, extra,
+           evidence) -> tuple[np.ndarray, np.ndarray | None]:
+    """One text's category probabilities by one head, and (the stacked head, given the rules' ``evidence``)
+    the verdict head's (stop, hold); ``ngrams``: its known n-grams' summed contributions to the head."""
+    head = model.heads[head_name]
+    hidden = len(vector)
+    logits = head.bias + vector @ head.dense[:hidden] + extra @ head.dense[hidden:] + ngrams
+    if head.rule_w is None:
+        return _sigmoid(logits), None
+    logits = logits + evidence @ head.rule_w
+    v = model.verdict
+    v_contrib, _ = model.sparse_part(v, idx, val)
+    v_logit = (v.bias + vector @ v.dense[:hidden] + extra @ v.dense[hidden:] + v_contrib.sum(axis=0)
+               + evidence @ v.rule_w)
+    probs, verdict = _sigmoid(logits), _sigmoid(v_logit)
+    if model.mlp is not None:  # blended with the MLP's probabilities (model.Mlp)
+        b = model.mlp.blend
+        mlp = model.mlp.probs(np.concatenate([vector, extra, evidence]))
+        probs = (1 - b) * probs + b * mlp[:len(model.names)]
+        verdict = (1 - b) * verdict + b * mlp[len(model.names):]
+    return probs, verdict
 
 
 def score(text: str, profile: str = "staff", has_image: bool = False, rules=None) -> dict[str, float]:

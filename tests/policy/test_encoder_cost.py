@@ -9,6 +9,7 @@ import pytest
 from policy import encoder as enc
 from policy import learned
 from policy.checker import check
+from policy.learned.windows import windows
 
 LONG = ("Crews from Elmswell and Stowmarket attended a chimney fire in Bacton this afternoon; the family were "
         "out and nobody was hurt. Please test your smoke alarm every month and keep chimneys swept. ") * 20
@@ -59,7 +60,10 @@ def test_a_post_encoded_ahead_gets_the_same_verdict_and_is_encoded_once(encoder,
     monkeypatch.setattr(enc.Encoder, "_forward", counted)
     ahead = check(text, profile="staff", encode_ahead=True).to_dict()
     assert ahead == plain
-    assert passes == [1]  # the learned layer took the pass started ahead rather than encoding it again
+    # the learned layer took the pass started ahead rather than encoding the post again; a long post's
+    # windows (policy/learned/windows.py) are encoded after it, each once
+    assert passes[0] == 1 and sum(passes[1:]) == len(windows(text))
+    assert (len(passes) > 1) == (text is LONG)
     assert enc._ahead.get() is None  # nothing of the post is left behind
 
 

@@ -1,0 +1,32 @@
+"""Long posts, read a stretch at a time.
+
+The encoder reads at most 256 word pieces and averages them: a risk stated once in a long newsletter is diluted
+by the paragraphs around it, and past the 256th piece it is not read at all. The model was trained on posts of
+a few dozen pieces, so a long post is also scored in overlapping windows of about that size, and each
+category keeps its highest score (scoring.py). A short post has no windows and scores as before."""
+from __future__ import annotations
+
+from policy import encoder as enc
+
+WINDOW = 96  # word pieces a window reads: the length of a long training post (most are 20-80)
+STRIDE = 64  # a window starts this many pieces after the last, so each sentence is read whole in one of them
+LONG = 128  # a post of more pieces than this is read in windows too
+MAX_WINDOWS = 40  # a 4,000-character draft has about 15; past this, the windows are spread evenly
+
+
+def windows(text: str) -> list[str]:
+    """The stretches of a long post to score apart, as substrings of it; [] for a post of LONG pieces or fewer."""
+    wordpiece = enc.get_encoder().wordpiece
+    _, spans = wordpiece.encode_with_spans(text, 1 << 30)
+    spans = spans[1:-1]  # without [CLS] and [SEP]
+    if len(spans) <= LONG:
+        return []
+    starts = list(range(0, len(spans) - WINDOW + STRIDE, STRIDE))
+    if len(starts) > MAX_WINDOWS:
+        step = (len(starts) - 1) / (MAX_WINDOWS - 1)
+        starts = [starts[round(i * step)] for i in range(MAX_WINDOWS)]
+    out = []
+    for s in starts:
+        last = min(s + WINDOW, len(spans)) - 1
+        out.append(text[spans[s][0]:spans[last][1]])
+    return out
