@@ -10,7 +10,7 @@ from policy.check_pack import SEVERITIES
 from policy.learned.encoding import _Encoded, _encode, _prefetched
 from policy.learned.features import dense_extra, hashed_features, tokens
 from policy.learned.model import Model, enabled, get_model
-from policy.learned.windows import windows
+from policy.learned import windows as long_posts
 
 
 TOP_WORDS = 3
@@ -122,7 +122,8 @@ def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -
     extra = dense_extra(profile, has_image)
     evidence = None if rules is None else model.rule_vector(rules)
     probs, verdict = _probs(model, head_name, e.vector, contrib.sum(axis=0), idx, val, extra, evidence)
-    parts = windows(text)
+    # the pieces encoded (cut at 256, with [CLS] and [SEP]) tell a short post without tokenising it again
+    parts = long_posts.windows(text) if len(e.piece_spans) - 2 > long_posts.LONG else []
     if parts:
         for vector, part in zip(_encode(parts, model), parts):
             p_idx, p_val, _, _ = hashed_features(tokens(part))
