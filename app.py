@@ -10,23 +10,22 @@ import gc
 import logging
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-import workflows
-from bot import logs, wiring
-from bot.lifecycle import InFlight
-from bot.metrics import CountingSender
-from bot.scheduler import SweepRunner
+from bot import logs
 from bot.settings import Settings, load_settings
-from bot.teams.ingress import teams_off_message
-from bot.web import build_routes, slack_off_message
-from chat.clock import Clock
 from chat.orgconfig import ConfigError, OrgConfig, load_config
-from chat.services import Services
-from policy import learned
-from storage import migrate
-from storage.startup import DatabaseUnavailable, describe, ensure_reachable
+
+# Only what reading the settings and the organisation file needs is imported here. The server's own modules
+# (the workflows, slack-bolt, the Teams SDK, SQLAlchemy, the checker's encoder: ~1.5 s) are imported by the
+# functions that build it, so `python app.py` with a bad setting says so at once, not after loading them all.
+if TYPE_CHECKING:
+    from bot.lifecycle import InFlight
+    from bot.scheduler import SweepRunner
+    from chat.clock import Clock
+    from chat.services import Services
 
 log = logging.getLogger("smpolicy")
 RUNTIME = web.AppKey("runtime", object)
@@ -47,6 +46,9 @@ def build_services(settings: Settings, config: OrgConfig, clock: Clock | None = 
                    senders: dict | None = None) -> Services:
     """Everything a handler, sweep or command-line tool needs, without a web server: the workflows listed in
     workflows.py, over the database and organisation the settings name."""
+    import workflows
+    from bot import wiring
+
     return wiring.build_services(settings, config, workflows.registry(), clock, senders)
 
 
@@ -55,6 +57,16 @@ async def create_app(settings: Settings | None = None, config: OrgConfig | None 
                      freeze_gc: bool = False) -> web.Application:
     """The whole bot as one aiohttp application. `freeze_gc` is for the long-lived process (main() sets it);
     the tests build hundreds of apps in one process and leave it off, or every app's objects would stay frozen."""
+    from bot import wiring
+    from bot.lifecycle import InFlight
+    from bot.metrics import CountingSender
+    from bot.scheduler import SweepRunner
+    from bot.teams.ingress import teams_off_message
+    from bot.web import build_routes, slack_off_message
+    from policy import learned
+    from storage import migrate
+    from storage.startup import DatabaseUnavailable, describe, ensure_reachable
+
     settings = settings or load_settings()
     config = config if config is not None else load_config(settings.config_path)
     senders: dict = {}
@@ -150,6 +162,8 @@ def main() -> int:
         uvloop = None
     if uvloop is not None:
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    from storage.startup import DatabaseUnavailable
+
     try:
         web.run_app(create_app(settings, config, freeze_gc=True), port=settings.port, shutdown_timeout=25, print=None)
     except DatabaseUnavailable as exc:
