@@ -135,6 +135,8 @@ def _parse_line(raw: str, n: int, default_profile: str) -> tuple[str, str, bool]
     text = item.get("text")
     if not isinstance(text, str):
         raise BadInput(f'line {n}: "text" must be a string')
+    if not text.strip():   # as for one draft: nothing to check is not "ok to post"
+        raise BadInput(f'line {n}: "text" is empty: there is nothing to check')
     profile = item.get("profile", default_profile)
     if profile is None:
         profile = default_profile
@@ -214,13 +216,21 @@ def _run_csv(path: Path, profile: str, has_image: bool, own: OwnContacts) -> int
     column, rows = _read_rows(path)
     out = results_path(path)
     counts = {"stop": 0, "sign_off": 0, "ok": 0}
+    texts = [row.get(column) or "" for row in rows]
+    empty = 0
     try:
         with open(out, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(["row", "verdict", "categories", "sections", "messages"])
-            with prefetch([row.get(column) or "" for row in rows]):  # encoded in batches, ahead
-                for n, row in enumerate(rows, 1):
-                    result = check(row.get(column) or "", profile=profile, has_image=has_image, own=own)
+            with prefetch([t for t in texts if t.strip()]):  # encoded in batches, ahead
+                for n, text in enumerate(texts, 1):
+                    if not text.strip():
+                        # A calendar's empty row (a date with no post yet) is not "ok to post": it is not checked,
+                        # and the row says so; the rest of the calendar still is.
+                        empty += 1
+                        writer.writerow([n, "", "", "", f"No text in the {column} column, so nothing was checked."])
+                        continue
+                    result = check(text, profile=profile, has_image=has_image, own=own)
                     counts[result.verdict] += 1
                     writer.writerow([
                         n,
@@ -231,6 +241,8 @@ def _run_csv(path: Path, profile: str, has_image: bool, own: OwnContacts) -> int
                     ])
     except OSError as exc:
         raise BadInput(f"{out}: cannot write the results ({exc.strerror or exc})") from None
-    print(f"Checked {len(rows)} posts: {counts['stop']} stop, {counts['sign_off']} sign_off, "
-          f"{counts['ok']} ok. Results: {out}")
+    not_checked = ("" if not empty else "; 1 row with no text was not checked" if empty == 1
+                   else f"; {empty} rows with no text were not checked")
+    print(f"Checked {len(rows) - empty} posts: {counts['stop']} stop, {counts['sign_off']} sign_off, "
+          f"{counts['ok']} ok{not_checked}. Results: {out}")
     return 1 if counts["stop"] else 0

@@ -105,6 +105,8 @@ def test_jsonl_in_order_and_exit_codes(env):
     ('{"txt": "hello"}', 'line 2: "text" must be a string'),
     ('{"text": "hi", "profile": "wizard"}', 'line 2: "profile" must be one of staff, sfrs, member, personal'),
     ('{"text": "hi", "has_image": "yes"}', 'line 2: "has_image" must be true or false'),
+    ('{"text": ""}', 'line 2: "text" is empty: there is nothing to check'),
+    ('{"text": " \\n\\t ", "profile": "member"}', 'line 2: "text" is empty: there is nothing to check'),
 ])
 def test_jsonl_bad_line_is_exit_2_with_the_line_number(env, line, error):
     run = bot("--jsonl", env=env, stdin='{"text": "hello"}\n' + line + "\n")
@@ -123,14 +125,20 @@ def test_csv_content_calendar(env, tmp_path):
         w.writerow(["2026-12-02", "X", "Council tax will rise by 4.99% from April"])
         w.writerow(["2026-12-03", "X", "Call Dave on 07911 123456 or email dave@gmail.com"])
         w.writerow(["2026-12-04", "X", ""])
+        w.writerow(["2026-12-05", "X", "  "])
+        w.writerow(["2026-12-06", "Facebook"])   # a short row: no Message at all
     run = bot("--csv", str(src), env=env)
     assert run.returncode == 1, run.stderr
     out = tmp_path / "calendar.results.csv"
-    assert str(out) in run.stdout and "Checked 4 posts: 1 stop, 1 sign_off, 2 ok" in run.stdout
+    assert str(out) in run.stdout
+    assert "Checked 3 posts: 1 stop, 1 sign_off, 1 ok; 3 rows with no text were not checked." in run.stdout
     with open(out, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["row", "verdict", "categories", "sections", "messages"]
-    assert [(r["row"], r["verdict"]) for r in rows] == [("1", "ok"), ("2", "sign_off"), ("3", "stop"), ("4", "ok")]
+    assert [(r["row"], r["verdict"]) for r in rows] == [("1", "ok"), ("2", "sign_off"), ("3", "stop"), ("4", ""),
+                                                       ("5", ""), ("6", "")]
+    # An empty row is not "ok to post": it says nothing was checked.
+    assert [r["messages"] for r in rows[3:]] == ["No text in the Message column, so nothing was checked."] * 3
     assert rows[1]["categories"] == "controversial" and rows[1]["sections"] == "4.2"
     assert rows[2]["categories"] == "personal_data" and "07911" not in rows[2]["messages"]
     assert "Take it out" in rows[2]["messages"]

@@ -95,8 +95,9 @@ async def test_profile_can_be_given_and_comes_from_the_organisation_file(bot):
 
 
 async def test_bad_input_gets_a_clear_message(bot):
-    await bot.slack_command("/smpolicy", "check")
-    assert "There's no text to check" in bot.slack.responses()[-1].text()
+    for blank in ("check", "check    ", "check --as member", 'check "  "'):
+        await bot.slack_command("/smpolicy", blank)
+        assert "There's no text to check" in bot.slack.responses()[-1].text()
     await bot.slack_command("/smpolicy", "check --as wizard hello")
     assert "`wizard` is not a profile I know" in bot.slack.responses()[-1].text()
     async with bot.svc.db.sessions() as session:
