@@ -38,6 +38,18 @@ def _logit(p: float) -> float:
     return float(np.log(p / (1 - p)))
 
 
+class _Window(NamedTuple):
+    """One window of a long post (windows.py), kept where it gave a category its highest score: what is needed
+    to say which of its words weighed."""
+
+    encoded: _Encoded
+    toks: list
+    contrib: np.ndarray  # (known n-grams, K)
+    own1: np.ndarray
+    own2: np.ndarray
+    start: int  # where the window starts in the post: its words' spans are shifted by this
+
+
 class Scored(NamedTuple):
     """One post's scores by one head, with what is needed to say which words weighed."""
 
@@ -53,6 +65,7 @@ class Scored(NamedTuple):
     stop: float | None = None  # the verdict head's probability that the post must stop (stacked scoring only)
     hold: float | None = None  # ... that it must be held back at all (stop or sign-off)
     rules: np.ndarray | None = None  # (K, RULE_WIDTH) the rules' evidence per category (stacked scoring only)
+    windows: dict[int, _Window] | None = None  # category index -> the window of a long post that scored it highest
 
     def judged(self) -> dict[str, float]:
         """Each category this profile is judged on, with its probability."""
@@ -88,11 +101,16 @@ class Scored(NamedTuple):
         return self.hold is not None and self.hold < self.model.verdict.high[1]
 
     def evidence(self, category: str) -> tuple[tuple[str, int, int], ...]:
-        """The words that raised this category's score most, strongest first, as (label, start, end)."""
+        """The words that raised this category's score most, strongest first, as (label, start, end): in a long
+        post whose highest score for it came from a window, that window's words (the stretch that raised it)."""
         k = self.model.index[category]
         column = k if self.head == "stacked" else len(self.model.names) + k
-        words = _top_words(self.toks, self.encoded, self.contrib, self.own1, self.own2, k, column)
-        return tuple((WEIGHED, a, b) for a, b in words)
+        w = (self.windows or {}).get(k)
+        if w is None:
+            words = _top_words(self.toks, self.encoded, self.contrib, self.own1, self.own2, k, column)
+            return tuple((WEIGHED, a, b) for a, b in words)
+        words = _top_words(w.toks, w.encoded, w.contrib, w.own1, w.own2, k, column)
+        return tuple((WEIGHED, w.start + a, w.start + b) for a, b in words)
 
     def finding(self, category: str, confidence: float | None = None) -> LearnedFinding:
         """The learned layer's own finding for a category (where no rule found it); ``confidence`` in place of
@@ -112,7 +130,8 @@ def sure(p: float) -> str:
 
 def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -> Scored:
     """Score one post: with ``rules`` (the rule engine's findings and quiet matches) the stacked head, without
-    them the text head. A long post is scored in windows too, each category keeping its highest (windows.py)."""
+    them the text head. A long post is scored in windows too, each category keeping its highest (windows.py) and
+    the window it came from, for its words."""
     head_name = "text" if rules is None else "stacked"
     pre = _prefetched.get()
     e = pre.get(text, model) if pre is not None else _encode([text], model)[0]
@@ -123,20 +142,27 @@ def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -
     evidence = None if rules is None else model.rule_vector(rules)
     probs, verdict = _probs(model, head_name, e.vector, contrib.sum(axis=0), idx, val, extra, evidence)
     # the pieces encoded (cut at 256, with [CLS] and [SEP]) tell a short post without tokenising it again
-    parts = long_posts.windows(text) if len(e.piece_spans) - 2 > long_posts.LONG else []
-    if parts:
-        for vector, part in zip(_encode(parts, model), parts):
-            p_idx, p_val, _, _ = hashed_features(tokens(part))
-            p_contrib, _ = model.sparse_part(model.heads[head_name], p_idx, p_val)
-            p_probs, p_verdict = _probs(model, head_name, vector.vector, p_contrib.sum(axis=0), p_idx, p_val,
+    spans = long_posts.window_spans(text) if len(e.piece_spans) - 2 > long_posts.LONG else []
+    won: dict[int, _Window] = {}
+    if spans:
+        parts = [text[a:b] for a, b in spans]
+        for encoded, part, (start, _) in zip(_encode(parts, model), parts, spans):
+            p_toks = tokens(part)
+            p_idx, p_val, p_own1, p_own2 = hashed_features(p_toks)
+            p_contrib, p_known = model.sparse_part(model.heads[head_name], p_idx, p_val)
+            p_probs, p_verdict = _probs(model, head_name, encoded.vector, p_contrib.sum(axis=0), p_idx, p_val,
                                         extra, evidence)
+            higher = np.flatnonzero(p_probs > probs)
+            if higher.size:  # this window now scores these categories highest: their words will come from it
+                window = _Window(encoded, p_toks, p_contrib, p_own1[p_known], p_own2[p_known], start)
+                won.update((int(k), window) for k in higher)
             probs = np.maximum(probs, p_probs)
             verdict = None if verdict is None else np.maximum(verdict, p_verdict)
     if verdict is None:
-        return Scored(model, head_name, profile, probs, e, toks, contrib, own1[known], own2[known])
+        return Scored(model, head_name, profile, probs, e, toks, contrib, own1[known], own2[known], windows=won)
     stop, hold = (float(x) for x in verdict)
     return Scored(model, head_name, profile, probs, e, toks, contrib, own1[known], own2[known], stop, hold,
-                  evidence.reshape(len(model.names), -1))
+                  evidence.reshape(len(model.names), -1), won)
 
 
 def _probs(model: Model, head_name: str, vector: np.ndarray, ngrams: np.ndarray, idx, val, extra,

@@ -3,7 +3,8 @@
 The encoder reads at most 256 word pieces and averages them: a risk stated once in a long newsletter is diluted
 by the paragraphs around it, and past the 256th piece it is not read at all. The model was trained on posts of
 a few dozen pieces, so a long post is also scored in overlapping windows of about that size, and each
-category keeps its highest score (scoring.py). A short post has no windows and scores as before."""
+category keeps its highest score (scoring.py); the words shown for a category come from the stretch that
+gave it. A short post has no windows and scores as before."""
 from __future__ import annotations
 
 from policy import encoder as enc
@@ -16,6 +17,11 @@ MAX_WINDOWS = 40  # a 4,000-character draft has about 15; past this, the windows
 
 def windows(text: str) -> list[str]:
     """The stretches of a long post to score apart, as substrings of it; [] for a post of LONG pieces or fewer."""
+    return [text[a:b] for a, b in window_spans(text)]
+
+
+def window_spans(text: str) -> list[tuple[int, int]]:
+    """Where each of ``windows(text)`` lies in the post, as (start, end) character offsets."""
     wordpiece = enc.get_encoder().wordpiece
     _, spans = wordpiece.encode_with_spans(text, 1 << 30)
     spans = spans[1:-1]  # without [CLS] and [SEP]
@@ -28,5 +34,5 @@ def windows(text: str) -> list[str]:
     out = []
     for s in starts:
         last = min(s + WINDOW, len(spans)) - 1
-        out.append(text[spans[s][0]:spans[last][1]])
+        out.append((spans[s][0], spans[last][1]))
     return out
