@@ -14,6 +14,13 @@ from policy.learned import windows as long_posts
 
 
 TOP_WORDS = 3
+# Words that carry grammar, not meaning: the encoder leans on them ("The", "had") but a person shown them as the
+# reason for a finding learns nothing. Pronouns and negations stay: "your son", "never" can be the point.
+FUNCTION_WORDS = frozenset("""
+a an the and or but nor so yet of to in on at by for from with into onto upon as than then that this these those
+there here is are was were be been being am has have had having do does did done will would shall should can could
+may might must it its it's 's 're 've 'll 'd just very also
+""".split())
 WEIGHED = "weighed towards this"  # the evidence label of a word the learned layer leaned on
 
 
@@ -214,7 +221,8 @@ def _top_words(toks, e: _Encoded, contrib, own1, own2, k: int, column: int) -> t
             i = int(np.searchsorted(starts, s, side="right")) - 1
             if i >= 0 and s < ends[i]:
                 share[i] += value
-    order = [i for i in np.argsort(-share) if share[i] > 0 and not _punctuation(toks[i][0])]
+    order = [i for i in np.argsort(-share)
+             if share[i] > 0 and not _punctuation(toks[i][0]) and toks[i][0].lower() not in FUNCTION_WORDS]
     if not order:
         return ()
     best = share[order[0]]

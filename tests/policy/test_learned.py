@@ -110,6 +110,24 @@ def test_a_clear_abusive_post_gets_hate_or_abuse_with_how_sure_and_which_words()
     assert check(text, profile="staff").verdict == "stop"
 
 
+GRAMMAR_WORDS = {"a", "an", "the", "and", "of", "to", "for", "from", "is", "was", "has", "had", "been", "will", "at"}
+
+
+def test_the_words_shown_for_a_finding_are_words_that_mean_something():
+    """The encoder leans on "a" and "will" as much as on "crook"; showing them as the reason teaches nothing."""
+    shown = {}
+    for text in ("Everyone knows the chair of planning is a crook who has been taking backhanders for years",
+                 "From April we will stop emptying brown bins in the villages, the council can confirm"):
+        for f in check(text, profile="staff").findings:
+            words = [text[a:b] for label, a, b in (f.evidence or ()) if label == learned.WEIGHED]
+            if words:
+                shown[f.category] = words
+    assert shown, "the learned layer showed no words at all"
+    for category, words in shown.items():
+        assert not {w.lower() for w in words} & GRAMMAR_WORDS, (category, words)
+    assert "crook" in shown.get("hate_or_abuse", []) + shown.get("defamation", []), shown
+
+
 def test_categories_are_masked_by_profile():
     text = "Vote Labour on 6 May: our candidate will fight for every family in Ipswich"
     staff = {f.category for f in learned.findings(text, "staff")}
