@@ -63,6 +63,9 @@ class PostingState:
     crisis_id: int | None = None        # which crisis, so a sign-off follows that one crisis and no other
 
 
+WORDS_LONGEST = 40  # characters of one stretch shown as a finding's words
+
+
 @dataclass(frozen=True)
 class Finding:
     category: str
@@ -83,6 +86,22 @@ class Finding:
             "confidence": round(self.confidence, 3),
             "evidence": [{"what": what, "span": [s, e]} for what, s, e in self.evidence],
         }
+
+    def words(self, text: str, most: int = 3) -> tuple[str, ...]:
+        """The stretches of ``text`` (the draft this finding came from) that raised it, as the person wrote them:
+        its evidence's spans, strongest first, else its own span; each once, at most ``most``, long ones cut. For
+        showing the person their own words; the finding itself never carries them."""
+        spans = [(s, e) for _, s, e in self.evidence] or ([self.span] if self.span else [])
+        out: list[str] = []
+        for s, e in spans:
+            piece = " ".join(text[s:e].split())
+            if len(piece) > WORDS_LONGEST:
+                piece = piece[:WORDS_LONGEST - 1].rstrip() + "…"
+            if piece and piece.lower() not in (w.lower() for w in out):
+                out.append(piece)
+            if len(out) == most:
+                break
+        return tuple(out)
 
 
 @dataclass(frozen=True)

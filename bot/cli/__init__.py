@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import inspect
+import os
 import sys
 
 from chat.orgconfig import ConfigError
@@ -60,4 +61,9 @@ def main(argv: list[str] | None = None, *, registry: Registry) -> int:
     except ConfigError as exc:  # a bad organisation file: one line, whatever the subcommand
         print(exc, file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`python -m bot check ... | head`): nothing more can be written, and no traceback
+        # is owed. Standard output is pointed at nothing so that Python's flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a command ended by SIGPIPE; 1 would read as a "stop" verdict
     return int(result or 0)

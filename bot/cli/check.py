@@ -100,7 +100,7 @@ def _run_one(args, own: OwnContacts) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
-        print(readable(result, args.profile))
+        print(readable(result, args.profile, text))
     return 1 if result.verdict == "stop" else 0
 
 
@@ -111,12 +111,15 @@ HEADLINES = {
 }
 
 
-def readable(result: CheckResult, profile: str) -> str:
+def readable(result: CheckResult, profile: str, text: str) -> str:
     lines = [f"Verdict: {HEADLINES[result.verdict]}", f"(checked as {profile} against {result.policy_version})", ""]
     if result.findings:
         lines.append("Findings:")
         for f in result.findings:
             lines.append(f"  [{f.severity}] {f.category}: {f.message}")  # the message cites its section
+            words = f.words(text)
+            if words:
+                lines.append("      Words that raised it: " + ", ".join(f"“{w}”" for w in words))
         lines.append("")
     lines.append("Before you post:")
     lines += [f"  - {item}" for item in result.checklist]

@@ -14,6 +14,12 @@ HEADLINES = {
 }
 
 
+# The person's own words are quoted back to them (the verdict is only ever for them), with the characters Slack's
+# and Teams' markup would read as a mention, a link or formatting ("<!channel>", "sh*t ... *") swapped for
+# characters that look the same and mean nothing.
+_LOOK_ALIKES = str.maketrans({"<": "‹", ">": "›", "*": "∗", "_": "ˍ", "~": "∼", "`": "ʹ", "|": "∣", "&": "＆"})
+
+
 def verdict_message(result, profile: str, source: str = "", extra: tuple[Button, ...] = (),
                     draft: str | None = None, account: str | None = None, platform: str | None = None,
                     notes: tuple[str, ...] = ()) -> Message:
@@ -26,7 +32,9 @@ def verdict_message(result, profile: str, source: str = "", extra: tuple[Button,
     advice = [f for f in result.findings if f.severity == "advice"]
 
     def said(f) -> str:
-        return f"*{label(f.category)}* ({f.section}): {in_text(f.message, platform)}"
+        words = [w.translate(_LOOK_ALIKES) for w in (f.words(draft) if draft else ())]
+        raised = f" Words that raised it: {', '.join(f'“{w}”' for w in words)}." if words else ""
+        return f"*{label(f.category)}* ({f.section}): {in_text(f.message, platform)}{raised}"
 
     if serious:
         blocks.append(Text("\n".join(f"• {said(f)}" for f in serious)))

@@ -55,7 +55,25 @@ def test_one_draft_readable_output_and_exit_1_on_stop(env, run_it):
     assert out.startswith("Verdict: STOP")
     assert "personal_data" in out and "(3.4)" in out and "Take it out" in out
     assert "Before you post:" in out and "(4.2)" in out
+    assert "Words that raised it: “07911 123456”" in out
     assert run.stderr == ""
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(env, tmp_path):
+    """`python -m bot check --jsonl < calendar.jsonl | head -1`: the pipe closes long before the answers end."""
+    drafts = tmp_path / "calendar.jsonl"
+    drafts.write_text("".join(json.dumps({"text": f"Join us at the library on Saturday {n}"}) + "\n"
+                              for n in range(3000)), encoding="utf-8")
+    with open(drafts, "rb") as stdin:
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "check", "--jsonl"], stdin=stdin,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env={**env, "SMPOLICY_LEARNED": "0"}, cwd=ROOT)
+    first = proc.stdout.readline()
+    proc.stdout.close()   # as head does after its line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert json.loads(first)["verdict"] == "ok"
+    assert "Traceback" not in err and err == ""
 
 
 def test_own_details_from_the_organisation_file_are_not_personal_data(env):

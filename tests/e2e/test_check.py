@@ -70,6 +70,26 @@ async def test_same_verdict_on_every_surface(bot):
     assert status == 200 and body["task"]["type"] == "continue"
 
 
+async def test_each_finding_shows_the_words_that_raised_it_to_the_person_alone(bot):
+    await bot.slack_command("/smpolicy", f"check {PHONE_POST}", user="USTAFF")
+    reply = bot.slack.responses()[-1]
+    assert reply.args["response_type"] == "ephemeral"
+    assert "Words that raised it: “07911 123456”" in reply.text()
+    await bot.teams_say(f"check {PHONE_POST}")
+    assert "Words that raised it: “07911 123456”" in bot.teams_to("29:staff")
+    # A clean post has no findings, so no words.
+    await bot.slack_command("/smpolicy", f"check {FAIR_POST}", user="USTAFF")
+    assert "Words that raised it" not in bot.slack.responses()[-1].text()
+
+
+async def test_the_words_quoted_back_cannot_mention_a_channel_or_format_the_message(bot):
+    await bot.slack_command("/smpolicy", "check <!channel> what a f*cking sh*tshow, the new bin rota", user="USTAFF")
+    text = bot.slack.responses()[-1].text()
+    quoted = text.split("Words that raised it:", 1)[1].split("\n", 1)[0]
+    assert "f∗cking" in quoted, quoted   # as typed, to the eye; not the start of bold text
+    assert not set(quoted) & set("<>*"), quoted
+
+
 async def test_clean_post_is_ok_with_the_checklist_button(bot):
     await bot.slack_command("/smpolicy", f"check {FAIR_POST}")
     reply = bot.slack.responses()[-1]

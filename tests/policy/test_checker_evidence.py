@@ -11,7 +11,7 @@ import pytest
 from bench.checker import CLEAN, PROBLEMS, generate_posts
 from policy import detectors as det
 from policy.check_engine import RawFinding, evaluate
-from policy.checker import PACK, OwnContacts, _own_index
+from policy.checker import PACK, Finding, OwnContacts, _own_index
 from tests.policy.test_checker_categories import CAUGHT, NOT_CAUGHT
 
 # The rule layers alone: what the rules decide, without the learned layer's judgement (tests/policy/conftest.py).
@@ -274,3 +274,14 @@ def test_circumstance_triggers_never_hide_a_finding():
         full = det.person_circumstances(text, NO_ORG, CFG, exhaustive=True)
         for h in full:
             assert any((f.start, f.end) == (h.start, h.end) and f.level >= h.level for f in fast), (text, h)
+
+
+def test_a_findings_words_are_the_drafts_own_each_once_and_short():
+    text = "Ring Sharon about her son's EHCP review at Northgate High School and Sixth Form Centre in Ipswich"
+    name, needs, school = (text.index(w) for w in ("Sharon", "EHCP", "Northgate"))
+    f = Finding("personal_data", "stop", "3.4", "…", (name, name + 6), 0.9,
+                (("a first name", name, name + 6), ("special needs", needs, needs + 4),
+                 ("special needs", needs, needs + 4), ("a school", school, len(text)), ("a word about phoning", 0, 4)))
+    assert f.words(text) == ("Sharon", "EHCP", "Northgate High School and Sixth Form Ce…")
+    assert f.words(text, most=5)[-1] == "Ring"
+    assert Finding("mourning_pause", "stop", "4.4", "…", None).words(text) == ()
