@@ -95,8 +95,9 @@ class Finding:
         out: list[str] = []
         for s, e in spans:
             piece = " ".join(text[s:e].split())
-            if len(piece) > WORDS_LONGEST:
-                piece = piece[:WORDS_LONGEST - 1].rstrip() + "…"
+            if len(piece) > WORDS_LONGEST:  # cut at a word where there is one, so no word is shown half
+                head = piece[:WORDS_LONGEST - 1]
+                piece = (head.rsplit(" ", 1)[0] if " " in head else head).rstrip() + "…"
             if piece and piece.lower() not in (w.lower() for w in out):
                 out.append(piece)
             if len(out) == most:

@@ -19,7 +19,7 @@ TOP_WORDS = 3
 FUNCTION_WORDS = frozenset("""
 a an the and or but nor so yet of to in on at by for from with into onto upon as than then that this these those
 there here is are was were be been being am has have had having do does did done will would shall should can could
-may might must it its it's 's 're 've 'll 'd just very also who whom which what
+may might must it its it's just very also who whom which what
 """.split())
 WEIGHED = "weighed towards this"  # the evidence label of a word the learned layer leaned on
 

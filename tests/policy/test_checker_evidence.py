@@ -282,6 +282,6 @@ def test_a_findings_words_are_the_drafts_own_each_once_and_short():
     f = Finding("personal_data", "stop", "3.4", "…", (name, name + 6), 0.9,
                 (("a first name", name, name + 6), ("special needs", needs, needs + 4),
                  ("special needs", needs, needs + 4), ("a school", school, len(text)), ("a word about phoning", 0, 4)))
-    assert f.words(text) == ("Sharon", "EHCP", "Northgate High School and Sixth Form Ce…")
+    assert f.words(text) == ("Sharon", "EHCP", "Northgate High School and Sixth Form…")
     assert f.words(text, most=5)[-1] == "Ring"
     assert Finding("mourning_pause", "stop", "4.4", "…", None).words(text) == ()
