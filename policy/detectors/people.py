@@ -291,7 +291,9 @@ def _circumstances(text: str, low: str, own: OwnIndex, cfg: DetectorConfig,
     if cfg.address_re is not None:
         out += [(h.start, h.end, "address") for h in addresses(text, own, cfg)]
     out += [(h.start, h.end, "address") for h in postcodes(text, own, cfg)]
-    return out
+    # "EHCP" is found by both the case-blind and the case-sensitive lists: one circumstance, counted once (a
+    # repeat would show twice in the evidence and count twice towards the finding's confidence)
+    return list(dict.fromkeys(out))
 
 
 def person_circumstances(text: str, own: OwnIndex, cfg: DetectorConfig, *, exhaustive: bool = False) -> list[Hit]:

@@ -250,6 +250,15 @@ def test_the_evidence_names_the_person_and_the_circumstance():
     assert f.confidence == "high" and "(3.4)" in f.message
 
 
+def test_a_circumstance_two_word_lists_find_is_evidence_once():
+    # "EHCP" is on the case-blind list and the case-sensitive one: it showed twice and counted twice as support
+    text = "Tom Jones (EHCP) is 12"
+    [f] = [f for f in rules(text) if f.category == "personal_data"]
+    spans = [(s, e) for _, s, e in f.evidence]
+    assert len(spans) == len(set(spans))
+    assert [text[s:e] for _, s, e in f.evidence][1:] == ["EHCP", "is 12"]
+
+
 def test_an_under_18_in_a_photo_needs_parental_permission():
     assert severities("Ruby, 9, won the poster prize!", "children", image=True) == {"sign_off"}
     assert severities("Well done to our Y10s on their GCSE art show", "children", image=True) == {"sign_off"}
