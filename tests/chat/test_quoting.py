@@ -8,7 +8,7 @@ from bot.slack.render import blocks
 from bot.teams.render import card
 from chat.messages import Fields, Header, Note, Text, message
 from chat.plaintext import as_plain_text
-from chat.quoting import inert
+from chat.quoting import inert, link
 
 HOSTILE = "<!channel> <@U123> <!here> <https://evil.example|Approve here> [Approve](https://evil.example) *now* `x`"
 
@@ -48,5 +48,16 @@ def test_ordinary_text_is_unchanged():
         assert inert(ordinary) == ordinary, ordinary
 
 
-def test_nothing_typed_is_empty():
-    assert inert(None) == "" and inert("") == ""
+def test_nothing_typed_is_empty_and_quoting_twice_is_quoting_once():
+    assert inert(None) == "" and inert("") == "" and inert(5) == "5"
+    assert inert(inert(HOSTILE)) == inert(HOSTILE)
+
+
+def test_a_link_is_made_only_of_an_address_that_cannot_break_out_of_it():
+    permalink = "https://suffolk.slack.com/archives/C1/p1700000000000100"
+    assert link(permalink, "The message it started from") == f"<{permalink}|The message it started from>"
+    for given in ("https://evil.example|Approve this post", "x> <!channel", "https://a.example/x)[Approve](https://b",
+                  "javascript:alert(1)", "not a link"):
+        made = link(given, "The message it started from")
+        assert made.startswith("The message it started from: ") and made.endswith(inert(given)), made
+        assert "<" not in made and "[" not in made, made   # neither Slack's link nor Teams' can form
