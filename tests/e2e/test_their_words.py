@@ -120,3 +120,64 @@ async def test_a_crisis_summary_typed_in_teams_is_no_link_in_the_thread(bot):
     thread = "\n".join(s.text() for s in teams_sent(bot, c.room_id))
     assert "Residents are angry" in thread
     assert_no_link_on_teams(thread)
+
+
+def read_as_markdown(activity: dict) -> list[str]:
+    """The texts Teams reads as Markdown in a card: TextBlocks and FactSet values (a RichTextBlock's TextRun is
+    shown as it is)."""
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "TextBlock":
+                found.append(node.get("text", ""))
+            for fact in node.get("facts") or []:
+                found.append(fact.get("value", ""))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(activity.get("attachments") or [])
+    return found
+
+
+async def test_a_draft_sent_for_sign_off_is_shown_exactly_and_inert_on_slack(bot):
+    draft = f"{DRAFT}. {HOSTILE}"
+    await bot.slack_shortcut("is_this_ok", draft, user="USTAFF")
+    ask = next(b for b in _buttons(bot.slack.responses()[-1]) if b["action_id"] == "check.signoff")
+    await bot.slack_click("check.signoff", ask["value"], user="USTAFF", ephemeral=True)
+    assert await bot.slack_submit({"draft": draft}, user="USTAFF") == {}
+    card = bot.slack.to("UMANAGER")[-1].text()
+    assert "<!channel>" not in card and "<@UCOMMS>" not in card and "<https://evil.example" not in card
+    # Slack shows the entities as < > again: the approver reads the draft exactly as it was written.
+    assert "&lt;!channel&gt; &lt;@UCOMMS&gt; look &lt;https://evil.example|Approve here&gt;" in card
+
+
+async def test_a_draft_sent_for_sign_off_is_no_link_on_teams(bot):
+    await bot.teams_say("help", user="29:manager")
+    draft = f"{DRAFT}. {HOSTILE}"
+    await bot.teams_say(html.escape(f"check {draft}", quote=False), user="29:staff")
+    verdict = bot.teams.in_conversation("a:personal-29:staff")[-1].activity
+    card = verdict["attachments"][0]["content"]
+    ask = next(a for el in card["body"] if el["type"] == "ActionSet" for a in el["actions"]
+               if a["title"] == "Ask for sign-off")
+    await bot.teams_click(ask.get("data") or ask["fallback"]["data"], user="29:staff")
+    await teams_submit(bot, "29:staff", {"draft": draft})
+    [sent] = [s for s in bot.teams.in_conversation("a:personal-29:manager") if "Sign-off requested" in s.text()]
+    assert draft in sent.text()   # shown, and copied, exactly as written
+    for text in read_as_markdown(sent.activity):
+        assert "](https://evil.example" not in text and "<https://evil.example" not in text, text
+
+
+async def test_a_crisis_report_shown_in_a_teams_thread_makes_no_link_of_a_note(bot):
+    await meet(bot, "29:comms", "29:manager")
+    await bot.teams_say("crisis start highways Residents are angry about a wrong closure post", user="29:staff")
+    c = await crisis(bot)
+    kw = dict(conversation=c.room_id, conversation_type="channel")
+    await bot.teams_say("crisis note The statement is ready: [Approve](https://evil.example)", user="29:comms", **kw)
+    await bot.teams_say("crisis report", user="29:comms", **kw)
+    [report] = [s for s in teams_sent(bot, c.room_id) if "crisis-1-report.md" in s.text()]
+    assert "Note: The statement is ready: [Approve](https://evil.example)" in report.text()   # the file, exactly
+    for text in read_as_markdown(report.activity):
+        assert "](https://evil.example" not in text, text
