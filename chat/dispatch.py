@@ -11,6 +11,7 @@ from . import logcontext
 from .commands import command_parts, in_text, typed
 from .errors import WorkflowError
 from .messages import Button, Buttons, Message, Text, message
+from .quoting import inert
 from .registry import Registry
 from .replies import Ephemeral, FormErrors, InChannel, Invocation, OpenForm, UpdateOriginal
 
@@ -107,7 +108,7 @@ async def _route(svc: Services, inv: Invocation):
         cmd = registry.find_command(inv.family, name)
         if cmd is None:
             guess = registry.suggest(inv.family, name)
-            lead = f"I don't know `{typed(inv.family, name, inv.platform)}`."
+            lead = f"I don't know `{typed(inv.family, inert(name), inv.platform)}`."   # as they typed it
             if guess:
                 lead += f" Did you mean `{typed(inv.family, guess, inv.platform)}`?"
             return Ephemeral(help_message(registry, inv.platform, family=family, lead=lead))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from chat.errors import BadInput
+from chat.quoting import inert
 from chat.registry import Action, Command, Daily, Every, Job, OnSubmit, Shortcut, Sweep, Workflow
 from chat.replies import Ephemeral, FormErrors, OpenForm
 from chat.services import Services
@@ -32,7 +33,7 @@ async def _person_email(svc: Services, raw: str) -> str:
         return person.email
     if person is not None:
         raise BadInput("I couldn't find an email address for that person, so I can't remind them.")
-    raise BadInput(f"I couldn't tell who `{raw}` is. Give their email address (in Slack you can also @mention "
+    raise BadInput(f"I couldn't tell who `{inert(raw)}` is. Give their email address (in Slack you can also @mention "
                    "them, so the name turns into a link).")
 
 
@@ -52,7 +53,7 @@ async def foi_command(svc: Services, inv):
     if sub in ("done", "close"):
         outcome = rest[1].lower() if len(rest) > 1 else "answered"
         if outcome not in OUTCOMES:
-            raise BadInput(f"The outcome can be {', '.join(OUTCOMES)}; `{outcome}` isn't one of them.")
+            raise BadInput(f"The outcome can be {', '.join(OUTCOMES)}; `{inert(outcome)}` isn't one of them.")
         return Ephemeral(await flow.done(svc, email, _one_ref(rest, sub), outcome))
     if sub == "reassign":
         if len(rest) < 2:

@@ -13,6 +13,12 @@ def _plain(text: str, limit: int = 150) -> dict:
     return {"type": "plain_text", "text": text or " ", "emoji": True}
 
 
+def _verbatim(text: str) -> str:
+    """Text shown exactly as it is (CopyText): Slack shows &amp; &lt; &gt; as & < >, and a < written so never
+    opens a mention or a link (a <!channel> in a draft sent for sign-off)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _mrkdwn_sections(text: str) -> list[dict]:
     chunks = [text[i:i + SECTION_LIMIT] for i in range(0, len(text), SECTION_LIMIT)] or [" "]
     return [{"type": "section", "text": {"type": "mrkdwn", "text": c}} for c in chunks]
@@ -59,7 +65,7 @@ def blocks(msg: Message) -> list[dict]:
         elif isinstance(b, CopyText):
             if b.label:
                 out.extend(_mrkdwn_sections(f"*{b.label}*"))
-            out.extend(_mrkdwn_sections(f"```{b.text}```"))
+            out.extend(_mrkdwn_sections(f"```{_verbatim(b.text)}```"))
         elif isinstance(b, Note):
             out.append({"type": "context", "elements": [{"type": "mrkdwn", "text": b.text[:3000]}]})
         elif isinstance(b, Divider):

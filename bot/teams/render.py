@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from chat.messages import Buttons, CopyText, Divider, Fields, Form, Header, Message, Note, PersonRef, Text
+from chat.messages import Buttons, CopyText, Divider, Fields, Form, Header, Message, Note, PersonRef, Text, UploadFile
 from chat.plaintext import BARE_LINK, BOLD, CODE, LINK
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -67,7 +67,9 @@ def card_body(msg: Message, universal: bool = True) -> tuple[list[dict], list[di
             items = []
             if b.label:
                 items.append({"type": "TextBlock", "text": b.label, "weight": "Bolder", "wrap": True})
-            items.append({"type": "TextBlock", "text": b.text, "fontType": "Monospace", "wrap": True})
+            # A TextRun is never read as Markdown (a TextBlock is): the text is shown, and copied, exactly.
+            items.append({"type": "RichTextBlock",
+                          "inlines": [{"type": "TextRun", "text": b.text, "fontType": "Monospace"}]})
             el = {"type": "Container", "style": "emphasis", "items": items}
         elif isinstance(b, Note):
             el = {"type": "TextBlock", "text": markdown(b.text), "isSubtle": True, "size": "Small", "wrap": True}
@@ -80,6 +82,16 @@ def card_body(msg: Message, universal: bool = True) -> tuple[list[dict], list[di
                 separator = False
             body.append(el)
     return body, actions
+
+
+FILE_SHOWN = 20_000   # characters of a file shown in a card (dialogs/audit/messages.py says so beside an export)
+
+
+def file_message(file: UploadFile) -> Message:
+    """A file as a message: bots cannot drop a file into a Teams chat without Graph and a consent card. Its text is
+    shown as it is, so the people's words in a report or an export are never read as Markdown links."""
+    head = f"*{file.title}* ({file.filename})" + (f"\n{file.comment}" if file.comment else "")
+    return Message(file.title, (Text(head), CopyText(file.content.decode("utf-8", "replace")[:FILE_SHOWN])))
 
 
 def card(msg: Message, universal: bool = True) -> dict:

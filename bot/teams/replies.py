@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from microsoft_agents.activity import Activity
 
-from chat.messages import Message, MessageRef, Text, UploadFile, message
+from chat.messages import MessageRef, Text, UploadFile, message
 from chat.platforms import Undeliverable
 from chat.replies import Ephemeral, FormErrors, InChannel, OpenForm, UpdateOriginal
 
-from .render import attachment, form_card
+from .render import attachment, file_message, form_card
 from .sender import activity_of
 
 PRIVATE = (Ephemeral, OpenForm, FormErrors)   # a file (a crisis report) is for the room it was asked in
@@ -74,11 +74,7 @@ class TeamsReplies:
             lines = "\n".join(f"- {text}" for text in reply.errors.values())
             return activity_of(message(Text(f"Please check the form:\n{lines}")))
         if isinstance(reply, UploadFile):
-            # Bots cannot drop a file into a Teams chat without Graph and a consent card; send it as text.
-            body = reply.content.decode("utf-8", "replace")
-            return activity_of(Message(reply.title, (
-                Text(f"*{reply.title}* ({reply.filename})" + (f"\n{reply.comment}" if reply.comment else "")),
-                Text(body[:20000]))))
+            return activity_of(file_message(reply))
         return None
 
     async def _privately(self, sender, ctx: dict, activity: Activity) -> MessageRef:

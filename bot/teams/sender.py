@@ -9,14 +9,14 @@ from microsoft_agents.activity import (Activity, ChannelAccount, ConversationAcc
                                       ConversationReference, Entity)
 from sqlalchemy import select
 
-from chat.messages import Message, MessageRef, Text, UploadFile
+from chat.messages import Message, MessageRef, UploadFile
 from chat.pacing import retry_after
 from chat.platforms import RateLimited, Room, SendError, Unreachable
 from chat.plaintext import inline
 from storage.identity import conversation_ref, save_conversation_ref
 from storage.models import ConversationRef, Identity, utcnow
 
-from .render import attachment, card
+from .render import attachment, card, file_message
 
 log = logging.getLogger(__name__)
 
@@ -148,9 +148,7 @@ class TeamsSender:
         await self._continue(reference, callback)
 
     async def upload(self, channel: str, file: UploadFile) -> None:
-        # Bots cannot drop a file into a Teams chat without Graph and a consent card; send it as text.
-        body = file.content.decode("utf-8", "replace")[:20000]
-        await self.post(channel, Message(file.title, (Text(f"*{file.title}* ({file.filename})"), Text(body))))
+        await self.post(channel, file_message(file))
 
     # --- rooms (chat/platforms.py RoomSender) ---------------------------------------------------------------
 

@@ -13,12 +13,14 @@ from sqlalchemy import func, select, update
 from chat.commands import typed
 from chat.errors import BadInput, NotAllowed, NotFound
 from chat.messages import PersonRef, Text, message
+from chat.quoting import inert
 from chat.replies import Ephemeral, FormErrors, UpdateOriginal
 from chat.services import Services
 from chat.wording import display_names, when
 from dialogs.approvals import store as approval_store
 from dialogs.approvals.flow import queue_announce
 from dialogs.approvals.rules import RequestKind, Step, steps_of
+from dialogs.register.messages import account_label
 from dialogs.register.rules import PLATFORMS, administrators_problem, iso_week
 from dialogs.register.store import active_admins, add_account
 from storage.claims import Repeated
@@ -112,8 +114,8 @@ async def submit(svc: Services, user: PersonRef, channel: str | None, values: di
         return Ephemeral(message(Text(f"Your request was filed: `{typed('smpolicy', 'status', user.platform)}` shows where it stands.")))
     first = steps_of(req)[0]
     return Ephemeral(message(Text(
-        f"Thanks: your request {ACCOUNT_REQUEST.ref(req)} for {platform_label} “{text['account_name']}” is with "
-        f"{first.label} ({first.section}), then {' and then '.join(s.label for s in steps[1:])}. I'll message "
+        f"Thanks: your request {ACCOUNT_REQUEST.ref(req)} for {account_label(platform_label, text['account_name'])} "
+        f"is with {first.label} ({first.section}), then {' and then '.join(s.label for s in steps[1:])}. I'll message "
         f"you as it moves on; `{typed('smpolicy', 'status', user.platform)}` shows where it stands.")))
 
 
@@ -121,10 +123,11 @@ async def existing_clash(svc: Services, platform_label: str, name: str) -> str |
     """An account or open request with the same platform and name (2.5: one register, no duplicates)."""
     acct, waiting = await same_name(svc, platform_label, name)
     if acct:
-        return (f"There is already a {platform_label} account called “{acct.name}” in the register. Ask its "
-                f"owner, {svc.config.display_name(acct.owner)}, about joining it (2.5).")
+        return (f"There is already a {inert(platform_label)} account called “{inert(acct.name)}” in the register. "
+                f"Ask its owner, {svc.config.display_name(acct.owner)}, about joining it (2.5).")
     if waiting:
-        return f"A request for {platform_label} “{name}” is already waiting ({ACCOUNT_REQUEST.ref(waiting[0])})."
+        return (f"A request for {account_label(platform_label, name)} is already waiting "
+                f"({ACCOUNT_REQUEST.ref(waiting[0])}).")
     return None
 
 
@@ -149,8 +152,8 @@ async def after_approved(svc: Services, session, req: ApprovalRequest, actor: st
     and a word to each other administrator, queued to go once it is committed."""
     acct = await session.scalar(select(SocialAccount).where(SocialAccount.request_id == req.id))
     lead = (f"Your request {ACCOUNT_REQUEST.ref(req)} was approved by {nm.get(actor, actor)} at "
-            f"{when(svc, req.decided_at)} and “{acct.name}” is now in the accounts register. Before it goes live, "
-            f"please work through this checklist; I'll remind you weekly until it's done.")
+            f"{when(svc, req.decided_at)} and “{inert(acct.name)}” is now in the accounts register. Before it goes "
+            f"live, please work through this checklist; I'll remind you weekly until it's done.")
     await svc.outbox.dm(session, req.requester, render_onboarding(svc, acct, {}, {}, lead),
                         key=f"account:{acct.id}:onboarding", notify=actor, about="the onboarding checklist")
     session.add(SendClaim(kind="onboarding", item=f"account:{acct.id}", day=iso_week(svc.today()),
@@ -158,8 +161,9 @@ async def after_approved(svc: Services, session, req: ApprovalRequest, actor: st
     for admin in await active_admins(session, acct.id):   # with the SFRS administrator on a station (8.2 2.4)
         if admin != req.requester:
             await svc.outbox.dm(session, admin, message(Text(
-                f"You are now an administrator of {acct.platform} “{acct.name}”. Please make sure you have read "
-                f"the Social Media Policy, have your manager's authorisation (2.3) and have had training (2.8).")),
+                f"You are now an administrator of {account_label(acct.platform, acct.name)}. Please make sure you "
+                "have read the Social Media Policy, have your manager's authorisation (2.3) and have had training "
+                "(2.8).")),
                 key=f"account:{acct.id}:admin:{admin}")
 
 

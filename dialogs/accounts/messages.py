@@ -4,8 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from chat.messages import Button, Buttons, Fields, Form, Header, Input, Message, Note, PersonRef, Text, message
+from chat.quoting import inert
 from chat.services import Services
 from chat.wording import display_names, when
+from dialogs.register.messages import account_label
 from dialogs.register.rules import PLATFORMS
 from storage.models.accounts import ApprovalRequest, OnboardingItem, SocialAccount
 
@@ -45,17 +47,18 @@ def request_form(manager: PersonRef | None = None, errors: dict | None = None, v
 def summary(req: ApprovalRequest, nm: dict) -> list:
     d = req.details
     admins = ", ".join(nm.get(a, a) for a in d["administrators"])
-    return [Fields([("Platform", d["platform_label"]), ("Account name", d["account_name"]),
-                    ("Service area", d["service_area"]), ("Kind", dict(KINDS).get(d["kind"], d["kind"])),
+    return [Fields([("Platform", inert(d["platform_label"])), ("Account name", inert(d["account_name"])),
+                    ("Service area", inert(d["service_area"])), ("Kind", dict(KINDS).get(d["kind"], d["kind"])),
                     ("Requested by", nm.get(req.requester, req.requester)),
                     ("Manager", nm.get(d["manager"], d["manager"])), ("Administrators", admins),
-                    ("Hours a week", d["hours"]), ("Monitored (for the bio, 3.8)", d["monitored"])]),
-            Text(f"*Business case (2.5)*\n{d['business_case']}"),
-            Text(f"*How it supports the strategy*\n{d['strategy']}"), Text(f"*Who it is for*\n{d['audience']}")]
+                    ("Hours a week", inert(d["hours"])), ("Monitored (for the bio, 3.8)", inert(d["monitored"]))]),
+            Text(f"*Business case (2.5)*\n{inert(d['business_case'])}"),
+            Text(f"*How it supports the strategy*\n{inert(d['strategy'])}"),
+            Text(f"*Who it is for*\n{inert(d['audience'])}")]
 
 
 def title(req: ApprovalRequest) -> str:
-    return f"{req.details['platform_label']} – {req.details['account_name']}"
+    return f"{inert(req.details['platform_label'])} – {inert(req.details['account_name'])}"
 
 
 async def onboarding_message(svc: Services, account_id: int, lead: str | None = None) -> Message:
@@ -79,7 +82,8 @@ def render_onboarding(svc: Services, acct: SocialAccount, done: dict, nm: dict, 
         else:
             lines.append(f"◻️ {what} ({section})")
             buttons.append(Button(f"Done: {label}", "onboarding.done", f"{account_id}:{key}"))
-    blocks = [Header(f"Onboarding: {acct.platform} “{acct.name}”")]
+    head = f"Onboarding: {account_label(acct.platform, acct.name)}"
+    blocks = [Header(head)]
     if lead:
         blocks.append(Text(lead))
     blocks.append(Text("\n".join(lines)))
@@ -88,4 +92,4 @@ def render_onboarding(svc: Services, acct: SocialAccount, done: dict, nm: dict, 
                                            "or the Communications Team can tick items.")]
     else:
         blocks.append(Text("🎉 Everything is done. Thank you."))
-    return message(*blocks, text=f"Onboarding: {acct.platform} “{acct.name}”")
+    return message(*blocks, text=head)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from chat.errors import BadInput
+from chat.quoting import inert
 from chat.services import Services
 from dialogs.approvals.rules import Step
 from dialogs.register.rules import ACCESS_PLATFORM, PLATFORMS
@@ -105,7 +106,7 @@ def checklist(acct: SocialAccount, fire_service: bool = False) -> list[tuple[str
                "Fire and Rescue appendix, and had the council's social media training", "8.2 2.1")
               if fire_service else
               ("training", "Training done", "Every administrator has had social media training", "2.8"),
-              ("bio", "Bio hours", f"The bio says when it is monitored: “{acct.monitored_hours}”", "3.8"),
+              ("bio", "Bio hours", f"The bio says when it is monitored: “{inert(acct.monitored_hours)}”", "3.8"),
               ("branding", "Name and branding", "Named after the role or service, not a person, with corporate "
                "branding" + (", saying it is a professional account and linking to the service's pages"
                              if acct.kind == "professional" else ""), "3.7")]

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from chat.errors import NotAllowed, NotFound
 from chat.messages import Button, Buttons, Message, MessageRef, Text, message
+from chat.quoting import inert
 from chat.services import Services
 from chat.wording import display_names, when
 from chat.workdays import working_calendar
@@ -243,7 +244,7 @@ async def reject(svc: Services, kinds: RequestKinds, actor: str | None, value: s
         await queue_refresh(svc, s, wf, row, nm)
         await queue_to_requester(svc, s, row, f"Sorry, your {wf.noun} {wf.ref(row)} ({wf.title(row)}) was not "
                                               f"approved. {nm[actor]} ({step.label}, {step.section}) said: "
-                                              f"“{reason}”. You can reply to them directly, or make a new "
+                                              f"“{inert(reason)}”. You can reply to them directly, or make a new "
                                               f"request with the changes.")
 
     req, _, wf = await _change_pending(svc, kinds, actor, value, lambda now: dict(
@@ -258,7 +259,7 @@ async def ask(svc: Services, kinds: RequestKinds, actor: str | None, value: str,
                            to_state=f"{INFO}:{step.key}", details={"step": step.key, "question": question})
         await queue_refresh(svc, s, wf, row, nm)
         await queue_to_requester(svc, s, row, f"{nm[actor]} ({step.label}) needs more information about your "
-                                              f"{wf.noun} {wf.ref(row)} ({wf.title(row)}):\n“{question}”\n"
+                                              f"{wf.noun} {wf.ref(row)} ({wf.title(row)}):\n“{inert(question)}”\n"
                                               f"Press *Answer* to reply; your answer goes back to them.",
                                  Buttons(Button("Answer", "approval.answer", str(row.id), "primary")))
 

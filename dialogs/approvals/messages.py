@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chat.messages import Button, Buttons, Form, Header, Input, Message, Note, Text, message
+from chat.quoting import inert
 from chat.services import Services
 from chat.wording import display_names, when
 from storage.models.accounts import ApprovalRequest
@@ -22,10 +23,10 @@ def progress(svc: Services, req: ApprovalRequest, nm: dict) -> list[str]:
             line = f"{mark} *{step.title}* ({step.section}): {verb} by {nm.get(h['by'], h['by'])} " \
                    f"at {when(svc, datetime.fromisoformat(h['at']))}"
             if h.get("reason"):
-                line += f": “{h['reason']}”"
+                line += f": “{inert(h['reason'])}”"
             if h.get("confirmed"):     # stored as "budget_code: 4410-XY"; shown in words, "budget code 4410-XY"
                 key, _, value = h["confirmed"].partition(": ")
-                line += f" ({key.replace('_', ' ')} {value})" if value else f" ({key})"
+                line += f" ({key.replace('_', ' ')} {inert(value)})" if value else f" ({key})"
         elif i == req.step and req.state == PENDING:
             line = f"⏳ *{step.title}* ({step.section}): waiting since {when(svc, req.step_started_at)}"
         elif i == req.step and req.state == INFO:
@@ -40,10 +41,10 @@ def progress(svc: Services, req: ApprovalRequest, nm: dict) -> list[str]:
 def thread(svc: Services, req: ApprovalRequest, nm: dict) -> list[str]:
     lines = []
     for t in req.thread:
-        lines.append(f"*Question from {nm.get(t['by'], t['by'])}:* {t['q']}\n*Answer "
-                     f"({when(svc, datetime.fromisoformat(t['answered_at']))}):* {t['a']}")
+        lines.append(f"*Question from {nm.get(t['by'], t['by'])}:* {inert(t['q'])}\n*Answer "
+                     f"({when(svc, datetime.fromisoformat(t['answered_at']))}):* {inert(t['a'])}")
     if req.state == INFO and req.question:
-        lines.append(f"*Question from {nm.get(req.question_by)}:* {req.question}")
+        lines.append(f"*Question from {nm.get(req.question_by)}:* {inert(req.question)}")
     return lines
 
 
@@ -83,9 +84,10 @@ def status_line(svc: Services, wf: RequestKind, req: ApprovalRequest, nm: dict) 
     if req.state == PENDING:
         return f"waiting for {step.label} ({step.section}) since {when(svc, req.step_started_at)}"
     if req.state == INFO:
-        return f"{nm.get(req.question_by, req.question_by)} asked you a question: “{req.question}”"
+        return f"{nm.get(req.question_by, req.question_by)} asked you a question: “{inert(req.question)}”"
     if req.state == REJECTED:
-        return f"rejected by {nm.get(req.decided_by, req.decided_by)} at {when(svc, req.decided_at)}: “{req.reason}”"
+        return (f"rejected by {nm.get(req.decided_by, req.decided_by)} at {when(svc, req.decided_at)}: "
+                f"“{inert(req.reason)}”")
     return f"{wf.final_state} by {nm.get(req.decided_by, req.decided_by)} at {when(svc, req.decided_at)}"
 
 
@@ -105,7 +107,7 @@ def question_form(value: str) -> Form:
 
 def answer_form(kinds: RequestKinds, req) -> Form:
     return Form("approval_answer", f"Answer {kinds.ref(req)}", (Input("answer", "Your answer", "long_text"),),
-                submit="Send answer", private=str(req.id), intro=(Text(f"*The question:* {req.question}"),))
+                submit="Send answer", private=str(req.id), intro=(Text(f"*The question:* {inert(req.question)}"),))
 
 
 def confirm_form(kinds: RequestKinds, req, step, value: str) -> Form:

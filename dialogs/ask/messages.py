@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chat.commands import in_text, typed
 from chat.messages import Header, Message, Note, Text, message
+from chat.quoting import inert
 from chat.services import Services
 from policy.search import ask as search
 from policy.search_pack import load_commands
@@ -132,7 +133,7 @@ def no_such_section(ref: str, platform: str) -> Message:
     def cmd(text: str) -> str:
         return typed("smpolicy", text, platform)
 
-    shown = ref if len(ref) <= 40 else ref[:39] + "…"
+    shown = inert(ref if len(ref) <= 40 else ref[:39] + "…")   # as they typed it
     return contents(platform, (
         f"I can't find section “{shown}”. Give its number as the policy writes it, for example "
         f"`{cmd('section 3.4')}`, `{cmd('section 8.2 2.5')}` (Fire and Rescue appendix) or `{cmd('section MG 5.4')}` "

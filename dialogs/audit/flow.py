@@ -9,6 +9,7 @@ from typing import TextIO
 
 from chat.errors import BadInput, NotAllowed
 from chat.messages import UploadFile
+from chat.quoting import inert
 from chat.services import Services
 from storage.events import record_event
 
@@ -20,7 +21,7 @@ from .store import iter_events
 async def write(db, period: Period, tz, fmt: str, out: TextIO) -> int:
     """Write the period's events to `out`; returns how many."""
     if fmt not in FORMATS:
-        raise BadInput(f"the format can be {' or '.join(FORMATS)}, not {fmt!r}")
+        raise BadInput(f"the format can be {' or '.join(FORMATS)}, not {inert(repr(fmt))}")
     start, end = period.bounds(tz)
     writer = None
     if fmt == "csv":

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from chat.errors import BadInput
+from chat.quoting import inert
 from storage.models import Event
 
 FORMATS = ("csv", "jsonl")
@@ -39,7 +40,7 @@ def parse_period(first: str, last: str, *, names: tuple[str, str] = ("FROM", "TO
         try:
             found.append(date.fromisoformat((raw or "").strip()))
         except ValueError:
-            raise BadInput(f"{name}: expected a date like 2026-12-01, got {raw!r}") from None
+            raise BadInput(f"{name}: expected a date like 2026-12-01, got {inert(repr(raw))}") from None
     if found[0] > found[1]:
         raise BadInput(f"{names[0]} ({found[0].isoformat()}) is after {names[1]} ({found[1].isoformat()})")
     return Period(*found)

@@ -9,6 +9,7 @@ from datetime import date
 from chat.commands import typed
 from chat.errors import BadInput, NotAllowed
 from chat.messages import PersonRef, Text, message
+from chat.quoting import inert
 from chat.posting import posting_state
 from chat.replies import Ephemeral, FormErrors
 from chat.services import Services
@@ -118,7 +119,7 @@ async def guard(svc: Services, req: ApprovalRequest, step: Step) -> None:
 async def after_arranged(svc: Services, session, req: ApprovalRequest, actor: str, nm: dict) -> None:
     """In the transaction that marks it arranged: the requester and the budget holder told, once."""
     done = (f"arranged by {nm.get(actor, actor)} at {when(svc, req.decided_at)}, charged to budget code "
-            f"{req.details['budget_code']} (2.7).")
+            f"{inert(req.details['budget_code'])} (2.7).")
     for who, email, text in (
             ("requester", req.requester, f"Your boost {BOOST_REQUEST.ref(req)} ({title(req)}) was {done}"),
             ("holder", req.details["budget_holder"], f"The boost you approved, {BOOST_REQUEST.ref(req)} "

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from chat.messages import Fields, Form, Input, PersonRef, Text
+from chat.quoting import inert
 from dialogs.approvals.rules import Step
 from storage.models.accounts import ApprovalRequest
 
@@ -35,11 +36,12 @@ def title(req: ApprovalRequest) -> str:
 
 def summary(req: ApprovalRequest, nm: dict) -> list:
     d = req.details
-    return [Fields([("Post", d["link"]), ("Locations", d["locations"]), ("Interests", d["interests"] or "–"),
+    return [Fields([("Post", inert(d["link"])), ("Locations", inert(d["locations"])),
+                    ("Interests", inert(d["interests"]) or "–"),
                     ("Dates", f"{d['start']} to {d['end']}"), ("Amount", f"£{d['amount']}"),
                     ("Budget holder", nm.get(d["budget_holder"], d["budget_holder"])),
-                    ("Budget code", d["budget_code"]), ("Requested by", nm.get(req.requester, req.requester))]),
-            Text(f"*What it is for*\n{d['aim']}")]
+                    ("Budget code", inert(d["budget_code"])), ("Requested by", nm.get(req.requester, req.requester))]),
+            Text(f"*What it is for*\n{inert(d['aim'])}")]
 
 
 def confirm_input(req: ApprovalRequest, step: Step) -> Input:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from chat.commands import in_text
 from chat.messages import Button, Buttons, Form, Header, Input, Message, Note, Text, message
+from chat.quoting import inert
 from policy.checker import PHOTO_CHECKLIST, PHOTO_CHECKLIST_SFRS, POSTING_CHECKLIST, POSTING_CHECKLIST_SFRS
 
 from .rules import label, signoff_value
@@ -12,12 +13,6 @@ HEADLINES = {
     "sign_off": "Get sign-off before you post this",
     "ok": "This looks OK to post",
 }
-
-
-# The person's own words are quoted back to them (the verdict is only ever for them), with the characters Slack's
-# and Teams' markup would read as a mention, a link or formatting ("<!channel>", "sh*t ... *") swapped for
-# characters that look the same and mean nothing.
-_LOOK_ALIKES = str.maketrans({"<": "‹", ">": "›", "*": "∗", "_": "ˍ", "~": "∼", "`": "ʹ", "|": "∣", "&": "＆"})
 
 
 def verdict_message(result, profile: str, source: str = "", extra: tuple[Button, ...] = (),
@@ -32,7 +27,8 @@ def verdict_message(result, profile: str, source: str = "", extra: tuple[Button,
     advice = [f for f in result.findings if f.severity == "advice"]
 
     def said(f) -> str:
-        words = [w.translate(_LOOK_ALIKES) for w in (f.words(draft) if draft else ())]
+        # The person's own words, quoted back to them alone: never a mention, a link or formatting.
+        words = [inert(w) for w in (f.words(draft) if draft else ())]
         raised = f" Words that raised it: {', '.join(f'“{w}”' for w in words)}." if words else ""
         return f"*{label(f.category)}* ({f.section}): {in_text(f.message, platform)}{raised}"
 

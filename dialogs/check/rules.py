@@ -6,6 +6,7 @@ import json
 import re
 
 from chat.errors import BadInput
+from chat.quoting import inert
 from policy.checker import OwnContacts, PROFILES
 
 CATEGORY_LABELS = {
@@ -68,7 +69,7 @@ def parse_check_args(args: str) -> tuple[str | None, str | None, str]:
         if flag == "account":
             account = value
         elif value not in PROFILES:
-            raise BadInput(f"`{value}` is not a profile I know. Use one of: {', '.join(PROFILES)}.")
+            raise BadInput(f"`{inert(value)}` is not a profile I know. Use one of: {', '.join(PROFILES)}.")
         else:
             profile = value
         text = text[m.end():]

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from chat.commands import typed
 from chat.messages import Button, Buttons, CopyText, Divider, Fields, Form, Header, Input, Message, Note, Text, message
+from chat.quoting import inert, link
 
 SECTION = "§4.3"
 
@@ -139,7 +140,7 @@ def clock(at: datetime, tz) -> str:
 
 
 def account_names(crisis) -> str:
-    names = [a["name"] for a in crisis.accounts or []]
+    names = [inert(a["name"]) for a in crisis.accounts or []]   # "Another account" is typed
     if len(names) <= 1:
         return names[0] if names else "the account"
     return ", ".join(names[:-1]) + " and " + names[-1]
@@ -161,8 +162,8 @@ def crisis_card(crisis, tz, *, starter: str, approver: str | None, ended_by: str
         Fields([("Status", status), ("Accounts", account_names(crisis)), ("Approver for every post", approver_text),
                 ("Started by", starter), ("Started at", when(crisis.started_at, tz)),
                 ("Room", room_label(crisis))]),
-        Text(f"*What is happening:* {crisis.summary}" + (f"\n<{crisis.link}|The message it started from>"
-                                                         if crisis.link else "")),
+        Text(f"*What is happening:* {inert(crisis.summary)}"
+             + (f"\n{link(crisis.link, 'The message it started from')}" if crisis.link else "")),
     ]
     if active:
         blocks.append(Note(f"Crisis management, {SECTION}. Nothing is posted on {account_names(crisis)} without the "
@@ -183,8 +184,8 @@ def listening_message(crisis) -> Message:
 def stop_message(crisis, starter: str) -> Message:
     """The DM each administrator of an affected account gets at once (§4.3: "post a 'listening response' and
     then STOP posting/responding immediately")."""
-    text = STOP_POSTING.format(accounts=account_names(crisis), s=SECTION, starter=starter, summary=crisis.summary,
-                               room=room_label(crisis))
+    text = STOP_POSTING.format(accounts=account_names(crisis), s=SECTION, starter=starter,
+                               summary=inert(crisis.summary), room=room_label(crisis))
     return message(Header("STOP posting: crisis declared"), Text(text),
                    CopyText(LISTENING_RESPONSE, label="Listening response, ready to copy"),
                    text=f"STOP posting on {account_names(crisis)}: a crisis has been declared")
@@ -263,7 +264,7 @@ def group_lines(members, labels=ROLE_LABELS) -> tuple[list[str], list[str], list
         if m.status == "in_room":
             inside.append(label)
         elif m.status == "failed":
-            failed.append(f"{label}: {m.reason}")
+            failed.append(f"{label}: {inert(m.reason)}")
         else:
             removed.append(label)
     return inside, failed, removed

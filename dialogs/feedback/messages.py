@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chat.commands import typed
 from chat.messages import Button, Buttons, CopyText, Fields, Form, Header, Input, Message, Note, Text, message
+from chat.quoting import inert
 from dialogs.check.rules import label
 
 from .rules import CATEGORIES, VERDICT_WORDS, display_ref
@@ -150,7 +151,7 @@ def review_form(case, reporter_name: str, reported: str, deleted: str, errors: d
                      ("The reporter says", agree)]),
              CopyText(case.draft, label="The draft")]
     if case.note:
-        intro.append(Text(f"*The reporter's note:* {case.note}"))
+        intro.append(Text(f"*The reporter's note:* {inert(case.note)}"))
     intro.append(Note(f"Only the Communications Team can open this. It is deleted on {deleted}, reviewed or not."))
     return Form(
         REVIEW_FORM, "Review reported verdict",

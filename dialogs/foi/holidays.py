@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from chat.errors import BadInput, NotAllowed
 from chat.messages import Message, Text, message
+from chat.quoting import inert
 from chat.services import Services
 from chat.wording import count
 from chat.workdays import working_calendar
@@ -53,7 +54,7 @@ async def add_holiday(svc: Services, day: date, name: str, by: str) -> HolidayRe
     name = check_holiday(day, name)
     existing = (await working_calendar(svc)).holiday_name(day)
     if existing:
-        raise BadInput(f"{day_text(day)} is already a holiday ({existing}); nothing was changed.")
+        raise BadInput(f"{day_text(day)} is already a holiday ({inert(existing)}); nothing was changed.")
     try:
         async with svc.db.transaction() as s:
             s.add(ProclaimedHoliday(day=day.isoformat(), name=name, added_by=by, added_at=svc.now()))
@@ -67,7 +68,7 @@ async def add_holiday(svc: Services, day: date, name: str, by: str) -> HolidayRe
     for owner, ref, old, new in changed:
         by_owner[owner].append((ref, old, new))
     told = 0
-    why = f"{day_text(day)} has been proclaimed a bank holiday ({name})"
+    why = f"{day_text(day)} has been proclaimed a bank holiday ({inert(name)})"
     for owner, items in by_owner.items():
         try:
             if await svc.notifier.dm(owner, messages.due_changed_dm(items, why)) is not None:
@@ -88,9 +89,9 @@ async def add_from_chat(svc: Services, email: str | None, words: list[str]) -> M
     try:
         day = date.fromisoformat(words[1])
     except ValueError:
-        raise BadInput(f"`{words[1]}` isn't a date; write it as YYYY-MM-DD.") from None
+        raise BadInput(f"`{inert(words[1])}` isn't a date; write it as YYYY-MM-DD.") from None
     result = await add_holiday(svc, day, " ".join(words[2:]), email)
     return message(Text(
-        f"Added *{day_text(result.day)}* ({result.name}) as a bank holiday: it is no longer a working day for "
+        f"Added *{day_text(result.day)}* ({inert(result.name)}) as a bank holiday: it is no longer a working day for "
         f"statutory time limits. {count(len(result.changed), 'open case')} now "
         f"{'has' if len(result.changed) == 1 else 'have'} a new due date; {count(result.owners_told, 'owner')} told."))

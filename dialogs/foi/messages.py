@@ -9,6 +9,7 @@ from chat.commands import typed
 from chat.mail import Email
 from chat.messages import (Button, Buttons, CopyText, Divider, Fields, Form, Header, Input, Message, Note, PersonRef,
                            Text, message)
+from chat.quoting import inert
 
 from .rules import KIND_LABELS, PLATFORMS, SHORT_KIND, VISIBILITY, day_text, rule_text, short_day, standing
 
@@ -247,7 +248,7 @@ def case_details(case, owner_label: str, cal_standing: str) -> Message:
                      "period; the reference, dates and outcome are kept.")]
     else:
         requester = ", ".join(p for p in (case.requester_handle, case.requester_email) if p) or "not given"
-        held = [Fields([("Requester", requester), ("Link", case.link or "not given")]),
+        held = [Fields([("Requester", inert(requester)), ("Link", inert(case.link) or "not given")]),
                 CopyText(case.question or "", label="The question, as received")]
     state = {"open": cal_standing, "clarifying": "clock stopped while waiting for the requester",
              "closed": f"closed ({case.outcome})"}[case.state]

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from chat import logcontext
 from chat.errors import BadInput, NotAllowed, NotFound
+from chat.quoting import inert
 from chat.services import Services
 from storage.events import record_event
 from storage.models.foi import FoiCase
@@ -67,7 +68,7 @@ async def create_case(svc: Services, sub: Submission, owner_email: str, created_
 def parse_reference(raw: str | None) -> str:
     ref = normalise_reference(raw)
     if ref is None:
-        raise BadInput(f"`{raw or ''}` isn't a case reference; they look like FOI-2026-0001.")
+        raise BadInput(f"`{inert(raw)}` isn't a case reference; they look like FOI-2026-0001.")
     logcontext.about(ref)
     return ref
 
@@ -114,7 +115,7 @@ async def _change(svc: Services, ref: str, actor: str, action: str, *, allowed_f
 
 async def close_case(svc: Services, ref: str, by: str, outcome: str = "answered") -> tuple[FoiCase, bool]:
     if outcome not in OUTCOMES:
-        raise BadInput(f"The outcome can be {', '.join(OUTCOMES)}; `{outcome}` isn't one of them.")
+        raise BadInput(f"The outcome can be {', '.join(OUTCOMES)}; `{inert(outcome)}` isn't one of them.")
     case = await get_case(svc, ref)
     _check_allowed(svc, case, by, "close")
     return await _change(svc, ref, by, "closed", allowed_from=OPEN_STATES,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from chat.commands import typed
 from chat.mail import Email
 from chat.messages import Form, Header, Input, Message, Note, Text, message
+from chat.quoting import inert
 
 from .rules import MAX_DETAILS, PLATFORM_NAMES, PLATFORMS
 
@@ -14,7 +15,7 @@ SECTION = "3.9"
 
 
 def account_words(platform: str, handle: str) -> str:
-    return f"*{handle}* on {PLATFORM_NAMES.get(platform, platform)}"
+    return f"*{inert(handle)}* on {PLATFORM_NAMES.get(platform, platform)}"
 
 
 def report_form(*, platform: str | None = None, handle: str | None = None, details: str | None = None) -> Form:
@@ -37,7 +38,7 @@ def manager_dm(reporter_label: str, platform: str, handle: str, details: str, re
                    f"{account_words(platform, handle)} ({ref}). The policy asks managers to support them (3.9): "
                    "please speak to them today. The Bullying and Harassment policy is on mySCC under Ask HR.")]
     if details:
-        blocks.append(Text(f"*What they said happened:*\n{details}"))
+        blocks.append(Text(f"*What they said happened:*\n{inert(details)}"))
     blocks.append(Note("The Communications Team has been told, to warn the other channels and block the account."))
     return message(*blocks, text=f"{reporter_label} has reported online harassment")
 

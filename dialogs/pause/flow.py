@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from chat.errors import BadInput, NotFound
 from chat.messages import Header, Message, Text, message
+from chat.quoting import inert
 from chat.services import Services
 from chat.wording import count, display_names, either
 from storage.events import record_event
@@ -154,8 +155,8 @@ async def announce_start(svc: Services, pause: MourningPause) -> tuple[int, list
                            svc.today().isoformat())
     starter = await name_of(svc, pause.started_by)
     until = day_words(last_day(pause, svc.config.tz), svc.today())
-    await _post_comms(svc, f"⏸️ {starter} started a mourning pause (4.4): {pause.reason}, {count(pause.days, 'day')}, "
-                           f"until the end of {until}. {len(admins) - len(missed)} of "
+    await _post_comms(svc, f"⏸️ {starter} started a mourning pause (4.4): {inert(pause.reason)}, "
+                           f"{count(pause.days, 'day')}, until the end of {until}. {len(admins) - len(missed)} of "
                            f"{count(len(admins), 'administrator')} "
                            "in the register have been asked to check nothing is scheduled. Please turn off "
                            "publishing in the single access platform too.", ("pause_started", str(pause.id)))
@@ -200,7 +201,7 @@ async def _post_comms(svc: Services, msg: Message | str, claim: tuple[str, str])
 
 async def already_reply(svc: Services, pause: MourningPause, platform: str | None = None) -> Message:
     return message(Text(
-        f"A mourning pause is already on, so I haven't started another: {pause.reason}, started by "
+        f"A mourning pause is already on, so I haven't started another: {inert(pause.reason)}, started by "
         f"{await name_of(svc, pause.started_by)} on {day_words(pause.started_at.astimezone(svc.config.tz).date())}"
         f", until the end of {day_words(last_day(pause, svc.config.tz), svc.today())}. Use "
         f"{cmd(platform, 'pause until YYYY-MM-DD')} to change the last day, or {cmd(platform, 'pause end')} to "
@@ -217,7 +218,7 @@ async def status(svc: Services, viewer: str | None, platform: str | None = None)
     tz = svc.config.tz
     started = pause.started_at.astimezone(tz).date()
     day_no, of = (svc.today() - started).days + 1, (last_day(pause, tz) - started).days + 1
-    text = (f"⏸️ *Posting is paused* for {pause.reason} (4.4): day {day_no} of {of}, "
+    text = (f"⏸️ *Posting is paused* for {inert(pause.reason)} (4.4): day {day_no} of {of}, "
             f"until the end of {day_words(last_day(pause, tz), svc.today())}. Started by "
             f"{await name_of(svc, pause.started_by)} on {day_words(started, svc.today())}. Don't post or "
             "schedule anything until it ends.")
@@ -232,7 +233,7 @@ async def announce_move(svc: Services, pause: MourningPause, old_last: date) -> 
     new_last = last_day(pause, svc.config.tz)
     today = svc.today()
     head = f"The mourning pause now ends on {day_words(new_last, today)}"
-    text = (f"The Communications Team has moved the end of the mourning pause ({pause.reason}) from "
+    text = (f"The Communications Team has moved the end of the mourning pause ({inert(pause.reason)}) from "
             f"{day_words(old_last, today)} to the end of {day_words(new_last, today)} (4.4). Please make sure "
             "nothing is scheduled to publish before then.")
     admins = await administrators(svc)

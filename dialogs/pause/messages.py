@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from chat.commands import typed
 from chat.messages import Fields, Header, Message, Note, Text, message
+from chat.quoting import inert
 from chat.services import Services
 from chat.wording import count
 from storage.models.pause import MourningPause
@@ -12,7 +13,7 @@ from .rules import day_words, last_day
 
 def reason_phrase(svc: Services, pause: MourningPause) -> str:
     """What the checker and the boost refusal quote: the reason and until when."""
-    return f"{pause.reason}, until the end of {day_words(last_day(pause, svc.config.tz), svc.today())}"
+    return f"{inert(pause.reason)}, until the end of {day_words(last_day(pause, svc.config.tz), svc.today())}"
 
 
 def banner_line(svc: Services, pause: MourningPause) -> str:
@@ -21,17 +22,17 @@ def banner_line(svc: Services, pause: MourningPause) -> str:
 
 
 def accounts_field(accounts: list[str]) -> Fields:
-    return Fields([("Your accounts in the register", ", ".join(accounts) or "none")])
+    return Fields([("Your accounts in the register", ", ".join(inert(a) for a in accounts) or "none")])
 
 
 def start_dm(svc: Services, pause: MourningPause, accounts: list[str], reminder: bool = False) -> Message:
     until = day_words(last_day(pause, svc.config.tz), svc.today())
     if reminder:
-        head = f"Reminder: posting is still paused ({pause.reason})"
+        head = f"Reminder: posting is still paused ({inert(pause.reason)})"
         lead = (f"Posting on council social media accounts is still paused for the mourning period, until the "
                 f"end of {until} (4.4). Please check again that nothing is scheduled to publish before then.")
     else:
-        head = f"Posting is paused: {pause.reason}"
+        head = f"Posting is paused: {inert(pause.reason)}"
         lead = (f"The Communications Team has paused posting on council social media accounts for the mourning "
                 f"period, until the end of {until} (4.4). Please check now that you have nothing scheduled to "
                 "publish before then.")
@@ -51,7 +52,7 @@ def ended_message(svc: Services, pause: MourningPause, ender: str, accounts: lis
         how = f"was ended by {ender}"
     head = "Posting can resume: the mourning pause is over"
     blocks = [Header(head),
-              Text(f"The mourning pause ({pause.reason}) {how}. You can post and schedule as normal again; "
+              Text(f"The mourning pause ({inert(pause.reason)}) {how}. You can post and schedule as normal again; "
                    "“Is this OK to post?” and boosts work as usual (4.4).")]
     if accounts is not None:
         blocks.append(accounts_field(accounts))
@@ -65,8 +66,9 @@ def cmd(platform: str | None, text: str) -> str:
 def started_reply(svc: Services, pause: MourningPause, admins: int, missed: list[str],
                   platform: str | None = None) -> Message:
     until = day_words(last_day(pause, svc.config.tz), svc.today())
-    lines = [f"⏸️ *Mourning pause started* (4.4): posting is paused for {pause.reason}, {count(pause.days, 'day')} "
-             f"including today, until the end of {until}. It ends itself then and I'll tell everyone."]
+    lines = [f"⏸️ *Mourning pause started* (4.4): posting is paused for {inert(pause.reason)}, "
+             f"{count(pause.days, 'day')} including today, until the end of {until}. It ends itself then and I'll tell "
+             "everyone."]
     if admins:
         lines.append(f"I've asked {count(admins - len(missed), 'administrator')} in the accounts register to check "
                      "they have nothing scheduled, and I'll remind them each morning.")

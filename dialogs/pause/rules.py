@@ -5,6 +5,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from chat.errors import BadInput, NotAllowed
+from chat.quoting import inert
 from chat.services import Services
 from storage.models.pause import MourningPause
 
@@ -59,7 +60,7 @@ def parse_day(raw: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise BadInput(f"`{raw}` isn't a date I can read; write it as YYYY-MM-DD, e.g. 2026-12-10.") from None
+        raise BadInput(f"`{inert(raw)}` isn't a date I can read; write it as YYYY-MM-DD, e.g. 2026-12-10.") from None
 
 
 def check_may_change(svc: Services, actor: str | None, verb: str, who: str = "") -> None:

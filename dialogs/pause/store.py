@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from chat.services import Services
 from chat.wording import display_name
 from dialogs.register import store as register
+from dialogs.register.messages import account_label
 from storage.events import record_event
 from storage.models.pause import MourningPause
 
@@ -50,7 +51,7 @@ async def administrators(svc: Services) -> dict[str, list[str]]:
         return {}
     found: dict[str, list[str]] = {}
     for email, platform, name in rows:
-        found.setdefault(email.lower(), []).append(f"{platform} “{name}”")
+        found.setdefault(email.lower(), []).append(account_label(platform, name))
     return found
 
 

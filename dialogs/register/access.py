@@ -18,7 +18,7 @@ from storage.events import record_event
 from storage.models.accounts import AccountTask, SocialAccount
 
 from . import store
-from .messages import task_message
+from .messages import account_label, task_message
 from .rules import PASSWORD_TASK, REMOVAL_REASONS, may_change_access
 
 FORM_ID = "register_admins"
@@ -86,10 +86,10 @@ async def admins_submitted(svc: Services, actor: str | None, values: dict, reque
                 if await store.add_admin(s, chosen.id, email, actor, now):
                     added.append(email)
                     await svc.outbox.dm(s, email, message(Text(
-                        f"{nm[actor]} has given you access to {chosen.platform} “{chosen.name}”, and you are now in "
-                        "the accounts register as one of its administrators (5.5). Please make sure you have read "
-                        "the Social Media Policy, have your manager's authorisation (2.3) and have had training "
-                        "(2.8); never share the login with anyone else.")),
+                        f"{nm[actor]} has given you access to {account_label(chosen.platform, chosen.name)}, and "
+                        "you are now in the accounts register as one of its administrators (5.5). Please make sure "
+                        "you have read the Social Media Policy, have your manager's authorisation (2.3) and have had "
+                        "training (2.8); never share the login with anyone else.")),
                         key=f"register:{chosen.id}:added:{email}:{now.isoformat()}")
             for told in svc.registry.access_given if added else ():   # a crisis on it tells them to STOP (4.3)
                 await told(svc, s, chosen.id, added)
@@ -140,7 +140,7 @@ async def send_task(svc: Services, task: AccountTask, claim_day: str, lead: str 
 
 
 def _summary(acct, nm, added, removed, add, remove) -> str:
-    lines = [f"*{acct.platform} “{acct.name}”*"]
+    lines = [f"*{account_label(acct.platform, acct.name)}*"]
     if added:
         lines.append("Given access: " + ", ".join(nm[e] for e in added) + ". I've told them.")
     if removed:

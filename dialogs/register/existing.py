@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from chat.messages import Fields, Form, Header, Input, PersonRef, Text, message
+from chat.quoting import inert
 from chat.replies import Ephemeral, FormErrors
 from chat.services import Services
 from chat.wording import display_names
@@ -16,6 +17,7 @@ from storage.claims import Repeated, once
 from storage.events import record_event
 from storage.models.accounts import AccountAdmin, SocialAccount
 
+from .messages import account_label
 from .rules import ACCESS_PLATFORM, PLATFORMS, administrators_problem
 from .store import on_access_platform, with_station_admin
 
@@ -73,7 +75,7 @@ async def existing_submitted(svc: Services, user: PersonRef, values: dict, reque
         errors["login_given"] = ("Registration includes the login, so the council can always get in (5.5). Give it "
                                  "to the Communications Team directly, then tick this.")
     if not errors and label and await _exists(svc, label, text["account_name"]):
-        errors["account_name"] = f"{label} “{text['account_name']}” is already in the register."
+        errors["account_name"] = f"{account_label(label, text['account_name'])} is already in the register."
     if errors:
         return FormErrors(errors, form=existing_form(errors, values))
     admins = with_station_admin(svc, text["kind"], admins, svc.config.profile_for(owner) == "sfrs")
@@ -99,25 +101,26 @@ async def existing_submitted(svc: Services, user: PersonRef, values: dict, reque
                                         "on_access_platform": acct.on_access_platform})
             who = ", ".join(nm.get(a, a) for a in admins)
             await svc.outbox.post(s, "comms_team", message(
-                Header(f"Registered: {label} “{acct.name}”"),
+                Header(f"Registered: {account_label(label, acct.name)}"),
                 Text(f"{nm[owner]} has registered an existing account (5.5) and says its login has been given to "
                      "you directly." if values.get("login_given") else
                      f"{nm[owner]} has registered an existing account on the single access platform (5.5)."),
-                Fields([("Service area", acct.service_area), ("Who has access", who),
+                Fields([("Service area", inert(acct.service_area)), ("Who has access", who),
                         ("Two-factor (5.6)", "on" if values.get("twofa") else "not confirmed yet")])),
                 key=f"register:{acct.id}:existing")
             for email in admins:
                 if email != owner:
                     await svc.outbox.dm(s, email, message(Text(
-                        f"{nm[owner]} has registered {label} “{acct.name}” with the Communications Team, with you as "
-                        "one of the people who have access (5.5). Never share its login with anyone else.")),
+                        f"{nm[owner]} has registered {account_label(label, acct.name)} with the Communications "
+                        "Team, with you as one of the people who have access (5.5). Never share its login with "
+                        "anyone else.")),
                         key=f"register:{acct.id}:existing:{email}")
     except Repeated:
         return Ephemeral(message(Text("That account was registered a moment ago.")))
     twofa = "" if values.get("twofa") else (" Please turn on two-factor authentication (5.6): I'll ask you to confirm "
                                             "it each week until you do.")
-    return Ephemeral(message(Text(f"Thanks: {label} “{acct.name}” is in the accounts register, with access for "
-                                  f"{', '.join(nm.get(a, a) for a in admins)}.{twofa}")))
+    return Ephemeral(message(Text(f"Thanks: {account_label(label, acct.name)} is in the accounts register, with "
+                                  f"access for {', '.join(nm.get(a, a) for a in admins)}.{twofa}")))
 
 
 async def _exists(svc: Services, platform_label: str, name: str) -> bool:

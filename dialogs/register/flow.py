@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select, update
 from chat.commands import typed
 from chat.errors import BadInput, NotAllowed, NotFound
 from chat.messages import Button, Buttons, Fields, Header, Message, Note, Text, message
+from chat.quoting import inert
 from chat.replies import Ephemeral, UpdateOriginal
 from chat.services import Services
 from chat.wording import display_names, when
@@ -18,7 +19,7 @@ from storage.events import record_event
 from storage.models.accounts import AccountAdmin, AccountTask, OnboardingItem, SocialAccount
 
 from .access import password_task, send_task
-from .messages import task_message
+from .messages import account_label, task_message
 from .rules import COMMS, PASSWORD_TASK, PLATFORMS, REVIEW_EVERY, iso_week, platform_match, reviewer_of
 from .store import active_admins
 
@@ -41,10 +42,10 @@ async def list_accounts(svc: Services, viewer: str | None, scope: str, platform:
     else:
         accounts = [a for a in accounts if platform_match(scope, a.platform)]
         if not accounts and scope not in dict(PLATFORMS):
-            raise BadInput(f"I don't know “{scope}”. Try `{typed('smpolicy', 'accounts mine', platform)}`, "
+            raise BadInput(f"I don't know “{inert(scope)}”. Try `{typed('smpolicy', 'accounts mine', platform)}`, "
                            f"`{typed('smpolicy', 'accounts all', platform)}` or a platform: "
                            + ", ".join(k for k, _ in PLATFORMS if k != "other") + ".")
-        title = f"{scope.capitalize()} accounts in the register"
+        title = f"{inert(scope).capitalize()} accounts in the register"
     if not accounts:
         return message(Text(f"*{title}*\nNone yet. To ask for a new one, use "
                             f"`{typed('smpolicy', 'request-account', platform)}` (2.5); to register one that already "
@@ -56,7 +57,8 @@ async def list_accounts(svc: Services, viewer: str | None, scope: str, platform:
         onboarding = "done" if a.onboarded_at else f"{total - left} of {total} done"
         review = when(svc, a.last_review_at).split(" on ")[1] if a.last_review_at else "not yet"
         access = "yes" if a.on_access_platform else "no" if a.on_access_platform is False else "not known"
-        blocks.append(Fields([("Account", f"{a.platform} – {a.name}"), ("Owner", nm.get(a.owner, a.owner)),
+        blocks.append(Fields([("Account", f"{inert(a.platform)} – {inert(a.name)}"),
+                              ("Owner", nm.get(a.owner, a.owner)),
                               ("Who has access (5.5)", ", ".join(nm.get(e, e) for e in admins[a.id]) or "none"),
                               ("Single access platform", access), ("Onboarding", onboarding),
                               ("Password changed", _day(svc, a.password_changed_at)),
@@ -132,9 +134,9 @@ async def leaver(svc: Services, actor: str | None, who: str) -> Message:
     await tell_sfrs_administrator(svc, who, [acct for acct, _ in done], nm, today)
     for acct, remaining in done:
         if not remaining:
-            await post_comms(svc, f"{nm[who]} has left and nobody else administers {acct.platform} “{acct.name}”. "
-                                   "Please change its login, which the Communications Team holds (5.5), and find "
-                                   "a new administrator.")
+            await post_comms(svc, f"{nm[who]} has left and nobody else administers "
+                                   f"{account_label(acct.platform, acct.name)}. Please change its login, which the "
+                                   "Communications Team holds (5.5), and find a new administrator.")
     if not done:
         lines = [f"{nm[who]} isn't an administrator of any account in the register, so there is nothing to "
                  "change. (If you have already recorded them as a leaver, that still stands.)"]
@@ -143,10 +145,10 @@ async def leaver(svc: Services, actor: str | None, who: str) -> Message:
                  "password and update the registered login (5.5). I'll chase them daily until each confirms."]
         for acct, remaining in done:
             who_left = ", ".join(nm.get(e, e) for e in remaining) or "nobody: I've told the Communications Team"
-            lines.append(f"• {acct.platform} “{acct.name}”: remaining administrators {who_left}")
+            lines.append(f"• {account_label(acct.platform, acct.name)}: remaining administrators {who_left}")
     if owned:
-        lines.append(f"{nm[who]} also owns {', '.join(f'“{a.name}”' for a in owned)}: please ask the Communications "
-                     "Team to name a new owner (2.2).")
+        lines.append(f"{nm[who]} also owns {', '.join(f'“{inert(a.name)}”' for a in owned)}: please ask the "
+                     "Communications Team to name a new owner (2.2).")
     return message(Text("\n".join(lines)))
 
 
@@ -157,7 +159,7 @@ async def tell_sfrs_administrator(svc: Services, who: str, accounts: list[Social
     fire = svc.config.profile_for(who) == "sfrs" or any(a.kind == "station" for a in accounts)
     if not fire:
         return
-    names = ", ".join(f"{a.platform} “{a.name}”" for a in accounts)
+    names = ", ".join(account_label(a.platform, a.name) for a in accounts)
     where = (f"I've taken them off {names} in the register." if accounts else
              "They weren't an administrator of any account in the register.")
     msg = message(Text(f"{nm.get(who, who)} has been recorded as a leaver from the Fire and Rescue Service. {where} "
@@ -235,11 +237,11 @@ async def review_reminders(svc: Services, now: datetime) -> None:
         reviewer = reviewer_of(svc, acct)
         if not reviewer:
             continue
-        text = (f"It's time for the yearly review of {acct.platform} “{acct.name}” ({acct.service_area}). As the "
-                "owner's manager, please check it is still needed, is used in line with the policy and strategy, "
-                "and that its administrators are the right people and trained (2.2, 2.8). Tell the Communications "
-                "Team about any change, then press Reviewed.")
-        msg = message(Header(f"Yearly review: {acct.platform} “{acct.name}”"), Text(text),
+        text = (f"It's time for the yearly review of {account_label(acct.platform, acct.name)} "
+                f"({inert(acct.service_area)}). As the owner's manager, please check it is still needed, is used in "
+                "line with the policy and strategy, and that its administrators are the right people and trained "
+                "(2.2, 2.8). Tell the Communications Team about any change, then press Reviewed.")
+        msg = message(Header(f"Yearly review: {account_label(acct.platform, acct.name)}"), Text(text),
                       Fields([("Owner", svc.config.display_name(acct.owner)),
                               ("Administrators", ", ".join(admins[acct.id]) or "none")]),
                       Buttons(Button("Reviewed", "register.reviewed", str(acct.id), "primary")))
@@ -269,4 +271,4 @@ async def mark_reviewed(svc: Services, actor: str | None, value: str):
         fresh = await s.get(SocialAccount, acct.id, populate_existing=True)
     nm = await display_names(svc, [fresh.reviewed_by])
     text = f"✅ Reviewed by {nm.get(fresh.reviewed_by)} at {when(svc, fresh.last_review_at)}. Next review in a year."
-    return UpdateOriginal(message(Header(f"Yearly review: {acct.platform} “{acct.name}”"), Text(text)))
+    return UpdateOriginal(message(Header(f"Yearly review: {account_label(acct.platform, acct.name)}"), Text(text)))

@@ -17,6 +17,7 @@ from chat.wording import display_names, when
 from storage.events import record_event
 from storage.models.accounts import SocialAccount
 
+from .messages import account_label
 from .rules import COMMS, TWOFA_EVERY, iso_week, password_due, twofa_due
 from .store import active_admins
 
@@ -25,21 +26,21 @@ TWOFA_DONE = "register.twofa_on"
 
 
 def password_message(acct: SocialAccount, days: int) -> Message:
-    head = f"Time to change the password: {acct.platform} “{acct.name}”"
+    head = f"Time to change the password: {account_label(acct.platform, acct.name)}"
     return message(Header(head), Text(
-        f"It's {days} days since the password of {acct.platform} “{acct.name}” was last changed. Please change it "
-        "now and give the new login to the Communications Team directly, never in chat (5.5: “change the password "
-        "regularly”). I never ask for or keep passwords."),
+        f"It's {days} days since the password of {account_label(acct.platform, acct.name)} was last changed. "
+        "Please change it now and give the new login to the Communications Team directly, never in chat (5.5: "
+        "“change the password regularly”). I never ask for or keep passwords."),
         Buttons(Button("Done: password changed", PASSWORD_DONE, str(acct.id), "primary")),
         Note("I'll remind you each week until you press Done."), text=head)
 
 
 def twofa_message(acct: SocialAccount) -> Message:
-    head = f"Is two-factor authentication still on? {acct.platform} “{acct.name}”"
+    head = f"Is two-factor authentication still on? {account_label(acct.platform, acct.name)}"
     return message(Header(head), Text(
-        f"Once a year I ask each owner to check that two-factor authentication is on for {acct.platform} "
-        f"“{acct.name}” (5.6): a password plus a code sent to a registered device. Please check it in the account's "
-        "security settings, then press the button."),
+        "Once a year I ask each owner to check that two-factor authentication is on for "
+        f"{account_label(acct.platform, acct.name)} (5.6): a password plus a code sent to a registered device. "
+        "Please check it in the account's security settings, then press the button."),
         Buttons(Button("It is on", TWOFA_DONE, str(acct.id), "primary")),
         Note("I'll remind you each week until you confirm."), text=head)
 
@@ -95,9 +96,10 @@ async def confirm(svc: Services, actor: str | None, value: str, what: str):
     if not won:
         return Ephemeral(message(Text(f"That was already confirmed at {when(svc, at)}.")))
     if what == "password":
-        done = (f"✅ {nm[actor]} confirmed the password of {acct.platform} “{acct.name}” was changed at "
+        done = (f"✅ {nm[actor]} confirmed the password of {account_label(acct.platform, acct.name)} was changed at "
                 f"{when(svc, at)}. Next reminder in {svc.config.password_change_days} days (5.5).")
     else:
-        done = (f"✅ {nm[actor]} confirmed two-factor authentication is on for {acct.platform} “{acct.name}” at "
-                f"{when(svc, at)}. I'll ask again in {TWOFA_EVERY.days} days (5.6).")
+        done = (f"✅ {nm[actor]} confirmed two-factor authentication is on for "
+                f"{account_label(acct.platform, acct.name)} at {when(svc, at)}. I'll ask again in "
+                f"{TWOFA_EVERY.days} days (5.6).")
     return UpdateOriginal(message(Text(done)))

@@ -6,6 +6,7 @@ from statistics import median
 
 from chat.commands import typed
 from chat.messages import Header, Message, Note, Text, message
+from chat.quoting import inert
 from chat.services import Services
 from chat.wording import count as plural
 from dialogs.check.rules import label as checker_label
@@ -67,7 +68,7 @@ def monthly_message(m: Monthly, platform: str | None = None) -> Message:
     foi += f"; {m.foi_closed_otherwise} closed without needing an answer." if m.foi_closed_otherwise else "."
     blocks.append(Text(foi))
     if m.pauses:
-        blocks.append(Text("*Mourning pauses (4.4):* " + "; ".join(m.pauses)))
+        blocks.append(Text("*Mourning pauses (4.4):* " + "; ".join(inert(p) for p in m.pauses)))   # reasons typed
     last = next_month(m.first) - timedelta(days=1)
     export = command(platform, f"audit export {m.first.isoformat()} {last.isoformat()}")
     blocks.append(Note(f"From the audit trail ({plural(m.events, 'event')} in {name}). Every event: {export} (6.2)."))

@@ -10,6 +10,7 @@ import logging
 from chat.commands import typed
 from chat.errors import BadInput
 from chat.messages import MessageRef, PersonRef, Text, message
+from chat.quoting import inert
 from chat.posting import posting_state
 from chat.replies import Ephemeral, FormErrors, OpenForm
 from chat.services import Services
@@ -74,9 +75,9 @@ async def request(svc: Services, user: PersonRef, platform: str, channel: str | 
                                       "sent this for sign-off.")))
     crisis_account = state.crisis_account if state.crisis_approver else None
     if crisis_account and "@" not in state.crisis_approver:
-        return FormErrors({"approver": f"{crisis_account} is in a crisis and the group has not appointed its one "
-                                       "approver yet (4.3). Ask the Crisis Management Group to appoint one; nothing "
-                                       "is posted on it until then."}, form=_form_again(svc, values, draft))
+        return FormErrors({"approver": f"{inert(crisis_account)} is in a crisis and the group has not appointed its "
+                                       "one approver yet (4.3). Ask the Crisis Management Group to appoint one; "
+                                       "nothing is posted on it until then."}, form=_form_again(svc, values, draft))
     deputy_for = None
     if crisis_account:
         crisis_approver = state.crisis_approver.lower()
@@ -95,8 +96,8 @@ async def request(svc: Services, user: PersonRef, platform: str, channel: str | 
                                   form=_form_again(svc, values, draft))
             approver, deputy_for = chosen or await _first_reachable(svc, deputies), names[crisis_approver]
         elif chosen and chosen != crisis_approver:
-            return FormErrors({"approver": f"{crisis_account} is in a crisis, so every post on it goes to the one "
-                                           f"approver, {names[crisis_approver]} (4.3). Leave this empty."},
+            return FormErrors({"approver": f"{inert(crisis_account)} is in a crisis, so every post on it goes to the "
+                                           f"one approver, {names[crisis_approver]} (4.3). Leave this empty."},
                               form=_form_again(svc, values, draft))
         else:
             approver = crisis_approver
@@ -139,10 +140,10 @@ async def request(svc: Services, user: PersonRef, platform: str, channel: str | 
     if not reachable:
         return Ephemeral(message(Text(f"I saved your request but couldn't reach {sent_to} in Slack or Teams. "
                                       "Please ask them directly, or ask the Communications Team.")))
-    why = f", the one approver for {crisis_account} during its crisis (4.3)" if crisis_account else ""
+    why = f", the one approver for {inert(crisis_account)} during its crisis (4.3)" if crisis_account else ""
     if deputy_for:
-        why = (f", a crisis deputy approver: you are the approver for {crisis_account} during its crisis, and nobody "
-               "signs off their own post (4.2, 4.3)")
+        why = (f", a crisis deputy approver: you are the approver for {inert(crisis_account)} during its crisis, and "
+               "nobody signs off their own post (4.2, 4.3)")
     return Ephemeral(message(Text(f"Sent {post_label(draft)} to {sent_to}{why} for sign-off. I'll tell you when "
                                   "they decide.")))
 
@@ -160,7 +161,7 @@ async def _no_deputy(svc: Services, crisis_account: str, platform: str) -> str:
     heads = list(svc.config.members("head_of_comms")) or list(svc.config.members("comms_team"))
     names = await display_names(svc, heads)
     ask = " or ".join(names[h] for h in heads) or "the Communications Team"
-    return (f"You are the crisis approver for {crisis_account}, and nobody signs off their own post (4.2). The "
+    return (f"You are the crisis approver for {inert(crisis_account)}, and nobody signs off their own post (4.2). The "
             "organisation file names no crisis deputy approver (crisis_deputy_approvers), so there is nobody else "
             f"to send it to. Ask the Crisis Management Group to appoint another approver for it "
             f"(`{typed('crisis', 'approver @person', platform)}`), or ask {ask} to name a deputy (4.3).")

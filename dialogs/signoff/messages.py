@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from chat.messages import Button, Buttons, CopyText, Fields, Form, Header, Input, Message, Note, Text, message
+from chat.quoting import inert
 from chat.services import Services
 from dialogs.check.messages import HEADLINES
 from dialogs.check.rules import label
@@ -47,7 +48,7 @@ def trimmed(draft: str | None) -> tuple[str | None, int | None]:
 def post_label(draft: str | None) -> str:
     """Which post a message is about, in a few words: “Join us at the library on…”."""
     words = " ".join((draft or "").split())
-    return f"“{words[:57].rstrip()}…”" if len(words) > 60 else f"“{words}”"
+    return f"“{inert(words[:57].rstrip())}…”" if len(words) > 60 else f"“{inert(words)}”"
 
 
 def approver_card(row, requester_label: str, note: str | None, *, deputy_for: str | None = None,
@@ -55,12 +56,13 @@ def approver_card(row, requester_label: str, note: str | None, *, deputy_for: st
     """`deputy_for`: the crisis approver's name, when they wrote the post and it comes to a deputy instead.
     `after_crisis`: the account whose crisis ended while this waited with its approver."""
     blocks = [Header("Sign-off requested (4.2)")]
-    if row.crisis_account and deputy_for:
-        blocks.append(Text(f"*{row.crisis_account} is in a crisis, and this post is by its one approver, {deputy_for}. "
+    crisis_account, after_crisis = inert(row.crisis_account), inert(after_crisis)
+    if crisis_account and deputy_for:
+        blocks.append(Text(f"*{crisis_account} is in a crisis, and this post is by its one approver, {deputy_for}. "
                            "Nobody signs off their own post (4.2), so it comes to you as a crisis deputy approver "
                            "(4.3).* Nothing goes out on it without your say-so."))
-    elif row.crisis_account:
-        blocks.append(Text(f"*{row.crisis_account} is in a crisis, and you are its one approver (4.3).* Nothing goes "
+    elif crisis_account:
+        blocks.append(Text(f"*{crisis_account} is in a crisis, and you are its one approver (4.3).* Nothing goes "
                            "out on it without your say-so."))
     elif after_crisis:
         blocks.append(Text(f"*This was written during the crisis on {after_crisis}, which has now ended,* so it "
@@ -73,7 +75,7 @@ def approver_card(row, requester_label: str, note: str | None, *, deputy_for: st
     if row.draft:
         blocks.append(CopyText(row.draft, label="The draft"))
     if note:
-        blocks.append(Text(f"*Note from the requester:* {note}"))
+        blocks.append(Text(f"*Note from the requester:* {inert(note)}"))
     blocks.append(Buttons(Button("Approve", "signoff.approve", str(row.id), style="primary"),
                           Button("Decline", "signoff.decline", str(row.id), style="danger")))
     return message(*blocks, text=f"{requester_label} asks you to sign off a post")
@@ -90,7 +92,7 @@ def decided_card(row, svc: Services, names: dict, post: str) -> Message:
               Fields([("Post", post), ("Requested by", names.get(row.requester, row.requester)),
                       ("Decided by", decider), ("When", _when(row.decided_at, svc))])]
     if row.reason:
-        blocks.append(Text(f"*Reason:* {row.reason}"))
+        blocks.append(Text(f"*Reason:* {inert(row.reason)}"))
     return message(*blocks, text=f"{outcome} by {decider}: {post}")
 
 
@@ -100,12 +102,13 @@ def outcome_message(row, svc: Services, names: dict, post: str) -> Message:
     text = (f"Your post {post}, sent for sign-off on {_when(row.created_at, svc)}, was {verdict} by "
             f"{names.get(row.decided_by, row.decided_by)}.")
     if row.reason:
-        text += f" Their reason: {row.reason}"
+        text += f" Their reason: {inert(row.reason)}"
     return message(Text(text))
 
 
 def rerouted_card(post: str, account: str, sent_to: str) -> Message:
     """The crisis approver's card once the crisis has ended: the request has gone the usual way."""
+    account = inert(account)
     return message(Header("Sign-off: back to the usual route"),
                    Text(f"The crisis on {account} has ended, so {post} no longer needs the crisis approver (4.3). It "
                         f"has gone to {sent_to} as an ordinary sign-off (4.2): nothing more for you to do."),
@@ -114,6 +117,7 @@ def rerouted_card(post: str, account: str, sent_to: str) -> Message:
 
 def rerouted_message(post: str, account: str, sent_to: str) -> Message:
     """The requester's DM when their waiting sign-off leaves the crisis approver."""
+    account = inert(account)
     return message(Text(f"The crisis on {account} has ended while your post {post} was waiting for the crisis "
                         f"approver, so I've sent it to {sent_to} instead, the usual way (4.2). Please check it still "
                         "reads right now the crisis is over; if it doesn't, ask for sign-off again with the new "

@@ -4,6 +4,7 @@ Communications Team; nobody signs off their own post."""
 from __future__ import annotations
 
 from chat.errors import NotAllowed
+from chat.quoting import inert
 from chat.services import Services
 from storage.models.signoff import SignOffRequest
 
@@ -47,7 +48,7 @@ def ensure_may_decide(svc: Services, row: SignOffRequest, actor: str | None, app
     if actor == row.requester:
         raise NotAllowed("You can't sign off your own post (4.2).")
     if row.crisis_account:
-        raise NotAllowed(f"{row.crisis_account} is in a crisis, so only its one approver"
+        raise NotAllowed(f"{inert(row.crisis_account)} is in a crisis, so only its one approver"
                          f"{f', {approver_name},' if approver_name else ''} can decide this (4.3). Nothing has "
                          "changed.")
     raise NotAllowed("Only the approver this was sent to (or the Communications Team) can decide it.")
