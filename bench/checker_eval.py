@@ -18,9 +18,9 @@ Runs every post (its profile and image flag) through the checker's layers and pr
     union       the two as the checker combined them before stacking: every finding of either
     stacked     policy.checker.check as shipped: the learned layer scores each category from the text and
                 the rules' evidence together, keeps the rule findings it agrees with, drops the others, and
-                the hard overrides (validated identifiers) always stop; the verdict head, trained on the
-                verdict itself, stops a post no stop category was sure of, and clears the learned layer's
-                findings from a post it reads as fine
+                the hard overrides (validated identifiers) always stop; the verdict forest, trained on the
+                verdict itself over the heads, the rules and the nearest training posts, stops a post no stop
+                category was sure of, and clears the learned layer's findings from a post it reads as fine
 
 and for each:
 

@@ -12,7 +12,10 @@ layers apart). The sentence embedding is the means of the encoder's last, fourth
 (features.EMBEDDING_LAYERS, one pass). Beside the stacked head and the verdict head sits one MLP (256 ReLU units
 over the embedding, the flags and every category's rule evidence, an output for each category and each verdict
 output), fitted out of fold like them; its probabilities are blended 50/50 with theirs (fitting.MLP_BLEND)
-before any threshold is chosen, so the thresholds and the figures are those of what check() computes.
+before any threshold is chosen. Over all of these sits the verdict forest (boosted trees, trained on the
+verdict itself over the other heads' out-of-fold outputs, the rules' evidence and the nearest training posts'
+votes; tools/checker_training/forest.py says how it was chosen): its stop and hold are what the verdict
+thresholds apply to, so the thresholds and the figures are those of what check() computes.
 
 The method was chosen by leave-one-writer-out on writers a-m and dev (6,674 posts), with a selection rule fixed
 before the results (2 x stop recall - ok false alarm of the verdicts out of fold, then mean AP):
@@ -36,7 +39,7 @@ The test set (policy/eval/test*.jsonl) is never read here.
    beta 1.5 for stop categories (a missed stop costs more than a needless one) and 1 for the others, in the
    middle (in log-odds) of the longest run of cut points at the best value. No middle band. This objective was
    fixed before any result of the method was seen.
-   The verdict head (logistic regressions on the verdict itself, "stop" and "hold" = stop or sign-off, over
+   The verdict forest's outputs (in the place of those of the verdict head: logistic regressions on the verdict itself, "stop" and "hold" = stop or sign-off, over
    the stacked head's features with every category's rule evidence) gets its two thresholds for the verdict
    targets, stop recall first: among the pairs whose stop recall is no lower than the categories' alone, the
    lowest ok false-alarm rate of those reaching stop recall 0.98 out of fold, or where none does, the best
@@ -86,6 +89,7 @@ try:
     from sklearn.metrics import average_precision_score
 
     from tools.checker_training.corpus import EVAL, Corpus, read_corpus
+    from tools.checker_training import forest
     from tools.checker_training.features import EMBEDDING_LAYERS, Features
     from tools.checker_training.figures import nested_figures, summary
     from tools.checker_training.fitting import (
@@ -174,6 +178,16 @@ def main(argv=None) -> int:
         f"{o} {average_precision_score(y_verdict[:, j], P_verdict[:, j]):.4f}"
         for j, o in enumerate(learned.VERDICT_OUTPUTS)) + f" ({time.time() - t0:.0f}s)", flush=True)
 
+    # The verdict forest over those out-of-fold outputs, the text head's and the nearest neighbours' votes; its
+    # stop and hold take the verdict head's place, out of fold as in check() (tools/checker_training/forest.py).
+    bank = forest.bank(feats, corpus, y_verdict)
+    Z = forest.inputs(corpus, feats, P_stack, P_text, P_verdict, forest.votes_out_of_fold(bank, corpus))
+    P_verdict = forest.out_of_fold(corpus, Z, args.jobs)
+    print("verdict forest out of fold: AP " + ", ".join(
+        f"{o} {average_precision_score(y_verdict[:, j], P_verdict[:, j]):.4f}"
+        for j, o in enumerate(learned.VERDICT_OUTPUTS)) + f" ({time.time() - t0:.0f}s)", flush=True)
+    forest_arrays = forest.export(forest.fit(Z, forest.gold(corpus)), Z) | forest.bank_arrays(bank)
+
     everything = np.ones(len(rows), dtype=bool)
     th = {"stacked": thresholds(corpus, P_stack, everything), "text": thresholds(corpus, P_text, everything)}
     th["verdict"] = dict(zip(learned.VERDICT_OUTPUTS,
@@ -187,7 +201,7 @@ def main(argv=None) -> int:
 
     chosen = {"stacked": (scope, C, alpha), "text": (None, C_text, alpha_text), "searched": searched}
     write_pack(args.out, corpus, feats, encoder, chosen, th, nested, P_stack, P_text, verdict_design, y_verdict,
-               y_mlp, files, args.jobs, t0)
+               y_mlp, files, args.jobs, t0, forest_arrays)
     return 0
 
 

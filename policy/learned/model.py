@@ -15,6 +15,8 @@ from policy import encoder as enc
 from policy.check_pack import PROFILES, PackError
 from policy.learned.categories import load_categories
 from policy.learned.features import CHAR_NGRAMS, N_HASH, RULE_BANDS, RULE_WIDTH, rule_vector
+from policy.learned.forest import CLASSES, Forest
+from policy.learned.neighbours import Bank
 
 
 LEARNED_DIR = Path(__file__).resolve().parent.parent / "pack" / "learned"
@@ -111,6 +113,15 @@ class Model:
                 self.mlp = None if spec is None else Mlp(
                     *(np.ascontiguousarray(z[f"mlp_{n}"], dtype=np.float32) for n in ("w1", "b1", "w2", "b2")),
                     float(spec["blend"]))
+                # The verdict forest and the neighbour bank it reads (forest.py, neighbours.py); older models: none.
+                self.forest = self.bank = None
+                if self.meta.get("method", {}).get("forest") is not None:
+                    self.forest = Forest(*(np.ascontiguousarray(z[f"forest_{n}"], dtype=t) for n, t in (
+                        ("feature", np.int64), ("threshold", np.float64), ("left", np.int64), ("right", np.int64),
+                        ("value", np.float64), ("baseline", np.float64))), int(z["forest_depth"]))
+                    self.bank = Bank(*(np.ascontiguousarray(z[f"bank_{n}"], dtype=t) for n, t in (
+                        ("mean", np.float32), ("components", np.float32), ("vectors", np.float32),
+                        ("labels", np.uint8))))
         except (KeyError, ValueError) as exc:
             raise PackError(f"{npz_path} or {meta_path}: not the layout policy/learned/model.py reads ({exc}); "
                             "retrain with tools/train_checker.py") from None
@@ -124,6 +135,16 @@ class Model:
                     or not 0.0 <= self.mlp.blend <= 1.0):
                 raise PackError(f"{npz_path}: MLP weights of shapes {self.mlp.w1.shape}, {self.mlp.w2.shape} "
                                 f"(blend {self.mlp.blend}) do not fit {inputs} inputs and {k} categories")
+        if self.forest is not None:
+            hidden = stacked.dense.shape[0] - len(PROFILES) - 1
+            labels = k + len(VERDICT_OUTPUTS)
+            inputs = 2 * k + len(VERDICT_OUTPUTS) + len(PROFILES) + 1 + RULE_WIDTH * k + labels + 1
+            f, b = self.forest, self.bank
+            if (f.feature.max() >= inputs or len(f.baseline) != len(CLASSES) or f.feature.shape != f.value.shape
+                    or b.components.shape[1] != hidden or b.mean.shape != (hidden,)
+                    or b.vectors.shape[1] != b.components.shape[0] or b.labels.shape != (len(b.vectors), labels)):
+                raise PackError(f"{npz_path}: the verdict forest or its neighbour bank does not fit {inputs} inputs, "
+                                f"{k} categories and an embedding of {hidden}; retrain with tools/train_checker.py")
         self.index = {n: i for i, n in enumerate(self.names)}
         self.mask = {p: np.array([p in self.categories[n].profiles for n in self.names]) for p in PROFILES}
         self.encoder_sha256 = self.meta.get("encoder_sha256")

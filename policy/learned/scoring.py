@@ -8,6 +8,7 @@ import numpy as np
 
 from policy.check_pack import SEVERITIES
 from policy.learned.encoding import _Encoded, _encode, _prefetched
+from policy.learned import forest
 from policy.learned.features import dense_extra, hashed_features, tokens
 from policy.learned.model import Model, enabled, get_model
 from policy.learned import windows as long_posts
@@ -69,7 +70,9 @@ class Scored(NamedTuple):
     contrib: np.ndarray  # (known n-grams, K)
     own1: np.ndarray
     own2: np.ndarray
-    stop: float | None = None  # the verdict head's probability that the post must stop (stacked scoring only)
+    # the probability that the post must stop (stacked scoring only): the verdict forest's, in a model with one,
+    # else the verdict head's
+    stop: float | None = None
     hold: float | None = None  # ... that it must be held back at all (stop or sign-off)
     rules: np.ndarray | None = None  # (K, RULE_WIDTH) the rules' evidence per category (stacked scoring only)
     windows: dict[int, _Window] | None = None  # category index -> the window of a long post that scored it highest
@@ -147,7 +150,7 @@ def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -
     contrib, known = model.sparse_part(model.heads[head_name], idx, val)
     extra = dense_extra(profile, has_image)
     evidence = None if rules is None else model.rule_vector(rules)
-    probs, verdict = _probs(model, head_name, e.vector, contrib.sum(axis=0), idx, val, extra, evidence)
+    probs, verdict, text_probs = _probs(model, head_name, e.vector, contrib.sum(axis=0), idx, val, extra, evidence)
     # the pieces encoded (cut at 256, with [CLS] and [SEP]) tell a short post without tokenising it again
     spans = long_posts.window_spans(text) if len(e.piece_spans) - 2 > long_posts.LONG else []
     won: dict[int, _Window] = {}
@@ -157,14 +160,20 @@ def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -
             p_toks = tokens(part)
             p_idx, p_val, p_own1, p_own2 = hashed_features(p_toks)
             p_contrib, p_known = model.sparse_part(model.heads[head_name], p_idx, p_val)
-            p_probs, p_verdict = _probs(model, head_name, encoded.vector, p_contrib.sum(axis=0), p_idx, p_val,
-                                        extra, evidence)
+            p_probs, p_verdict, p_text = _probs(model, head_name, encoded.vector, p_contrib.sum(axis=0), p_idx,
+                                                p_val, extra, evidence)
             higher = np.flatnonzero(p_probs > probs)
             if higher.size:  # this window now scores these categories highest: their words will come from it
                 window = _Window(encoded, p_toks, p_contrib, p_own1[p_known], p_own2[p_known], start)
                 won.update((int(k), window) for k in higher)
             probs = np.maximum(probs, p_probs)
             verdict = None if verdict is None else np.maximum(verdict, p_verdict)
+            text_probs = None if text_probs is None else np.maximum(text_probs, p_text)
+    if verdict is not None and model.forest is not None:
+        # The verdict forest reads the heads, the rules and the nearest training posts: its stop and hold.
+        z = forest.inputs(probs, text_probs, verdict, extra, evidence, model.bank.votes(e.vector),
+                          model.mask[profile])
+        verdict = model.forest.stop_hold(z)[0]
     if verdict is None:
         return Scored(model, head_name, profile, probs, e, toks, contrib, own1[known], own2[known], windows=won)
     stop, hold = (float(x) for x in verdict)
@@ -173,14 +182,20 @@ def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -
 
 
 def _probs(model: Model, head_name: str, vector: np.ndarray, ngrams: np.ndarray, idx, val, extra,
-           evidence) -> tuple[np.ndarray, np.ndarray | None]:
+           evidence) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """One text's category probabilities by one head, and (the stacked head, given the rules' ``evidence``)
-    the verdict head's (stop, hold); ``ngrams``: its known n-grams' summed contributions to the head."""
+    the verdict head's (stop, hold) and, when the model has a verdict forest to read it, the text head's
+    probabilities too; ``ngrams``: its known n-grams' summed contributions to the head."""
     head = model.heads[head_name]
     hidden = len(vector)
     logits = head.bias + vector @ head.dense[:hidden] + extra @ head.dense[hidden:] + ngrams
     if head.rule_w is None:
-        return _sigmoid(logits), None
+        return _sigmoid(logits), None, None
+    text_probs = None
+    if model.forest is not None:
+        t = model.heads["text"]
+        t_contrib, _ = model.sparse_part(t, idx, val)
+        text_probs = _sigmoid(t.bias + vector @ t.dense[:hidden] + extra @ t.dense[hidden:] + t_contrib.sum(axis=0))
     logits = logits + evidence @ head.rule_w
     v = model.verdict
     v_contrib, _ = model.sparse_part(v, idx, val)
@@ -192,7 +207,7 @@ def _probs(model: Model, head_name: str, vector: np.ndarray, ngrams: np.ndarray,
         mlp = model.mlp.probs(np.concatenate([vector, extra, evidence]))
         probs = (1 - b) * probs + b * mlp[:len(model.names)]
         verdict = (1 - b) * verdict + b * mlp[len(model.names):]
-    return probs, verdict
+    return probs, verdict, text_probs
 
 
 def score(text: str, profile: str = "staff", has_image: bool = False, rules=None) -> dict[str, float]:

@@ -14,16 +14,21 @@ from joblib import Parallel, delayed
 
 from policy import learned
 from policy.check_pack import PROFILES
+from policy.learned.forest import CLASSES
+from policy.learned.neighbours import NEIGHBOURS, SHARPNESS
 
 from .corpus import ROOT, Corpus, sha256
 from .features import BETA, GAMMA, Features
+from .forest import FOREST
 from .fitting import MLP_BLEND, MLP_HIDDEN, MLP_L2, VERDICT_C, fit, fit_mlp
 from .thresholds import BETA_OTHER, BETA_STOP
 
 
 def write_pack(out: Path, corpus: Corpus, feats: Features, encoder, chosen: dict, th: dict, nested: dict,
-               P_stack, P_text, verdict_design, y_verdict, y_mlp, files: list[Path], jobs: int, t0: float) -> None:
-    """``chosen``: the stacked head's (scope, C, alpha) and the text head's, and what the search measured."""
+               P_stack, P_text, verdict_design, y_verdict, y_mlp, files: list[Path], jobs: int, t0: float,
+               forest_arrays: dict) -> None:
+    """``chosen``: the stacked head's (scope, C, alpha) and the text head's, and what the search measured;
+    ``forest_arrays``: the verdict forest and its neighbour bank, fitted already (forest.py)."""
     scope, C, alpha = chosen["stacked"]
     _, C_text, alpha_text = chosen["text"]
     searched = chosen["searched"]
@@ -73,6 +78,7 @@ def write_pack(out: Path, corpus: Corpus, feats: Features, encoder, chosen: dict
     arrays["mlp_b1"] = mlp.intercepts_[0].astype(np.float32)
     arrays["mlp_w2"] = mlp.coefs_[1].astype(np.float32)  # (MLP_HIDDEN, categories + verdict outputs)
     arrays["mlp_b2"] = mlp.intercepts_[1].astype(np.float32)
+    arrays.update(forest_arrays)
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     data = buf.getvalue()
@@ -109,15 +115,25 @@ def write_pack(out: Path, corpus: Corpus, feats: Features, encoder, chosen: dict
             "text": {"C": C_text, "alpha": alpha_text, "beta": BETA},
             "verdict": {"C": VERDICT_C, "alpha": alpha, "beta": BETA, "gamma": GAMMA, "rules": "all",
                         "outputs": list(learned.VERDICT_OUTPUTS),
-                        "thresholds": "stop recall first, out of fold: among the (stop, hold) pairs whose stop "
-                                      "recall is no lower than the categories' alone, the lowest ok false alarm "
-                                      "reaching stop recall 0.98, else the best 2 x stop recall minus ok false "
-                                      "alarm"},
+                        "thresholds": "applied to the verdict forest's stop and hold; stop recall first, out of "
+                                      "fold: among the (stop, hold) pairs whose stop recall is no lower than the "
+                                      "categories' alone, the lowest ok false alarm reaching stop recall 0.98, else "
+                                      "the best 2 x stop recall minus ok false alarm"},
             "mlp": {"hidden": MLP_HIDDEN, "activation": "relu", "l2": MLP_L2, "blend": MLP_BLEND,
                     "inputs": "the embedding, the profile and image flags, every category's rule evidence",
                     "outputs": "each category, then the verdict head's outputs, each a sigmoid",
                     "used": "each stacked category's and verdict output's probability is (1 - blend) x the "
                             "logistic one + blend x the MLP's"},
+            "forest": {**{k: v for k, v in FOREST.items() if k != "random_state"},
+                       "classes": list(CLASSES), "trees": int(forest_arrays["forest_feature"].shape[0]),
+                       "inputs": "log-odds of each category's stacked and text-only probability (0.0001 where not "
+                                 "judged) and of the verdict head's stop and hold, the profile and image flags, "
+                                 "every category's rule evidence, the neighbours' votes",
+                       "used": "its stop and hold (sign-off + stop) in the verdict head's place",
+                       "neighbours": {"k": NEIGHBOURS, "sharpness": SHARPNESS,
+                                      "dims": int(forest_arrays["bank_components"].shape[0]),
+                                      "posts": int(forest_arrays["bank_vectors"].shape[0]),
+                                      "labels": corpus.names + list(learned.VERDICT_OUTPUTS)}},
             "searched": searched,
         },
         "corpus": {str(f.relative_to(ROOT)) if f.is_relative_to(ROOT) else str(f): sha256(f) for f in files},
