@@ -151,6 +151,7 @@ def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -
     extra = dense_extra(profile, has_image)
     evidence = None if rules is None else model.rule_vector(rules)
     probs, verdict, text_probs = _probs(model, head_name, e.vector, contrib.sum(axis=0), idx, val, extra, evidence)
+    verdict = _whole_post(model, profile, probs, text_probs, verdict, extra, evidence, e.vector)
     # the pieces encoded (cut at 256, with [CLS] and [SEP]) tell a short post without tokenising it again
     spans = long_posts.window_spans(text) if len(e.piece_spans) - 2 > long_posts.LONG else []
     won: dict[int, _Window] = {}
@@ -167,18 +168,23 @@ def _score(model: Model, text: str, profile: str, has_image: bool, rules=None) -
                 window = _Window(encoded, p_toks, p_contrib, p_own1[p_known], p_own2[p_known], start)
                 won.update((int(k), window) for k in higher)
             probs = np.maximum(probs, p_probs)
+            p_verdict = _whole_post(model, profile, p_probs, p_text, p_verdict, extra, evidence, encoded.vector)
             verdict = None if verdict is None else np.maximum(verdict, p_verdict)
-            text_probs = None if text_probs is None else np.maximum(text_probs, p_text)
-    if verdict is not None and model.forest is not None:
-        # The verdict forest reads the heads, the rules and the nearest training posts: its stop and hold.
-        z = forest.inputs(probs, text_probs, verdict, extra, evidence, model.bank.votes(e.vector),
-                          model.mask[profile])
-        verdict = model.forest.stop_hold(z)[0]
     if verdict is None:
         return Scored(model, head_name, profile, probs, e, toks, contrib, own1[known], own2[known], windows=won)
     stop, hold = (float(x) for x in verdict)
     return Scored(model, head_name, profile, probs, e, toks, contrib, own1[known], own2[known], stop, hold,
                   evidence.reshape(len(model.names), -1), won)
+
+
+def _whole_post(model: Model, profile: str, probs, text_probs, verdict, extra, evidence, vector):
+    """The (stop, hold) check() thresholds: the verdict forest's, reading the heads, the rules and the nearest
+    training posts, in a model with one; else the verdict head's. A window of a long post is read as a post of
+    its own (the forest learned from whole posts), and the post keeps each output's highest."""
+    if verdict is None or model.forest is None:
+        return verdict
+    z = forest.inputs(probs, text_probs, verdict, extra, evidence, model.bank.votes(vector), model.mask[profile])
+    return model.forest.stop_hold(z)[0]
 
 
 def _probs(model: Model, head_name: str, vector: np.ndarray, ngrams: np.ndarray, idx, val, extra,
