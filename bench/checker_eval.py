@@ -1,12 +1,8 @@
 """How well and how fast the whole post checker judges a labelled corpus (issue 11, item 4).
 
-    python bench/checker_eval.py                    # policy/eval/test5.jsonl, the freshest frozen set: reported first
-    python bench/checker_eval.py --corpus test4     # policy/eval/test4.jsonl, the set before it
-    python bench/checker_eval.py --corpus test6     # policy/eval/test6.jsonl: run on the model before and the shipped one
-    python bench/checker_eval.py --corpus test7     # never run: the next model change's
-    python bench/checker_eval.py --corpus test8     # never run: the change after that's (written 3 Dec 2026)
-    python bench/checker_eval.py --corpus test3     # policy/eval/test3.jsonl and test2.jsonl, frozen sets that
-    python bench/checker_eval.py --corpus test2     # earlier models were measured on too
+    python bench/checker_eval.py                    # policy/eval/test9.jsonl, the freshest frozen set: reported first
+    python bench/checker_eval.py --corpus test8     # policy/eval/test8.jsonl, the set before it
+    python bench/checker_eval.py --corpus test7     # test2 to test7: frozen sets earlier models were measured on
     python bench/checker_eval.py --corpus dev       # policy/eval/dev.jsonl (or train/writer_a, or a path)
     python bench/checker_eval.py --corpus dev --misses    # also list dev's wrong verdicts (never for test)
 
@@ -211,8 +207,9 @@ def cost(rows: list[dict], single_n: int, batch_n: int) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", default="test5",
-                    help="test5 (default), test4, test3 or test2 (the frozen sets we report), test6, test7 and test8 (kept for the next models), test (the oldest), dev, "
+    ap.add_argument("--corpus", default="test9",
+                    help="test9 (default) or test8 (the frozen sets we report), test2 to test7 (earlier models'), "
+                         "test (the oldest), dev, "
                          "train/writer_a, or a .jsonl path")
     ap.add_argument("--misses", action="store_true", help="list the wrong verdicts (not for a test corpus)")
     ap.add_argument("--single", type=int, default=300, help="posts timed one at a time")

@@ -192,7 +192,7 @@ def _text_findings(pack: Pack, text: str, profile: str, has_image: bool, own: de
     escalate = (up, scored.stop) if up is not None else None
     return [_rule_finding(d.rule) if d.why == "rules" else _decided(pack, text, profile, d, scored)
             for d in learned.decide(model.categories, scored.judged(), scored.flagged(), raw, escalate,
-                                    scored.cleared())]
+                                    scored.cleared(), model.report, model.report_scope or "own")]
 
 
 def _ahead(text: str):

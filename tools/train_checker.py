@@ -46,6 +46,11 @@ The test set (policy/eval/test*.jsonl) is never read here.
    2 x stop recall minus ok false-alarm rate (a missed stop weighs twice a needless hold). At or above "stop" a
    post stops even when no stop category reached its own threshold; below "hold" the learned layer's findings
    are set aside (hard overrides still stop).
+   Each stop category also gets a report bar, its best F1 cut (beta 1): a learned stop finding below it is left
+   out when another stop stands (policy.learned.decide). Whether to use it, and for the learned layer's own
+   findings only or for those with a rule's words too, is chosen out of fold by a rule fixed before the
+   results: the most categories at P and R >= 0.85, then micro F1 (no bar wins a tie). The verdicts are the
+   same either way.
 3. The figures, out of fold and honest about step 2: for each held-out file, thresholds chosen as in step 2
    on the other files' out-of-fold scores, and the checker's verdicts computed as check() computes them
    (policy.learned.decide: rule findings kept where the category reaches its threshold, dropped where it
@@ -91,12 +96,12 @@ try:
     from tools.checker_training.corpus import EVAL, Corpus, read_corpus
     from tools.checker_training import forest
     from tools.checker_training.features import EMBEDDING_LAYERS, Features
-    from tools.checker_training.figures import nested_figures, summary
+    from tools.checker_training.figures import category_summary, chosen_report, nested_figures, summary
     from tools.checker_training.fitting import (
         ALPHA_GRID, C_GRID, SCOPES, VERDICT_C, blend, mean_ap, mlp_out_of_fold, oof_one, out_of_fold,
     )
     from tools.checker_training.pack import write_pack
-    from tools.checker_training.thresholds import thresholds
+    from tools.checker_training.thresholds import report_thresholds, thresholds
     from tools.checker_training.verdicts import choose_verdict_thresholds
 except ImportError as exc:  # pragma: no cover - the runtime does not need them
     if exc.name and exc.name.split(".")[0] in ("sklearn", "scipy", "joblib"):
@@ -197,9 +202,16 @@ def main(argv=None) -> int:
     for where in ("all files", "dev"):
         for m in ("rules", "learned", "union", "stacked", "verdict"):
             print(f"  out of fold, {where:<9} {m:<8} {summary(nested[where][m])}")
+    pooled = nested["all files"]
+    for m in ("verdict",) + tuple(f"report_{s}" for s in learned.REPORT_SCOPES):
+        print(f"  out of fold, findings {m:<11} {category_summary(pooled[m])}")
+    report_scope = chosen_report(pooled)
+    if report_scope is not None:
+        th["report"] = report_thresholds(corpus, P_stack, everything)
+    print(f"report bar: {report_scope or 'none'}", flush=True)
 
-
-    chosen = {"stacked": (scope, C, alpha), "text": (None, C_text, alpha_text), "searched": searched}
+    chosen = {"stacked": (scope, C, alpha), "text": (None, C_text, alpha_text), "searched": searched,
+              "report": report_scope}
     write_pack(args.out, corpus, feats, encoder, chosen, th, nested, P_stack, P_text, verdict_design, y_verdict,
                y_mlp, files, args.jobs, t0, forest_arrays)
     return 0

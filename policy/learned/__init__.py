@@ -25,7 +25,9 @@ reaches its threshold is flagged at its severity (keeping the rules' findings, w
 rules found it); a rule finding whose category scores below it is dropped as a false alarm, unless it is one
 of the hard overrides (a validated identifier in its frame at high confidence: a Luhn-valid card with card
 words, a password or one-time code, an NI or NHS number), which always stop. Every finding says how sure the
-checker is and which words triggered it, as spans (never copies: nothing of the text is kept).
+checker is and which words triggered it, as spans (never copies: nothing of the text is kept). A stop category
+flagged only just (under its report bar, its best F1 cut) is left out when another stop stands, in a model whose
+training chose that (model.json ``method.report``): the verdict is the same, the reason given the surer one.
 
 Above the categories sits the verdict head (model.VERDICT_OUTPUTS), trained on the verdict itself with the
 same features: its "stop" output stops a post that no stop category was sure enough of (under the stop
@@ -53,7 +55,7 @@ from __future__ import annotations
 
 from policy.check_pack import PackError
 from policy.learned.categories import Category, Override, load_categories
-from policy.learned.decide import Decision, decide
+from policy.learned.decide import REPORT_SCOPES, Decision, decide
 from policy.learned.encoding import prefetch
 from policy.learned.features import (
     CHAR_NGRAMS, N_HASH, RULE_BANDS, RULE_WIDTH, dense_extra, hashed_features, rule_vector, tokens,
@@ -63,7 +65,7 @@ from policy.learned.scoring import WEIGHED, LearnedFinding, Scored, findings, ju
 
 __all__ = [
     "CHAR_NGRAMS", "Category", "Decision", "ENV_SWITCH", "HEADS", "Head", "LEARNED_DIR", "LearnedFinding", "Model",
-    "N_HASH", "Override", "PackError", "RULE_BANDS", "RULE_WIDTH", "Scored", "WEIGHED", "decide", "dense_extra",
-    "enabled", "findings", "get_model", "hashed_features", "judge", "load_categories", "prefetch", "rule_vector",
+    "N_HASH", "Override", "PackError", "REPORT_SCOPES", "RULE_BANDS", "RULE_WIDTH", "Scored", "WEIGHED", "decide",
+    "dense_extra", "enabled", "findings", "get_model", "hashed_features", "judge", "load_categories", "prefetch", "rule_vector",
     "score", "sure", "tokens", "VERDICT_OUTPUTS", "warm",
 ]

@@ -1,9 +1,14 @@
 """The rule findings and the learned scores together: which findings the checker reports, at what severity."""
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from policy.learned.categories import Category
+
+# Which learned stop findings the report bar applies to (tools/train_checker.py chooses one out of fold and
+# model.json names it): "own", the learned layer's findings no rule found; "all", those with a rule's words too.
+REPORT_SCOPES = ("own", "all")
 
 
 class Decision(NamedTuple):
@@ -23,7 +28,8 @@ class Decision(NamedTuple):
 
 
 def decide(categories: dict[str, Category], judged: dict[str, float], flagged: dict[str, float],
-           found: list, escalate: tuple[str, float] | None = None, cleared: bool = False) -> list[Decision]:
+           found: list, escalate: tuple[str, float] | None = None, cleared: bool = False,
+           report: dict[str, float] | None = None, report_scope: str = "own") -> list[Decision]:
     """Combine the rule findings (``found``, from the rule engine: findings with a severity, not the quiet
     matches) with the learned scores: ``judged`` is every category the learned layer judges for this profile
     and its probability, ``flagged`` those at or above their threshold.
@@ -36,6 +42,10 @@ def decide(categories: dict[str, Category], judged: dict[str, float], flagged: d
       above stops the post, it stops under that category, keeping that category's rule finding if there is one.
     - ``cleared`` (the verdict head reads the whole post as fine, Scored.cleared): only advice, the rules'
       findings for categories not judged and the hard overrides stand.
+    - ``report`` (a stop category's second, stricter bar: its best F1 cut rather than the recall-weighted one
+      that flags it): a learned stop finding below it is left out when another stop stands, and of several such
+      findings with nothing else stopping the post only the one nearest its bar is kept. The verdict never
+      changes; the person is told the one reason the checker is sure of, not three it half suspects.
 
     Pure: tools/train_checker.py calls it with out-of-fold scores to measure the method it ships."""
     out: list[Decision] = []
@@ -58,4 +68,27 @@ def decide(categories: dict[str, Category], judged: dict[str, float], flagged: d
         out.append(Decision(cat, "stop", p, rule, "verdict"))
     if cleared:  # advice (a request for information) never holds a post: it stays
         out = [d for d in out if d.why in ("rules", "override") or d.severity == "advice"]
-    return out
+    return out if not report else _reported(out, report, report_scope)
+
+
+def _margin(d: Decision, bar: float) -> float:
+    """How far a finding's confidence is above (or below) its bar, in log-odds."""
+    def logit(p: float) -> float:
+        p = min(max(p, 1e-6), 1 - 1e-6)
+        return math.log(p / (1 - p))
+    return logit(d.confidence) - logit(bar)
+
+
+def _reported(out: list[Decision], report: dict[str, float], scope: str) -> list[Decision]:
+    """The findings less the weak learned stops (decide's ``report``): never the post's last stop."""
+    def weak(d: Decision) -> bool:
+        return (d.why == "learned" and d.severity == "stop" and d.category in report
+                and (d.rule is None or scope == "all") and d.confidence < report[d.category])
+    weak_ones = [d for d in out if weak(d)]
+    if not weak_ones:
+        return out
+    if any(d.severity == "stop" and not weak(d) for d in out):
+        keep = None
+    else:
+        keep = max(weak_ones, key=lambda d: _margin(d, report[d.category]))
+    return [d for d in out if not weak(d) or d is keep]

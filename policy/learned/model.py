@@ -14,6 +14,7 @@ import numpy as np
 from policy import encoder as enc
 from policy.check_pack import PROFILES, PackError
 from policy.learned.categories import load_categories
+from policy.learned.decide import REPORT_SCOPES
 from policy.learned.features import CHAR_NGRAMS, N_HASH, RULE_BANDS, RULE_WIDTH, rule_vector
 from policy.learned.forest import CLASSES, Forest
 from policy.learned.neighbours import Bank
@@ -113,6 +114,14 @@ class Model:
                 self.mlp = None if spec is None else Mlp(
                     *(np.ascontiguousarray(z[f"mlp_{n}"], dtype=np.float32) for n in ("w1", "b1", "w2", "b2")),
                     float(spec["blend"]))
+                # The stop categories' report bars (decide's ``report``); older models: none.
+                spec = self.meta.get("method", {}).get("report")
+                self.report = self.report_scope = None
+                if spec is not None:
+                    if spec.get("scope") not in REPORT_SCOPES:
+                        raise ValueError(f"report scope {spec.get('scope')!r}")
+                    self.report = {n: float(t) for n, t in self.meta["thresholds"]["report"].items()}
+                    self.report_scope = spec["scope"]
                 # The verdict forest and the neighbour bank it reads (forest.py, neighbours.py); older models: none.
                 self.forest = self.bank = None
                 if self.meta.get("method", {}).get("forest") is not None:

@@ -211,6 +211,31 @@ def test_the_verdict_head_stops_a_post_under_the_category_nearest_its_threshold_
     assert [(d.category, d.why) for d in decided] == [("profanity", "learned")]
 
 
+def test_a_weak_learned_stop_is_left_out_beside_a_sure_one_and_the_verdict_stays():
+    bars = {"defamation": 0.7, "hate_or_abuse": 0.6, "confidential": 0.8}
+    scores = {"defamation": 0.55, "hate_or_abuse": 0.9, "political": 0.8}
+    flagged = dict(scores)
+    without = learned.decide(_cats(), scores, flagged, [])
+    assert {d.category for d in without} == {"defamation", "hate_or_abuse", "political"}
+    decided = learned.decide(_cats(), scores, flagged, [], report=bars)
+    # defamation (0.55, under its bar of 0.7) goes; abuse (0.9, over its 0.6) and the sign-off finding stay
+    assert [(d.category, d.severity) for d in decided] == [("hate_or_abuse", "stop"), ("political", "sign_off")]
+
+
+def test_the_report_bar_never_takes_a_posts_last_stop_and_keeps_the_nearest_of_several_weak_ones():
+    bars = {"defamation": 0.7, "confidential": 0.8}
+    scores = {"defamation": 0.6, "confidential": 0.5}  # both under their bars; defamation the nearer (log-odds)
+    decided = learned.decide(_cats(), scores, dict(scores), [], report=bars)
+    assert [(d.category, d.severity) for d in decided] == [("defamation", "stop")]
+    # a finding with a rule's words is kept under scope "own", judged by the bar under "all"
+    rule = _raw("defamation", "sign_off", "medium", "defamation.allegation")
+    scores = {"defamation": 0.6, "hate_or_abuse": 0.9}
+    own = learned.decide(_cats(), scores, dict(scores), [rule], report=bars, report_scope="own")
+    every = learned.decide(_cats(), scores, dict(scores), [rule], report=bars, report_scope="all")
+    assert {d.category for d in own} == {"defamation", "hate_or_abuse"}
+    assert [d.category for d in every] == ["hate_or_abuse"]
+
+
 def _forced_judge(monkeypatch, stop, nearest):
     """check() with the learned scores forced: every category far below its threshold except ``nearest``, just
     below its own (so it is the stop category nearest its threshold), and the verdict head's stop at ``stop``

@@ -134,6 +134,12 @@ def write_pack(out: Path, corpus: Corpus, feats: Features, encoder, chosen: dict
                                       "dims": int(forest_arrays["bank_components"].shape[0]),
                                       "posts": int(forest_arrays["bank_vectors"].shape[0]),
                                       "labels": corpus.names + list(learned.VERDICT_OUTPUTS)}},
+            **({"report": {"scope": chosen["report"],
+                           "thresholds": "per stop category: its best F1 cut on the pooled out-of-fold scores",
+                           "used": "a learned stop finding below its report bar is left out when another stop "
+                                   "stands (" + ("the layer's own findings" if chosen["report"] == "own" else
+                                                 "with or without a rule's words") + ")"}}
+               if chosen.get("report") else {}),
             "searched": searched,
         },
         "corpus": {str(f.relative_to(ROOT)) if f.is_relative_to(ROOT) else str(f): sha256(f) for f in files},

@@ -50,3 +50,15 @@ def thresholds(corpus: Corpus, P: np.ndarray, rows_used: np.ndarray) -> dict[str
         beta = BETA_STOP if corpus.cats[name].severity == "stop" else BETA_OTHER
         out[name] = choose_high(P[ok, k], corpus.Y[ok, k], beta)
     return out
+
+
+def report_thresholds(corpus: Corpus, P: np.ndarray, rows_used: np.ndarray) -> dict[str, float]:
+    """Each stop category's report bar (policy.learned.decide's ``report``): its best F1 cut, the point where a
+    finding is as likely right as the category's other findings, rather than the recall-weighted cut that
+    flags it."""
+    out = {}
+    for k, name in enumerate(corpus.names):
+        if corpus.cats[name].severity == "stop":
+            ok = rows_used & ~np.isnan(P[:, k])
+            out[name] = choose_high(P[ok, k], corpus.Y[ok, k], 1.0)
+    return out
