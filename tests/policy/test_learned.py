@@ -418,3 +418,25 @@ def test_every_category_cites_a_real_section_for_every_profile():
         for profile in cat.profiles:
             assert cat.section[profile] in sections, (name, profile)
             assert "{section}" in cat.message[profile]
+
+
+def test_the_whole_checker_names_the_sure_stop_and_leaves_out_the_one_flagged_only_just(monkeypatch):
+    # Two stop categories over their thresholds: abuse well over its report bar, defamation over its threshold
+    # but under its bar. The post stops either way; the person is shown the reason the checker is sure of.
+    text = "Lovely to see so many of you at the library's craft morning"
+    real, model = learned.judge, learned.get_model()
+    d, h = model.index["defamation"], model.index["hate_or_abuse"]
+    only_just = (model.heads["stacked"].high[d] + model.report["defamation"]) / 2
+    assert model.heads["stacked"].high[d] < only_just < model.report["defamation"]
+
+    def judge(text, profile, has_image, rules):
+        scored = real(text, profile, has_image, rules)
+        probs = np.full_like(scored.probs, 1e-4)
+        probs[d], probs[h] = only_just, 0.99
+        return scored._replace(probs=probs, stop=0.99, hold=0.99)
+
+    monkeypatch.setattr(learned, "judge", judge)
+    result = check(text, profile="staff")
+    assert result.verdict == "stop" and [f.category for f in result.findings] == ["hate_or_abuse"]
+    monkeypatch.setattr(model, "report", None)
+    assert {f.category for f in check(text, profile="staff").findings} == {"hate_or_abuse", "defamation"}

@@ -83,3 +83,28 @@ def test_a_model_whose_forest_does_not_fit_its_inputs_is_refused(tmp_path):
     with pytest.raises(learned.PackError, match="verdict forest") as err:
         learned.Model(tmp_path)
     assert "\n" not in str(err.value)
+
+
+def _model_with(tmp_path, change):
+    """The shipped model in ``tmp_path`` with its model.json changed by ``change`` (the weights as they are)."""
+    for name in ("categories.toml", "model.npz"):
+        shutil.copy(learned.LEARNED_DIR / name, tmp_path / name)
+    meta = json.loads((learned.LEARNED_DIR / "model.json").read_text(encoding="utf-8"))
+    change(meta)
+    (tmp_path / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    return tmp_path
+
+
+def test_the_shipped_model_carries_a_report_bar_for_each_stop_category_and_an_older_one_none(tmp_path):
+    model = learned.get_model()
+    stops = {n for n in model.names if model.categories[n].severity == "stop"}
+    assert model.report_scope in learned.REPORT_SCOPES and set(model.report) == stops
+    older = learned.Model(_model_with(tmp_path, lambda meta: meta["method"].pop("report")))
+    assert older.report is None and older.report_scope is None
+
+
+def test_a_model_naming_a_report_scope_the_checker_does_not_know_is_refused(tmp_path):
+    def bogus(meta):
+        meta["method"]["report"]["scope"] = "some"
+    with pytest.raises(learned.PackError, match="report scope 'some'"):
+        learned.Model(_model_with(tmp_path, bogus))
