@@ -101,6 +101,7 @@ def test_a_corpus_line_has_the_readme_fields():
     (EVAL / "test8.jsonl", True),
     (EVAL / "test9.jsonl", True),
     (EVAL / "test10.jsonl", True),
+    (EVAL / "test11.jsonl", True),
     (EVAL / "dev.jsonl", True),
     (EVAL / "feedback.jsonl", True),
     (Path("/tmp/somewhere/test-copy.jsonl"), True),

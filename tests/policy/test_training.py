@@ -23,7 +23,7 @@ def _write(path: Path, rows: list[dict]) -> Path:
 
 def test_a_test_set_is_refused_by_its_name_before_it_is_read(tmp_path):
     line = {"text": "The library opens at nine.", "profile": "staff", "categories": [], "verdict": "ok"}
-    for name in ("test.jsonl", "test2.jsonl", "test3.jsonl", "test4.jsonl", "test5.jsonl", "test6.jsonl", "test7.jsonl", "test8.jsonl", "test9.jsonl", "test10.jsonl"):
+    for name in ("test.jsonl", "test2.jsonl", "test3.jsonl", "test4.jsonl", "test5.jsonl", "test6.jsonl", "test7.jsonl", "test8.jsonl", "test9.jsonl", "test10.jsonl", "test11.jsonl"):
         with pytest.raises(SystemExit) as exc:
             read_corpus(_write(tmp_path / name, [line]))
         assert "never used for training" in str(exc.value) and name in str(exc.value)
