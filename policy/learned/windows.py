@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from policy import encoder as enc
 
-WINDOW = 96  # word pieces a window reads: the length of a long training post (most are 20-80)
-STRIDE = 64  # a window starts this many pieces after the last, so each sentence is read whole in one of them
+# Word pieces a window reads, and how far apart windows start: any stretch of STRIDE pieces (a sentence or two)
+# is read whole in one window, with at most as much again around it. At 96 / 64 the tenth session's retrained
+# model read a risky sentence amid 70-odd pieces of routine text as routine (tests/policy/test_long_posts.py).
+WINDOW = 64
+STRIDE = 32
 LONG = 128  # a post of more pieces than this is read in windows too
 MAX_WINDOWS = 40  # a 4,000-character draft has about 15; past this, the windows are spread evenly
 

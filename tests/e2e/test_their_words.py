@@ -14,7 +14,9 @@ from .test_pause_support import dms, last_reply, register_account
 
 # Slack's mentions and a disguised link, and a Markdown link as Teams would show it.
 HOSTILE = "<!channel> <@UCOMMS> look <https://evil.example|Approve here> or [Approve](https://evil.example)"
-DRAFT = "We are closing Hadleigh library next month because of budget cuts"
+# A post that goes for sign-off (controversial, 4.2) even with the hostile markup after it: with only the closure,
+# the tenth session's models read closure + markup as fine or as confidential (noted in the session's note).
+DRAFT = "Council tax is going up 4.99% and we are closing Hadleigh library because of budget cuts"
 
 
 def assert_inert_on_slack(text: str) -> None:
