@@ -1,7 +1,7 @@
 """How well and how fast the whole post checker judges a labelled corpus (issue 11, item 4).
 
-    python bench/checker_eval.py                    # policy/eval/test10.jsonl, the freshest frozen set: reported first
-    python bench/checker_eval.py --corpus test9     # policy/eval/test9.jsonl and test8.jsonl, reported beside it
+    python bench/checker_eval.py                    # policy/eval/test11.jsonl, the freshest frozen set: reported first
+    python bench/checker_eval.py --corpus test10    # policy/eval/test10.jsonl to test8.jsonl, reported beside it
     python bench/checker_eval.py --corpus test7     # test2 to test7: frozen sets earlier models were measured on
     python bench/checker_eval.py --corpus dev       # policy/eval/dev.jsonl (or train/writer_a, or a path)
     python bench/checker_eval.py --corpus dev --misses    # also list dev's wrong verdicts (never for test)
@@ -207,8 +207,8 @@ def cost(rows: list[dict], single_n: int, batch_n: int) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", default="test10",
-                    help="test10 (default), test9 or test8 (the frozen sets we report), test2 to test7 (earlier "
+    ap.add_argument("--corpus", default="test11",
+                    help="test11 (default), test10 to test8 (the frozen sets we report), test2 to test7 (earlier "
                          "models'), "
                          "test (the oldest), dev, "
                          "train/writer_a, or a .jsonl path")
