@@ -38,6 +38,12 @@ class Category:
     message: dict[str, str]
     always_stop: tuple[Override, ...] = ()
     identifier: bool = False  # a category of identifiers (cards, passwords): see categories.toml
+    in_words: bool = False  # a category that is in the words themselves (swearing): see categories.toml
+
+    @property
+    def needs_rule_evidence(self) -> bool:
+        """A whole-post stop is never put down to it unless the rules saw something of it (categories.toml)."""
+        return self.identifier or self.in_words
 
 
 def _by_profile(value, where: str) -> dict[str, str]:
@@ -77,7 +83,7 @@ def load_categories(path: Path) -> dict[str, Category]:
         for p, m in message.items():
             if "{section}" not in m:
                 raise PackError(f'{where} key "message": the message for {p} must cite {{section}}')
-        unknown = set(spec) - {"profiles", "severity", "section", "message", "always_stop", "identifier"}
+        unknown = set(spec) - {"profiles", "severity", "section", "message", "always_stop", "identifier", "in_words"}
         if unknown:
             raise PackError(f"{where}: unknown key {sorted(unknown)[0]!r}")
         overrides = []
@@ -89,10 +95,11 @@ def load_categories(path: Path) -> dict[str, Category]:
             overrides.append(Override(o["rule"], tuple(o.get("evidence", []))))
         if overrides and severity != "stop":
             raise PackError(f'{where} key "always_stop": only a stop category has hard overrides')
-        identifier = spec.get("identifier", False)
-        if not isinstance(identifier, bool):
-            raise PackError(f'{where} key "identifier": expected true or false')
+        flags = {key: spec.get(key, False) for key in ("identifier", "in_words")}
+        for key, value in flags.items():
+            if not isinstance(value, bool):
+                raise PackError(f'{where} key "{key}": expected true or false')
         out[name] = Category(name, frozenset(profiles), severity,
                              _by_profile(spec.get("section"), f'{where} key "section"'), message, tuple(overrides),
-                             identifier)
+                             **flags)
     return out

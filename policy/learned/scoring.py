@@ -90,7 +90,8 @@ class Scored(NamedTuple):
     def escalation(self) -> str | None:
         """When the verdict head says stop and no stop category reached its own threshold: the stop category
         nearest its threshold (in log-odds), to report the stop under; else None. None too when that category
-        is an identifier one (card details, passwords) and the rules saw nothing of it, not even a quiet match:
+        is an identifier one (card details, passwords) or swearing and the rules saw nothing of it, not even a
+        quiet match:
         the whole-post stop then has nothing to stand on (out of fold this stopped fewer harmless posts and
         missed no more stops than reporting it under the next category, or anyway)."""
         m = self.model
@@ -102,8 +103,8 @@ class Scored(NamedTuple):
         if not judged:
             return None
         k, best = max(judged, key=lambda kn: _logit(self.probs[kn[0]]) - _logit(high[kn[0]]))
-        if m.categories[best].identifier and (self.rules is None or not self.rules[k].any()):
-            return None  # an identifier the rules saw nothing of is not why this post stops (categories.toml)
+        if m.categories[best].needs_rule_evidence and (self.rules is None or not self.rules[k].any()):
+            return None  # an identifier or a swear word the rules saw nothing of is not why it stops (categories.toml)
         return best
 
     def cleared(self) -> bool:

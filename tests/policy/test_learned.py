@@ -285,6 +285,18 @@ def test_the_verdict_heads_stop_is_never_put_down_to_an_identifier_the_rules_saw
     assert check(text, profile="staff").verdict == "ok"  # neither the score nor the verdict head: dropped
 
 
+def test_the_verdict_heads_stop_is_never_put_down_to_swearing_the_rules_saw_nothing_of(monkeypatch):
+    # A fire station's "Crews at work" with a photo read as risky as a whole, and swearing was the stop category
+    # nearest its threshold: it stopped as "This seems to contain swearing". Swearing is in the words, and the
+    # rules' word lists saw none.
+    _forced_judge(monkeypatch, 0.99, "profanity")
+    assert check("Crews at work", profile="sfrs", has_image=True).verdict == "ok"
+    # With a swear word the lists know, it stops under swearing whatever the forced low score says.
+    result = check("Crews at work, what a shitshow of a morning", profile="sfrs", has_image=True)
+    assert result.verdict == "stop" and [f.category for f in result.findings if f.severity == "stop"] == [
+        "profanity"]
+
+
 def test_the_whole_checker_combines_them(monkeypatch):
     real = learned.judge
 

@@ -20,14 +20,14 @@ def verdict_of(severities) -> str:
 
 def escalation(corpus: Corpus, feats: Features, P_stack, th_stack, i: int, p_stop: float, t_stop: float):
     """As Scored.escalation: the stop category nearest its threshold when the verdict head says stop, unless
-    that is an identifier category the rules saw nothing of."""
+    that is an identifier category, or swearing, that the rules saw nothing of."""
     if p_stop < t_stop:
         return None
     stops = [k for k, n in enumerate(corpus.names) if corpus.mask[i, k] and corpus.cats[n].severity == "stop"]
     if not stops:
         return None
     k = max(stops, key=lambda k: logit(P_stack[i, k]) - logit(th_stack[corpus.names[k]]))
-    if corpus.cats[corpus.names[k]].identifier and not feats.rules[i, k].any():
+    if corpus.cats[corpus.names[k]].needs_rule_evidence and not feats.rules[i, k].any():
         return None
     return corpus.names[k], float(p_stop)
 
