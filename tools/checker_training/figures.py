@@ -78,7 +78,6 @@ def summary(f: dict) -> str:
             f"ok false alarm {x('ok_false_alarm')}")
 
 
-
 def chosen_report(pooled: dict) -> str | None:
     """The report scope to ship (None: no report bar), by a rule fixed before any result: the most categories at
     the targets out of fold, then the best micro F1. The verdicts are the same in every candidate."""
